@@ -1,0 +1,29 @@
+/** Registers the reference backend and its kernels. Call once; nothing happens on import. */
+import { registerBackend } from '../../core/index.js';
+import { ReferenceBackend } from './backend.js';
+import { registerBinaryKernels } from './kernels/binary.js';
+import { registerCast } from './kernels/cast.js';
+import { registerLayout } from './kernels/layout.js';
+import { registerMatMul } from './kernels/matmul.js';
+import { registerReductions } from './kernels/reduce.js';
+import { registerUnaryKernels } from './kernels/unary.js';
+import { registerWhere } from './kernels/where.js';
+
+export const REFERENCE = 'reference';
+
+export function registerReferenceKernels(backend: string = REFERENCE): void {
+  registerBinaryKernels(backend);
+  registerUnaryKernels(backend);
+  registerWhere(backend);
+  registerCast(backend);
+  registerReductions(backend);
+  registerLayout(backend);
+  registerMatMul(backend);
+}
+
+export function registerReferenceBackend(): void {
+  registerReferenceKernels();
+  registerBackend(REFERENCE, () => new ReferenceBackend(), 0);
+}
+
+export { ReferenceBackend };

@@ -1,0 +1,15 @@
+/** A backend: a name, the dtypes it computes in, and the memory its kernels write into. */
+import type { DType, TypedArray } from './dtype.js';
+
+export interface Backend {
+  readonly name: string;
+  readonly dtypes: readonly DType[];
+  /** Storage for `size` elements. Contents are unspecified: kernels write every element. */
+  alloc(dtype: DType, size: number): TypedArray;
+  /** Give storage back (to a pool, or to the garbage collector). */
+  release(data: TypedArray): void;
+  /** Number of buffers the backend has handed out and not had back. */
+  liveBuffers(): number;
+  /** Human-readable details (ISA, threads) recorded with results. */
+  describe(): Record<string, unknown>;
+}

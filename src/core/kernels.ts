@@ -1,0 +1,82 @@
+/**
+ * The kernel contract: the closed list of primitive kernels every backend implements, with the
+ * number of inputs, outputs and typed attributes of each. Gradients live in core (gradients.ts)
+ * and are written with ops, so a backend that passes forward conformance can train.
+ * Fused kernels are optional: callers ask `hasKernel` and fall back to the decomposed path.
+ */
+import type { DType, TypedArray } from './dtype.js';
+import type { Shape } from './shape.js';
+
+/** What a kernel sees of a tensor: its shape, type and storage. Kernels never keep references. */
+export interface TensorInfo {
+  readonly shape: Shape;
+  readonly dtype: DType;
+  readonly data: TypedArray;
+}
+
+type NoAttrs = Record<string, never>;
+export type Activation = 'linear' | 'relu' | 'sigmoid' | 'tanh';
+
+export interface KernelDefs {
+  // Binary elementwise with NumPy broadcasting.
+  Add: { inputs: 2; outputs: 1; attrs: NoAttrs };
+  Sub: { inputs: 2; outputs: 1; attrs: NoAttrs };
+  Mul: { inputs: 2; outputs: 1; attrs: NoAttrs };
+  Div: { inputs: 2; outputs: 1; attrs: NoAttrs };
+  Pow: { inputs: 2; outputs: 1; attrs: NoAttrs };
+  Maximum: { inputs: 2; outputs: 1; attrs: NoAttrs };
+  Minimum: { inputs: 2; outputs: 1; attrs: NoAttrs };
+  // Comparisons give 1 where true and 0 where false, in the inputs' dtype.
+  Greater: { inputs: 2; outputs: 1; attrs: NoAttrs };
+  GreaterEqual: { inputs: 2; outputs: 1; attrs: NoAttrs };
+  Equal: { inputs: 2; outputs: 1; attrs: NoAttrs };
+  /** where(cond != 0, a, b), broadcasting all three. */
+  Where: { inputs: 3; outputs: 1; attrs: NoAttrs };
+  // Unary elementwise.
+  Neg: { inputs: 1; outputs: 1; attrs: NoAttrs };
+  Abs: { inputs: 1; outputs: 1; attrs: NoAttrs };
+  Sign: { inputs: 1; outputs: 1; attrs: NoAttrs };
+  Exp: { inputs: 1; outputs: 1; attrs: NoAttrs };
+  Log: { inputs: 1; outputs: 1; attrs: NoAttrs };
+  Log1p: { inputs: 1; outputs: 1; attrs: NoAttrs };
+  Sqrt: { inputs: 1; outputs: 1; attrs: NoAttrs };
+  Tanh: { inputs: 1; outputs: 1; attrs: NoAttrs };
+  Sigmoid: { inputs: 1; outputs: 1; attrs: NoAttrs };
+  Relu: { inputs: 1; outputs: 1; attrs: NoAttrs };
+  Erf: { inputs: 1; outputs: 1; attrs: NoAttrs };
+  Cast: { inputs: 1; outputs: 1; attrs: { dtype: DType } };
+  // Reductions over a sorted, de-duplicated list of axes.
+  Sum: { inputs: 1; outputs: 1; attrs: { axes: readonly number[]; keepDims: boolean } };
+  Max: { inputs: 1; outputs: 1; attrs: { axes: readonly number[]; keepDims: boolean } };
+  // Layout.
+  Transpose: { inputs: 1; outputs: 1; attrs: { perm: readonly number[] } };
+  BroadcastTo: { inputs: 1; outputs: 1; attrs: { shape: Shape } };
+  /** 2-D matrix product op(A)·op(B) where op transposes when its flag is set. */
+  MatMul: { inputs: 2; outputs: 1; attrs: { transposeA: boolean; transposeB: boolean } };
+  // Optional fused kernels.
+  /** act(x·Wᵀ + b) with x (B, in), W (out, in), b (out). */
+  FusedDense: { inputs: 3; outputs: 1; attrs: { activation: Activation } };
+  /** Backward of FusedDense given dy and its output y: returns dx, dW, db. */
+  FusedDenseGrad: { inputs: 4; outputs: 3; attrs: { activation: Activation } };
+}
+
+export type KernelName = keyof KernelDefs;
+type Tuple<T, N extends number> = N extends 1 ? [T] : N extends 2 ? [T, T] : N extends 3 ? [T, T, T] : N extends 4 ? [T, T, T, T] : T[];
+export type KernelInputs<K extends KernelName> = Tuple<TensorInfo, KernelDefs[K]['inputs']>;
+export type KernelAttrs<K extends KernelName> = KernelDefs[K]['attrs'];
+export type KernelOutputs<K extends KernelName> = KernelDefs[K]['outputs'] extends 1 ? TensorInfo : Tuple<TensorInfo, KernelDefs[K]['outputs']>;
+
+/** What a backend offers its kernels: allocation from its pool. */
+export interface KernelContext {
+  alloc(dtype: DType, size: number): TypedArray;
+}
+
+export type KernelFn<K extends KernelName> = (inputs: KernelInputs<K>, attrs: KernelAttrs<K>, ctx: KernelContext) => KernelOutputs<K>;
+
+/** Kernels every backend must implement; the rest are optional fused paths. */
+export const PRIMITIVE_KERNELS: readonly KernelName[] = [
+  'Add', 'Sub', 'Mul', 'Div', 'Pow', 'Maximum', 'Minimum', 'Greater', 'GreaterEqual', 'Equal', 'Where',
+  'Neg', 'Abs', 'Sign', 'Exp', 'Log', 'Log1p', 'Sqrt', 'Tanh', 'Sigmoid', 'Relu', 'Erf', 'Cast',
+  'Sum', 'Max', 'Transpose', 'BroadcastTo', 'MatMul',
+];
+export const FUSED_KERNELS: readonly KernelName[] = ['FusedDense', 'FusedDenseGrad'];
