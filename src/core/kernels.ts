@@ -58,10 +58,17 @@ export interface KernelDefs {
   FusedDense: { inputs: 3; outputs: 1; attrs: { activation: Activation } };
   /** Backward of FusedDense given dy and its output y: returns dx, dW, db. */
   FusedDenseGrad: { inputs: 4; outputs: 3; attrs: { activation: Activation } };
+  // Optional in-place optimizer updates (PyTorch semantics); they write their inputs and return nothing.
+  /** param, grad, velocity: SGD with L2 weight decay, momentum, dampening and Nesterov. `first` marks the step that initialises velocity. */
+  SgdUpdate: { inputs: 3; outputs: 0; attrs: { lr: number; momentum: number; dampening: number; weightDecay: number; nesterov: boolean; first: boolean } };
+  /** param, grad, m, v: Adam (L2 decay) or AdamW (decoupled decay); `step` counts from 1. */
+  AdamUpdate: { inputs: 4; outputs: 0; attrs: { lr: number; beta1: number; beta2: number; eps: number; weightDecay: number; decoupled: boolean; step: number } };
+  /** param, grad, squareAvg, momentumBuf: RMSprop as in PyTorch (no centering). */
+  RmspropUpdate: { inputs: 4; outputs: 0; attrs: { lr: number; alpha: number; eps: number; weightDecay: number; momentum: number } };
 }
 
 export type KernelName = keyof KernelDefs;
-type Tuple<T, N extends number> = N extends 1 ? [T] : N extends 2 ? [T, T] : N extends 3 ? [T, T, T] : N extends 4 ? [T, T, T, T] : T[];
+type Tuple<T, N extends number> = N extends 0 ? [] : N extends 1 ? [T] : N extends 2 ? [T, T] : N extends 3 ? [T, T, T] : N extends 4 ? [T, T, T, T] : T[];
 export type KernelInputs<K extends KernelName> = Tuple<TensorInfo, KernelDefs[K]['inputs']>;
 export type KernelAttrs<K extends KernelName> = KernelDefs[K]['attrs'];
 export type KernelOutputs<K extends KernelName> = KernelDefs[K]['outputs'] extends 1 ? TensorInfo : Tuple<TensorInfo, KernelDefs[K]['outputs']>;
@@ -79,4 +86,4 @@ export const PRIMITIVE_KERNELS: readonly KernelName[] = [
   'Neg', 'Abs', 'Sign', 'Exp', 'Log', 'Log1p', 'Sqrt', 'Tanh', 'Sigmoid', 'Relu', 'Erf', 'Cast',
   'Sum', 'Max', 'Transpose', 'BroadcastTo', 'MatMul',
 ];
-export const FUSED_KERNELS: readonly KernelName[] = ['FusedDense', 'FusedDenseGrad'];
+export const FUSED_KERNELS: readonly KernelName[] = ['FusedDense', 'FusedDenseGrad', 'SgdUpdate', 'AdamUpdate', 'RmspropUpdate'];
