@@ -12,3 +12,5 @@ export {
 export * from './ops.js';
 export { backward } from './autograd.js';
 export { Rng } from './rng.js';
+export { dense, denseGrad } from './fused.js';
+export { gradCheck, type GradCheckOptions, type GradCheckResult } from './gradcheck.js';

@@ -1,0 +1,34 @@
+/**
+ * Dense layer op act(x·Wᵀ + b). Uses the backend's FusedDense/FusedDenseGrad kernels when it has
+ * them and the activation is fusable; otherwise composes primitives. Both paths give the same
+ * gradients (checked in tests), so layers call this and never look at the backend.
+ */
+import { attachGrad, backendHas, noGrad, runKernel, runKernelMulti } from './engine.js';
+import type { Activation } from './kernels.js';
+import { activate, add, greater, isFusable, matmul, mul, sub, sum, type ActivationName } from './ops.js';
+import type { Tensor } from './tensor.js';
+
+/** x (B, in), w (out, in), b (out) → (B, out). */
+export function dense(x: Tensor, w: Tensor, b: Tensor, act: ActivationName): Tensor {
+  if (!isFusable(act) || !backendHas('FusedDense')) return activate(add(matmul(x, w, { transposeB: true }), b), act);
+  const y = noGrad(() => runKernel('FusedDense', [x, w, b], { activation: act }));
+  attachGrad(y, 'FusedDense', [x, w, b], (dy) =>
+    backendHas('FusedDenseGrad') ? runKernelMulti('FusedDenseGrad', [dy, x, w, y], { activation: act }) : denseGrad(dy, x, w, y, act),
+  );
+  return y;
+}
+
+/** Decomposed backward of dense, with act' computed from the output y. */
+export function denseGrad(dy: Tensor, x: Tensor, w: Tensor, y: Tensor, act: Activation): Tensor[] {
+  const dz = mul(dy, activationSlope(y, act)); // (B, out)
+  return [matmul(dz, w), matmul(dz, x, { transposeA: true }), sum(dz, 0)];
+}
+
+function activationSlope(y: Tensor, act: Activation): Tensor | number {
+  switch (act) {
+    case 'linear': return 1;
+    case 'relu': return greater(y, 0);
+    case 'sigmoid': return mul(y, sub(1, y));
+    case 'tanh': return sub(1, mul(y, y));
+  }
+}

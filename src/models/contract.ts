@@ -1,0 +1,54 @@
+/**
+ * The autoencoder contract. A model owns its loss: `forward` returns the scalar loss the trainer
+ * minimises, the named terms it logs, the reconstruction and the latent code. Shared code never
+ * branches on a model's kind; it reads declared properties such as `latentKind`.
+ */
+import type { Rng, Tensor } from '../core/index.js';
+import { Module } from '../nn/module.js';
+
+export interface ForwardOptions {
+  /** Training mode: enables noise, dropout and sampling that evaluation turns off. */
+  training: boolean;
+  /** Randomness for training-time noise; derived from the run seed by the trainer. */
+  rng?: Rng;
+}
+
+export interface AutoencoderOutput {
+  /** Scalar objective to minimise. */
+  loss: Tensor;
+  /** Named scalar parts of the loss (e.g. recon, kl, sparsity) for logging. */
+  terms: Record<string, Tensor>;
+  /** Reconstruction of the input, same shape as x, in data space. */
+  recon: Tensor;
+  /** Latent code (B, latentDim); the mean for stochastic encoders. */
+  z: Tensor;
+}
+
+/** A model configuration: the variant's `kind` plus its own fields. */
+export interface ModelConfigBase {
+  kind: string;
+  inputDim: number;
+  latentDim: number;
+}
+
+export abstract class Autoencoder<C extends ModelConfigBase = ModelConfigBase> extends Module {
+  abstract readonly latentKind: 'deterministic' | 'gaussian';
+
+  constructor(readonly config: C) {
+    super();
+  }
+
+  get kind(): string {
+    return this.config.kind;
+  }
+
+  abstract forward(x: Tensor, opts: ForwardOptions): AutoencoderOutput;
+  /** x (B, inputDim) → z (B, latentDim) */
+  abstract encode(x: Tensor): Tensor;
+  /** z (B, latentDim) → x̂ (B, inputDim) */
+  abstract decode(z: Tensor): Tensor;
+
+  reconstruct(x: Tensor): Tensor {
+    return this.decode(this.encode(x));
+  }
+}

@@ -1,0 +1,50 @@
+/** Configuration of the dense (fully connected) autoencoder. */
+import { ACTIVATIONS, type ActivationName } from '../../core/index.js';
+import { INITS, type InitName } from '../../nn/init.js';
+import { boolean, integer, integerList, oneOf, type Schema } from '../../util/schema.js';
+import type { FlagTable } from '../registry.js';
+
+export type ReconLoss = 'mse' | 'bce' | 'l1';
+
+export interface DenseAEConfig {
+  kind: 'dense';
+  inputDim: number;
+  hidden: number[];
+  latentDim: number;
+  activation: ActivationName;
+  latentActivation: ActivationName;
+  outputActivation: ActivationName;
+  loss: ReconLoss;
+  tiedWeights: boolean;
+  init: InitName | 'auto';
+}
+
+export const denseSchema: Schema<Omit<DenseAEConfig, 'kind'>> = {
+  inputDim: integer('input features (set from the data)', 784, { min: 1 }),
+  hidden: integerList('encoder hidden sizes; the decoder mirrors them', [256, 64], { min: 1 }),
+  latentDim: integer('size of the latent code (bottleneck)', 32, { min: 1 }),
+  activation: oneOf('hidden-layer activation', ACTIVATIONS, 'relu'),
+  latentActivation: oneOf('activation of the code layer', ACTIVATIONS, 'linear'),
+  outputActivation: oneOf('output activation (sigmoid for data in [0, 1])', ACTIVATIONS, 'sigmoid'),
+  loss: oneOf('reconstruction loss', ['mse', 'bce', 'l1'] as const, 'bce'),
+  tiedWeights: boolean('decoder reuses the transposed encoder weights', false),
+  init: oneOf('weight initialiser (auto: He for ReLU-like, Glorot otherwise)', ['auto', ...INITS] as const, 'auto'),
+};
+
+export const denseFlags: FlagTable<Omit<DenseAEConfig, 'kind'>> = {
+  inputDim: null,
+  hidden: 'hidden',
+  latentDim: 'latent-dim',
+  activation: 'activation',
+  latentActivation: 'latent-activation',
+  outputActivation: 'output-activation',
+  loss: 'loss',
+  tiedWeights: 'tied-weights',
+  init: 'init',
+};
+
+export function validateDense(c: DenseAEConfig): void {
+  if (c.loss === 'bce' && c.outputActivation !== 'sigmoid') {
+    throw new Error(`model.loss 'bce' needs model.outputActivation 'sigmoid' (got '${c.outputActivation}'); use --loss mse for unbounded data`);
+  }
+}

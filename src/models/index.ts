@@ -1,0 +1,16 @@
+/** aekit/models: the autoencoder contract, the variant registry and the built-in variants. */
+import { denseVariant } from './dense/index.js';
+import { registerModel } from './registry.js';
+
+export * from './contract.js';
+export * from './registry.js';
+export { DenseAutoencoder, type DenseAEConfig } from './dense/index.js';
+
+let registered = false;
+
+/** Make the built-in variants known to the registry (explicit; nothing registers on import). */
+export function registerBuiltinModels(): void {
+  if (registered) return;
+  registered = true;
+  registerModel(denseVariant);
+}

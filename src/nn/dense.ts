@@ -1,0 +1,39 @@
+/** Dense (fully connected) layer: y = act(x·Wᵀ + b) with W stored (out, in) as in PyTorch's nn.Linear. */
+import { dense, full, type ActivationName, type Rng, type Tensor } from '../core/index.js';
+import { defaultInitFor, initWeight, type InitName } from './init.js';
+import { Module } from './module.js';
+
+export interface DenseConfig {
+  inFeatures: number;
+  outFeatures: number;
+  activation: ActivationName;
+  init?: InitName;
+}
+
+export class Dense extends Module {
+  readonly weight: Tensor;
+  readonly bias: Tensor;
+
+  constructor(
+    readonly config: DenseConfig,
+    rng: Rng,
+  ) {
+    super();
+    const { inFeatures, outFeatures, activation } = config;
+    this.weight = this.addParameter('weight', initWeight(config.init ?? defaultInitFor(activation), [outFeatures, inFeatures], rng));
+    this.bias = this.addParameter('bias', full([outFeatures], 0));
+  }
+
+  /** x (B, in) → (B, out) */
+  forward(x: Tensor): Tensor {
+    return dense(x, this.weight, this.bias, this.config.activation);
+  }
+
+  computeOutputShape(input: readonly number[]): number[] {
+    return [...input.slice(0, -1), this.config.outFeatures];
+  }
+
+  override describe(): string {
+    return `Dense(${this.config.inFeatures}→${this.config.outFeatures}, ${this.config.activation})`;
+  }
+}

@@ -1,0 +1,92 @@
+/**
+ * Module: a tree of named children and parameters. Parameter names follow the tree
+ * (`encoder.layers.0.weight`), as PyTorch's state_dict does, so saved weights load there too.
+ */
+import { keep, numTensors, type Tensor } from '../core/index.js';
+
+export abstract class Module {
+  private readonly childModules = new Map<string, Module>();
+  private readonly params = new Map<string, Tensor>();
+
+  protected addModule<M extends Module>(name: string, m: M): M {
+    this.childModules.set(name, m);
+    return m;
+  }
+
+  protected addParameter(name: string, t: Tensor): Tensor {
+    keep(t);
+    t.requiresGrad = true;
+    t.name = name;
+    this.params.set(name, t);
+    return t;
+  }
+
+  /** (name, tensor) pairs in a stable order: own parameters first, then children in insertion order. */
+  namedParameters(prefix = ''): [string, Tensor][] {
+    const out: [string, Tensor][] = [];
+    for (const [n, t] of this.params) out.push([prefix + n, t]);
+    for (const [n, m] of this.childModules) out.push(...m.namedParameters(`${prefix}${n}.`));
+    return out;
+  }
+
+  parameters(): Tensor[] {
+    return this.namedParameters().map(([, t]) => t);
+  }
+
+  /** Give every parameter its full dotted name; call once on the root module. */
+  nameParameters(): this {
+    for (const [n, t] of this.namedParameters()) t.name = n;
+    return this;
+  }
+
+  numParameters(): number {
+    return this.parameters().reduce((s, t) => s + t.size, 0);
+  }
+
+  /** One line per leaf module, for `aekit info`. */
+  summary(prefix = ''): { name: string; layer: string; shape: string; params: number }[] {
+    const rows: { name: string; layer: string; shape: string; params: number }[] = [];
+    if (this.params.size) {
+      const shapes = [...this.params.values()].map((t) => `[${t.shape.join('×')}]`).join(' ');
+      rows.push({ name: prefix.replace(/\.$/, '') || '(root)', layer: this.describe(), shape: shapes, params: [...this.params.values()].reduce((s, t) => s + t.size, 0) });
+    }
+    for (const [n, m] of this.childModules) rows.push(...m.summary(`${prefix}${n}.`));
+    return rows;
+  }
+
+  /** Short description of this module for summaries. */
+  describe(): string {
+    return this.constructor.name;
+  }
+
+  dispose(): void {
+    for (const t of this.parameters()) t.dispose();
+  }
+
+  /** Copy parameter values from name → values (e.g. read from safetensors); shapes must match. */
+  loadParameters(values: ReadonlyMap<string, { shape: readonly number[]; data: ArrayLike<number> }>, source: string): void {
+    const own = this.namedParameters();
+    for (const [name, t] of own) {
+      const v = values.get(name);
+      if (!v) throw new Error(`${source}: missing parameter '${name}'`);
+      if (v.shape.length !== t.shape.length || v.shape.some((d, i) => d !== t.shape[i])) {
+        throw new Error(`${source}: parameter '${name}' has shape [${v.shape.join(', ')}], the model expects [${t.shape.join(', ')}]`);
+      }
+      t.assign(v.data);
+    }
+    const extra = [...values.keys()].filter((k) => !own.some(([n]) => n === k));
+    if (extra.length) throw new Error(`${source}: unexpected parameters ${extra.join(', ')}`);
+  }
+}
+
+/** A numbered list of modules (`layers.0`, `layers.1`, …). */
+export class ModuleList<M extends Module> extends Module {
+  readonly items: M[] = [];
+
+  constructor(items: readonly M[]) {
+    super();
+    items.forEach((m, i) => this.items.push(this.addModule(String(i), m)));
+  }
+}
+
+export { numTensors };

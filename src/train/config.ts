@@ -1,0 +1,139 @@
+/**
+ * The run configuration: model, data, optimizer and training loop. Every section is a schema, so
+ * the resolved config is validated, saved with every run, and drives the CLI flags and docs.
+ */
+import { parseModelConfig, type ModelConfigBase, type FlagTable } from '../models/index.js';
+import { integer, nullable, number, oneOf, parseConfig, string, type Schema } from '../util/schema.js';
+
+export interface DataConfig {
+  /** 'mnist' (bundled), or a file: .csv, .npy or .idx (IDX image file). */
+  dataset: string;
+  labelColumn: string | null;
+  testDataset: string | null;
+  normalize: 'none' | 'minmax' | 'standard';
+  valFraction: number;
+  limit: number | null;
+}
+
+export const dataSchema: Schema<DataConfig> = {
+  dataset: string("'mnist' (bundled) or a path to a .csv, .npy or IDX file", 'mnist'),
+  labelColumn: nullable(string('CSV column holding labels (excluded from features)', '')),
+  testDataset: nullable(string('test data (default: MNIST test set for mnist, none otherwise)', '')),
+  normalize: oneOf('per-feature normalisation, fitted on the training split', ['none', 'minmax', 'standard'] as const, 'none'),
+  valFraction: number('fraction of training data held out for validation', 0.1, { min: 0, max: 0.9 }),
+  limit: nullable(integer('use only the first N training samples', 0, { min: 1 })),
+};
+
+export interface OptimizerSettings {
+  kind: 'sgd' | 'momentum' | 'nesterov' | 'rmsprop' | 'adam' | 'adamw';
+  lr: number;
+  momentum: number;
+  beta1: number;
+  beta2: number;
+  eps: number;
+  weightDecay: number;
+  alpha: number;
+}
+
+export const optimizerSchema: Schema<OptimizerSettings> = {
+  kind: oneOf('optimizer', ['sgd', 'momentum', 'nesterov', 'rmsprop', 'adam', 'adamw'] as const, 'adam'),
+  lr: number('learning rate', 1e-3, { positive: true }),
+  momentum: number('momentum (momentum, nesterov, rmsprop)', 0.9, { min: 0, max: 1 }),
+  beta1: number('Adam β1', 0.9, { min: 0, max: 1 }),
+  beta2: number('Adam β2', 0.999, { min: 0, max: 1 }),
+  eps: number('Adam/RMSprop ε', 1e-8, { positive: true }),
+  weightDecay: number('weight decay (L2; decoupled for adamw)', 0, { min: 0 }),
+  alpha: number('RMSprop smoothing constant', 0.99, { min: 0, max: 1 }),
+};
+
+export interface TrainConfig {
+  epochs: number;
+  batchSize: number;
+  seed: number;
+  backend: string;
+  threads: number;
+  earlyStopping: number;
+  minDelta: number;
+  clipNorm: number;
+  schedule: 'none' | 'step' | 'cosine' | 'plateau';
+  stepSize: number;
+  gamma: number;
+  evalBatchSize: number;
+}
+
+export const trainSchema: Schema<TrainConfig> = {
+  epochs: integer('passes over the training data', 10, { min: 1 }),
+  batchSize: integer('samples per gradient step', 256, { min: 1 }),
+  seed: integer('seed for initialisation, shuffling and noise', 42, { min: 0 }),
+  backend: oneOf('compute backend', ['auto', 'native', 'reference'] as const, 'auto'),
+  threads: integer('native threads (0: one per core)', 0, { min: 0, max: 256 }),
+  earlyStopping: integer('stop after N epochs without validation improvement (0: off)', 0, { min: 0 }),
+  minDelta: number('smallest validation improvement that counts', 0, { min: 0 }),
+  clipNorm: number('clip the global gradient norm to this (0: off)', 0, { min: 0 }),
+  schedule: oneOf('learning-rate schedule', ['none', 'step', 'cosine', 'plateau'] as const, 'none'),
+  stepSize: integer('epochs between decays (step) or patience (plateau)', 10, { min: 1 }),
+  gamma: number('decay factor (step, plateau)', 0.1, { positive: true, max: 1 }),
+  evalBatchSize: integer('batch size for evaluation', 1000, { min: 1 }),
+};
+
+export interface RunConfig {
+  model: ModelConfigBase;
+  data: DataConfig;
+  optimizer: OptimizerSettings;
+  train: TrainConfig;
+}
+
+export const dataFlags: FlagTable<DataConfig> = {
+  dataset: 'data', labelColumn: 'label-column', testDataset: 'test-data', normalize: 'normalize', valFraction: 'val-fraction', limit: 'limit',
+};
+export const optimizerFlags: FlagTable<OptimizerSettings> = {
+  kind: 'optimizer', lr: 'lr', momentum: 'momentum', beta1: 'beta1', beta2: 'beta2', eps: 'eps', weightDecay: 'weight-decay', alpha: 'alpha',
+};
+export const trainFlags: FlagTable<TrainConfig> = {
+  epochs: 'epochs', batchSize: 'batch-size', seed: 'seed', backend: 'backend', threads: 'threads', earlyStopping: 'early-stopping',
+  minDelta: 'min-delta', clipNorm: 'clip-norm', schedule: 'schedule', stepSize: 'step-size', gamma: 'gamma', evalBatchSize: 'eval-batch-size',
+};
+
+export function parseRunConfig(input: unknown): RunConfig {
+  const obj = (input ?? {}) as Record<string, unknown>;
+  const known = ['model', 'data', 'optimizer', 'train'];
+  for (const k of Object.keys(obj)) if (!known.includes(k)) throw new Error(`config: unknown section '${k}' (known: ${known.join(', ')})`);
+  return {
+    model: parseModelConfig(obj.model, 'model'),
+    data: parseConfig(dataSchema, obj.data, 'data'),
+    optimizer: parseConfig(optimizerSchema, obj.optimizer, 'optimizer'),
+    train: parseConfig(trainSchema, obj.train, 'train'),
+  };
+}
+
+/** Named starting points; flags and --config override them. */
+export const PRESETS: Record<string, { summary: string; config: Record<string, Record<string, unknown>> }> = {
+  default: {
+    summary: 'dense AE 784-256-64-32 mirrored, ReLU, sigmoid output, BCE, Adam 1e-3, batch 256',
+    config: {},
+  },
+  'keras-deep': {
+    summary: "784-128-64-32 mirrored, ReLU (code too), sigmoid output, BCE, Adam 1e-3, batch 256 (TARGETS.md Model A; Chollet's Keras blog)",
+    config: { model: { kind: 'dense', hidden: [128, 64], latentDim: 32, activation: 'relu', latentActivation: 'relu', outputActivation: 'sigmoid', loss: 'bce' }, optimizer: { kind: 'adam', lr: 1e-3 }, train: { batchSize: 256 } },
+  },
+  hinton2006: {
+    summary: '784-1000-500-250-30 mirrored, ReLU, linear code, sigmoid output, MSE, Adam 1e-3, batch 256 (TARGETS.md Model B; Hinton & Salakhutdinov 2006 shape)',
+    config: { model: { kind: 'dense', hidden: [1000, 500, 250], latentDim: 30, activation: 'relu', latentActivation: 'linear', outputActivation: 'sigmoid', loss: 'mse' }, optimizer: { kind: 'adam', lr: 1e-3 }, train: { batchSize: 256 } },
+  },
+};
+
+/** Deep-merge plain objects (arrays and scalars replace). */
+export function mergeConfig(base: Record<string, unknown>, over: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...base };
+  for (const [k, v] of Object.entries(over)) {
+    const b = out[k];
+    out[k] = isPlain(b) && isPlain(v) ? mergeConfig(b, v) : v;
+  }
+  return out;
+}
+
+function isPlain(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+
