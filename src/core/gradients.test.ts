@@ -95,6 +95,11 @@ describe('reductions and layout', () => {
 
 describe('derived ops', () => {
   test('softplus, including large |x|', () => check(ak.softplus, [ak.tensor([-30, -3, -0.5, 0.4, 2, 25], [6], 'float64')]));
+  test('softplus and elu are smooth at 0, so their gradient there must be exact', () => {
+    const x = ak.tensor([0, -0.7, 0.3], [3], 'float64');
+    check(ak.softplus, [x]);
+    check((t) => ak.elu(t, 1), [x]);
+  });
   test('leakyRelu', () => check((x) => ak.leakyRelu(x, 0.1), [awayFromZero([3, 4])]));
   test('elu', () => check((x) => ak.elu(x, 0.7), [awayFromZero([3, 4])]));
   test('gelu', () => check(ak.gelu, [rand([3, 4], -4, 4)]));

@@ -193,7 +193,8 @@ export function sumTo(x: Tensor, shape: Shape): Tensor {
 
 /** log(1 + eˣ) computed without overflow: max(x, 0) + log1p(e^-|x|). */
 export function softplus(x: Tensor): Tensor {
-  return add(relu(x), log1p(exp(neg(abs(x)))));
+  // maximum (not relu) so the tie at 0 passes half the gradient: d/dx = 1/2 there, as it should.
+  return add(maximum(x, 0), log1p(exp(neg(abs(x)))));
 }
 
 export function leakyRelu(x: Tensor, slope = 0.01): Tensor {
@@ -201,7 +202,9 @@ export function leakyRelu(x: Tensor, slope = 0.01): Tensor {
 }
 
 export function elu(x: Tensor, alpha = 1): Tensor {
-  return where(greater(x, 0), x, mul(sub(exp(minimum(x, 0)), 1), alpha));
+  // exp sees min(x, 0) through where (not minimum) so x = 0 takes the full gradient α, as PyTorch does.
+  const pos = greater(x, 0);
+  return where(pos, x, mul(sub(exp(where(pos, 0, x)), 1), alpha));
 }
 
 /** GELU with the exact Gaussian CDF: x·Φ(x) = x·(1 + erf(x/√2))/2 (Hendrycks & Gimpel 2016). */
