@@ -5,6 +5,7 @@ import { registerBinaryKernels } from './kernels/binary.js';
 import { registerCast } from './kernels/cast.js';
 import { registerLayout } from './kernels/layout.js';
 import { registerMatMul } from './kernels/matmul.js';
+import { registerOptimizerKernels } from './kernels/optim.js';
 import { registerReductions } from './kernels/reduce.js';
 import { registerUnaryKernels } from './kernels/unary.js';
 import { registerWhere } from './kernels/where.js';
@@ -19,6 +20,7 @@ export function registerReferenceKernels(backend: string = REFERENCE): void {
   registerReductions(backend);
   registerLayout(backend);
   registerMatMul(backend);
+  registerOptimizerKernels(backend);
 }
 
 export function registerReferenceBackend(): void {
