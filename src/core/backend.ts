@@ -12,4 +12,6 @@ export interface Backend {
   liveBuffers(): number;
   /** Human-readable details (ISA, threads) recorded with results. */
   describe(): Record<string, unknown>;
+  /** Worker threads for backends that have a pool (0: one per core). */
+  setThreads?(n: number): void;
 }

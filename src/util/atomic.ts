@@ -25,7 +25,7 @@ export function writeFileAtomic(path: string, ...chunks: (Uint8Array | string)[]
   fsyncDir(dir);
 }
 
-function fsyncDir(dir: string): void {
+export function fsyncDir(dir: string): void {
   let fd: number | undefined;
   try {
     fd = openSync(dir, 'r');

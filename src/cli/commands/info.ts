@@ -1,0 +1,39 @@
+/** aekit info: layers, parameter counts and configuration of a model directory or a preset. */
+import { Rng } from '../../core/index.js';
+import { createModel, type Autoencoder } from '../../models/index.js';
+import { formatHelp } from '../args.js';
+import { loadModel, printJson, useBackend, type Io } from '../common.js';
+import { EXIT } from '../errors.js';
+import { resolveConfig } from './train.js';
+
+export async function infoCommand(argv: readonly string[], io: Io): Promise<number> {
+  if (argv.includes('--help') || argv.includes('-h')) {
+    io.out.write(formatHelp('aekit info MODEL_DIR | aekit info [train flags, e.g. --preset hinton2006]', 'Show the layers, parameter counts and configuration of a trained model, or of the model that `aekit train` would build with the same flags.', []));
+    return EXIT.ok;
+  }
+  const json = argv.includes('--json');
+  const rest = argv.filter((a) => a !== '--json');
+  await useBackend('reference', null, io, true);
+  let model: Autoencoder;
+  let source: string;
+  let config: unknown;
+  if (rest[0] && !rest[0].startsWith('--')) {
+    const m = loadModel(rest[0], 'info');
+    [model, source, config] = [m.model, m.dir, m.config];
+  } else {
+    const { config: c } = resolveConfig(rest);
+    model = createModel(c.model, new Rng(c.train.seed));
+    [source, config] = ['(configuration from flags)', c];
+  }
+  const rows = model.summary();
+  if (json) {
+    printJson(io, { source, kind: model.kind, latentKind: model.latentKind, parameters: model.numParameters(), layers: rows, config });
+    return EXIT.ok;
+  }
+  io.out.write(`${source}\nmodel: ${model.kind} (${model.latentKind} latent, ${model.config.inputDim} → ${model.config.latentDim})\n\n`);
+  const w = Math.max(...rows.map((r) => r.name.length), 5);
+  io.out.write(`${'layer'.padEnd(w)}  ${'type'.padEnd(34)} ${'weights'.padEnd(22)} params\n`);
+  for (const r of rows) io.out.write(`${r.name.padEnd(w)}  ${r.layer.padEnd(34)} ${r.shape.padEnd(22)} ${r.params.toLocaleString('en-US')}\n`);
+  io.out.write(`\ntotal parameters: ${model.numParameters().toLocaleString('en-US')}\n`);
+  return EXIT.ok;
+}

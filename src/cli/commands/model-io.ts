@@ -1,0 +1,151 @@
+/**
+ * aekit eval | encode | decode | reconstruct: use a trained model directory on data.
+ * They share flag handling, model loading and output writing, so they live together.
+ */
+import { noGrad, tidy, type Tensor } from '../../core/index.js';
+import { loadNpy, readCsv, writeCsv, writeNpy, type Dataset } from '../../data/index.js';
+import type { LoadedModel } from '../../io/model-dir.js';
+import { evaluateReconstruction } from '../../train/evaluate.js';
+import { reconstructionGrid } from '../../train/pictures.js';
+import { forEachBatch } from '../../train/trainer.js';
+import { writeFileAtomic } from '../../util/atomic.js';
+import { formatHelp, parseArgs, type FlagSpec } from '../args.js';
+import { defaultData, loadInput, loadModel, printJson, useBackend, type Io } from '../common.js';
+import { EXIT, InputError, UsageError } from '../errors.js';
+import { BACKEND_FLAGS, COMMON_FLAGS, nullable, opt, string } from '../flags.js';
+
+const DATA = opt('data', nullable(string("input: 'mnist:test', or a .csv, .npy or IDX file (default: the model's test data)", '')), 'Input');
+const LABEL = opt('label-column', nullable(string('CSV label column to leave out of the features', '')), 'Input');
+const OUT = opt('out', nullable(string('output file: .npy or .csv', '')), 'Output');
+const BATCH = opt('batch-size', string('samples per batch', '1000'), 'Engine');
+
+interface Cmd {
+  usage: string;
+  description: string;
+  flags: FlagSpec[];
+  run(m: LoadedModel, o: Map<string, unknown>, io: Io): number;
+}
+
+const COMMANDS: Record<string, Cmd> = {
+  eval: {
+    usage: 'aekit eval MODEL_DIR [--data FILE] [--json]',
+    description: 'Reconstruction metrics of a trained model: MSE and BCE per feature, squared error per sample.',
+    flags: [DATA, LABEL, BATCH],
+    run(m, o, io) {
+      const ds = input(m, o);
+      const r = evaluateReconstruction(m.model, ds, batchSize(o));
+      if (o.get('json') === true) printJson(io, { data: ds.source, ...r });
+      else io.out.write(`${ds.source}: ${r.n} samples  loss ${r.loss.toFixed(5)}  MSE/feature ${r.mse.toFixed(5)}  BCE/feature ${r.bce === null ? 'n/a' : r.bce.toFixed(5)}  squared error/sample ${r.sqErrPerImage.toFixed(3)}\n`);
+      return EXIT.ok;
+    },
+  },
+  encode: {
+    usage: 'aekit encode MODEL_DIR --data FILE --out codes.npy|codes.csv',
+    description: 'Latent codes (one row per sample) of the input data.',
+    flags: [DATA, LABEL, OUT, BATCH],
+    run(m, o, io) {
+      const ds = input(m, o);
+      const z = mapBatches(ds, batchSize(o), m.model.config.latentDim, (x) => m.model.encode(x));
+      return writeMatrix(o, io, z, ds.n, m.model.config.latentDim, 'z');
+    },
+  },
+  decode: {
+    usage: 'aekit decode MODEL_DIR --input codes.npy --out samples.npy|samples.csv',
+    description: 'Decode latent codes (an NPY or CSV matrix with latentDim columns) back to data space.',
+    flags: [opt('input', nullable(string('latent codes: .npy or .csv', '')), 'Input'), OUT, BATCH],
+    run(m, o, io) {
+      const path = o.get('input') as string | null | undefined;
+      if (!path) throw new UsageError('aekit decode needs --input CODES.npy');
+      const codes = readCodes(path, m.model.config.latentDim);
+      const dim = m.model.config.inputDim;
+      const x = mapBatches(codes, batchSize(o), dim, (z) => m.model.decode(z));
+      if (m.normalizer) m.normalizer.invert(x);
+      return writeMatrix(o, io, x, codes.n, dim, 'x');
+    },
+  },
+  reconstruct: {
+    usage: 'aekit reconstruct MODEL_DIR [--data FILE] --out recon.npy [--png grid.png]',
+    description: 'Reconstructions of the input data (in its original units); --png draws originals above reconstructions.',
+    flags: [DATA, LABEL, OUT, opt('png', nullable(string('also write a picture of the first 10 samples', '')), 'Output'), BATCH],
+    run(m, o, io) {
+      const ds = input(m, o);
+      const png = o.get('png') as string | null | undefined;
+      if (png) {
+        const grid = reconstructionGrid(m.model, ds, 10, m.normalizer ? (v) => m.normalizer!.invert(v) : undefined);
+        if (!grid) throw new InputError(`${ds.source}: samples are not 2-D images, so no picture can be drawn`);
+        writeFileAtomic(png, grid);
+      }
+      const r = mapBatches(ds, batchSize(o), ds.dim, (x) => m.model.reconstruct(x));
+      if (m.normalizer) m.normalizer.invert(r);
+      if (!o.get('out') && png) return EXIT.ok;
+      return writeMatrix(o, io, r, ds.n, ds.dim, 'x');
+    },
+  },
+};
+
+export const MODEL_COMMANDS = Object.keys(COMMANDS);
+
+function help(name: string): string {
+  const c = COMMANDS[name]!;
+  return formatHelp(c.usage, c.description, [...c.flags, ...BACKEND_FLAGS, ...COMMON_FLAGS]);
+}
+
+export async function modelCommand(name: string, argv: readonly string[], io: Io): Promise<number> {
+  const c = COMMANDS[name]!;
+  if (argv.includes('--help') || argv.includes('-h')) {
+    io.out.write(help(name));
+    return EXIT.ok;
+  }
+  const { positionals, values } = parseArgs(argv, [...c.flags, ...BACKEND_FLAGS, ...COMMON_FLAGS], name);
+  const o = new Map([...values].map(([k, v]) => [k.replace(/^opt\./, ''), v]));
+  if (positionals.length > 1) throw new UsageError(`aekit ${name} takes one model directory, got ${positionals.join(' ')}`);
+  await useBackend((o.get('backend') as string | undefined) ?? 'auto', (o.get('threads') as string | null | undefined) ?? null, io, o.get('quiet') === true);
+  const m = loadModel(positionals[0], name);
+  return noGrad(() => c.run(m, o, io));
+}
+
+function input(m: LoadedModel, o: Map<string, unknown>): Dataset {
+  const spec = (o.get('data') as string | null | undefined) ?? defaultData(m);
+  return loadInput(spec, m, (o.get('label-column') as string | null | undefined) ?? null);
+}
+
+function batchSize(o: Map<string, unknown>): number {
+  const n = Number(o.get('batch-size') ?? 1000);
+  if (!Number.isInteger(n) || n < 1) throw new UsageError(`--batch-size: "${String(o.get('batch-size'))}" is not a positive integer`);
+  return n;
+}
+
+/** Apply `fn` batch by batch and collect its (B, width) outputs into one n × width array. */
+function mapBatches(ds: Dataset, batch: number, width: number, fn: (x: Tensor) => Tensor): Float32Array {
+  const out = new Float32Array(ds.n * width);
+  forEachBatch(ds, batch, (x, start) => tidy(() => out.set(fn(x).data, start * width)));
+  return out;
+}
+
+function readCodes(path: string, latentDim: number): Dataset {
+  let ds: Dataset;
+  try {
+    ds = path.toLowerCase().endsWith('.csv') ? csvMatrix(path) : loadNpy(path);
+  } catch (err) {
+    throw new InputError((err as Error).message);
+  }
+  if (ds.dim !== latentDim) throw new InputError(`${path} has ${ds.dim} columns but the model's latent code has ${latentDim}`);
+  for (const v of ds.x) if (!Number.isFinite(v)) throw new InputError(`${path}: codes must be finite numbers`);
+  return ds;
+}
+
+function csvMatrix(path: string): Dataset {
+  return readCsv(path);
+}
+
+function writeMatrix(o: Map<string, unknown>, io: Io, values: Float32Array, n: number, width: number, prefix: string): number {
+  const out = o.get('out') as string | null | undefined;
+  if (!out) throw new UsageError('--out FILE.npy (or .csv) is required');
+  if (out.toLowerCase().endsWith('.csv')) writeCsv(out, { data: values, cols: width }, Array.from({ length: width }, (_, i) => `${prefix}${i}`));
+  else if (out.toLowerCase().endsWith('.npy')) writeNpy(out, values, [n, width]);
+  else throw new UsageError(`--out ${out}: use a .npy or .csv file name`);
+  if (o.get('json') === true) printJson(io, { out, rows: n, cols: width });
+  else if (o.get('quiet') !== true) io.out.write(`wrote ${n} × ${width} to ${out}\n`);
+  return EXIT.ok;
+}
+

@@ -1,0 +1,58 @@
+/** The `aekit` command: dispatch to subcommands and map errors to stable exit codes. */
+import { readFileSync } from 'node:fs';
+import { infoCommand } from './commands/info.js';
+import { MODEL_COMMANDS, modelCommand } from './commands/model-io.js';
+import { trainCommand } from './commands/train.js';
+import type { Io } from './common.js';
+import { EXIT, InputError, UsageError } from './errors.js';
+
+const HELP = `aekit — autoencoders in TypeScript
+
+Usage: aekit <command> [flags]
+
+Commands:
+  train        train an autoencoder (default: dense AE on the bundled MNIST)
+  eval         reconstruction metrics of a trained model
+  encode       latent codes of data (to .npy or .csv)
+  decode       latent codes back to data space
+  reconstruct  reconstructions of data (and a picture with --png)
+  info         layers and parameter counts of a model or preset
+
+Run 'aekit <command> --help' for the flags of a command.
+`;
+
+function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+export async function main(argv: readonly string[], io: Io): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
+      io.out.write(HELP);
+      return command === undefined ? EXIT.usage : EXIT.ok;
+    }
+    if (command === '--version' || command === '-v') {
+      io.out.write(`aekit ${version()}\n`);
+      return EXIT.ok;
+    }
+    if (command === 'train') return await trainCommand(rest, io);
+    if (command === 'info') return await infoCommand(rest, io);
+    if (MODEL_COMMANDS.includes(command)) return await modelCommand(command, rest, io);
+    throw new UsageError(`unknown command '${command}' (commands: train, ${MODEL_COMMANDS.join(', ')}, info)`);
+  } catch (err) {
+    const e = err as Error;
+    if (err instanceof UsageError) {
+      io.err.write(`aekit ${command}: ${e.message}\n`);
+      return EXIT.usage;
+    }
+    if (err instanceof InputError) {
+      io.err.write(`aekit ${command}: ${e.message}\n`);
+      return EXIT.input;
+    }
+    io.err.write(`aekit ${command}: internal error: ${e.stack ?? e.message}\n`);
+    return EXIT.internal;
+  }
+}
+

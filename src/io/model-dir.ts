@@ -1,0 +1,135 @@
+/**
+ * The model directory users keep: config.json (resolved config, format version, data
+ * normalisation) + model.safetensors (standard layout; names like `encoder.layers.0.weight`, so
+ * PyTorch's load_state_dict takes them) and, for checkpoints, optimizer.safetensors + state.json.
+ * A directory is written as a whole into a temporary sibling and renamed into place, so a reader
+ * never sees weights from one epoch beside state from another.
+ */
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { Rng } from '../core/index.js';
+import { normalizerFromJSON, type Normalizer } from '../data/index.js';
+import { createModel, parseModelConfig, type Autoencoder, type ModelConfigBase } from '../models/index.js';
+import type { Optimizer, OptimizerState } from '../nn/optim/index.js';
+import { fsyncDir, writeJsonAtomic } from '../util/atomic.js';
+import { readSafetensors, writeSafetensors, type SafetensorsTensor } from './safetensors.js';
+
+export const MODEL_FORMAT = 'aekit-model';
+export const MODEL_FORMAT_VERSION = 1;
+
+export interface ModelDirConfig {
+  format: typeof MODEL_FORMAT;
+  formatVersion: number;
+  model: ModelConfigBase;
+  data: { sampleShape: number[]; normalizer: unknown };
+  /** The full resolved run configuration, when the model came from `aekit train`. */
+  run?: unknown;
+}
+
+export interface SaveOptions {
+  model: Autoencoder;
+  sampleShape: readonly number[];
+  normalizer: Normalizer | null;
+  run?: unknown;
+  optimizer?: Optimizer;
+  /** Trainer state for exact resume (written to state.json). */
+  state?: unknown;
+}
+
+export function modelConfigJson(o: SaveOptions): ModelDirConfig {
+  return {
+    format: MODEL_FORMAT,
+    formatVersion: MODEL_FORMAT_VERSION,
+    model: o.model.config,
+    data: { sampleShape: [...o.sampleShape], normalizer: o.normalizer ? o.normalizer.toJSON() : null },
+    ...(o.run !== undefined ? { run: o.run } : {}),
+  };
+}
+
+/** Write config.json and model.safetensors into `dir` (each file atomically). */
+export function writeModelFiles(dir: string, o: SaveOptions): void {
+  mkdirSync(dir, { recursive: true });
+  writeJsonAtomic(join(dir, 'config.json'), modelConfigJson(o));
+  writeSafetensors(join(dir, 'model.safetensors'), parameterTensors(o.model), { format: 'pt', producer: 'aekit' });
+}
+
+/**
+ * Write a complete model directory at `dir`, which must not exist yet: everything goes into a
+ * temporary sibling that is renamed into place, so `dir` appears whole or not at all.
+ */
+export function saveModelDir(dir: string, o: SaveOptions): void {
+  if (existsSync(dir)) throw new Error(`${dir} already exists; model directories are never overwritten in place`);
+  const tmp = join(dirname(dir), `.${basename(dir)}.tmp-${process.pid}`);
+  rmSync(tmp, { recursive: true, force: true });
+  writeModelFiles(tmp, o);
+  if (o.optimizer) {
+    const { buffers, ...meta } = o.optimizer.stateDict();
+    const tensors: Record<string, SafetensorsTensor> = {};
+    for (const [k, b] of Object.entries(buffers)) tensors[k] = { dtype: 'F32', shape: b.shape, data: Float32Array.from(b.data) };
+    writeSafetensors(join(tmp, 'optimizer.safetensors'), tensors, { optimizer: JSON.stringify(meta) });
+  }
+  if (o.state !== undefined) writeJsonAtomic(join(tmp, 'state.json'), o.state);
+  renameSync(tmp, dir);
+  fsyncDir(dirname(dir));
+}
+
+function parameterTensors(model: Autoencoder): Record<string, SafetensorsTensor> {
+  const out: Record<string, SafetensorsTensor> = {};
+  for (const [name, t] of model.namedParameters()) out[name] = { dtype: 'F32', shape: [...t.shape], data: Float32Array.from(t.data) };
+  return out;
+}
+
+export interface LoadedModel {
+  model: Autoencoder;
+  config: ModelDirConfig;
+  normalizer: Normalizer | null;
+  dir: string;
+}
+
+export function readModelConfig(dir: string): ModelDirConfig {
+  const path = join(dir, 'config.json');
+  if (!existsSync(path)) throw new Error(`${dir} is not a model directory: no config.json`);
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (err) {
+    throw new Error(`${path}: invalid JSON (${(err as Error).message})`);
+  }
+  const c = raw as Partial<ModelDirConfig>;
+  if (c.format !== MODEL_FORMAT) throw new Error(`${path}: not an aekit model (format is ${JSON.stringify(c.format)})`);
+  if (c.formatVersion !== MODEL_FORMAT_VERSION) throw new Error(`${path}: format version ${c.formatVersion} is not supported (this aekit reads ${MODEL_FORMAT_VERSION})`);
+  if (!c.data || !Array.isArray(c.data.sampleShape)) throw new Error(`${path}: missing data.sampleShape`);
+  return { ...(c as ModelDirConfig), model: parseModelConfig(c.model, `${path}: model`) };
+}
+
+/** Rebuild a model from its directory through the registry and load its weights. */
+export function loadModelDir(dir: string): LoadedModel {
+  const config = readModelConfig(dir);
+  const model = createModel(config.model, new Rng(0));
+  loadWeights(dir, model);
+  const normalizer = config.data.normalizer ? normalizerFromJSON(config.data.normalizer) : null;
+  return { model, config, normalizer, dir };
+}
+
+/** Load dir/model.safetensors into `model`; names and shapes must match exactly. */
+export function loadWeights(dir: string, model: Autoencoder): void {
+  const path = join(dir, 'model.safetensors');
+  if (!existsSync(path)) throw new Error(`${dir}: no model.safetensors`);
+  model.loadParameters(new Map(Object.entries(readSafetensors(path).tensors)), path);
+}
+
+/** Restore optimizer buffers saved by saveModelDir. */
+export function loadOptimizerState(dir: string, optimizer: Optimizer): void {
+  const path = join(dir, 'optimizer.safetensors');
+  const { tensors, metadata } = readSafetensors(path);
+  const meta = JSON.parse(metadata.optimizer ?? '{}') as Omit<OptimizerState, 'buffers'>;
+  const buffers: OptimizerState['buffers'] = {};
+  for (const [k, t] of Object.entries(tensors)) buffers[k] = { shape: [...t.shape], data: Float32Array.from(t.data as ArrayLike<number>) };
+  optimizer.loadStateDict({ ...meta, buffers });
+}
+
+export function readState<T>(dir: string): T {
+  const path = join(dir, 'state.json');
+  if (!existsSync(path)) throw new Error(`${dir}: no state.json, so this is not a resumable checkpoint`);
+  return JSON.parse(readFileSync(path, 'utf8')) as T;
+}

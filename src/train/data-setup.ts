@@ -1,0 +1,59 @@
+/**
+ * From a DataConfig to the splits a run trains on: read the data set, refuse NaN/Inf, hold out a
+ * validation split, and fit normalisation on the training split only (then apply it everywhere).
+ */
+import { existsSync } from 'node:fs';
+import {
+  checkFinite, fitNormalizer, loadMnist, loadNpy, makeDataset, readCsv, readIdx, splitValidation, type Dataset, type Normalizer,
+} from '../data/index.js';
+import type { DataConfig } from './config.js';
+
+export interface PreparedData {
+  train: Dataset;
+  val: Dataset | null;
+  test: Dataset | null;
+  sampleShape: number[];
+  normalizer: Normalizer | null;
+}
+
+/** Read one data set: 'mnist' / 'mnist:test', or a .csv, .npy or IDX file. */
+export function loadDataset(spec: string, opts: { labelColumn?: string | null; split?: 'train' | 'test'; limit?: number | null } = {}): Dataset {
+  const limit = opts.limit ?? undefined;
+  if (spec === 'mnist' || spec === 'mnist:train' || spec === 'mnist:test') {
+    const split = spec === 'mnist:test' ? 'test' : spec === 'mnist:train' ? 'train' : (opts.split ?? 'train');
+    return loadMnist(split, limit !== undefined ? { limit } : {});
+  }
+  if (!existsSync(spec)) throw new Error(`no such file: ${spec}`);
+  const ds = readAny(spec, opts.labelColumn ?? null);
+  return limit !== undefined && limit < ds.n ? { ...ds, n: limit, x: ds.x.subarray(0, limit * ds.dim), labels: ds.labels?.subarray(0, limit) ?? null } : ds;
+}
+
+function readAny(path: string, labelColumn: string | null): Dataset {
+  const lower = path.toLowerCase();
+  if (lower.endsWith('.csv')) return readCsv(path, labelColumn !== null ? { labelColumn: /^-?\d+$/.test(labelColumn) ? Number(labelColumn) : labelColumn } : {});
+  if (lower.endsWith('.npy')) return loadNpy(path);
+  const { shape, data } = readIdx(path);
+  const scale = data instanceof Uint8Array ? 1 / 255 : 1;
+  const x = Float32Array.from(data, (v) => v * scale);
+  return makeDataset({ x, sampleShape: shape.length === 1 ? [1] : shape.slice(1), source: path });
+}
+
+export function prepareData(cfg: DataConfig, seed: number): PreparedData {
+  const full = loadDataset(cfg.dataset, { labelColumn: cfg.labelColumn, split: 'train', limit: cfg.limit });
+  checkFinite(full);
+  const testSpec = cfg.testDataset ?? (cfg.dataset === 'mnist' ? 'mnist:test' : null);
+  const test = testSpec ? loadDataset(testSpec, { labelColumn: cfg.labelColumn, split: 'test' }) : null;
+  if (test) {
+    checkFinite(test);
+    if (test.dim !== full.dim) throw new Error(`${test.source} has ${test.dim} features per sample but ${full.source} has ${full.dim}`);
+  }
+  const { train, val } = splitValidation(full, cfg.valFraction, seed);
+  const normalizer = cfg.normalize === 'none' ? null : fitNormalizer(cfg.normalize, train);
+  if (normalizer) {
+    // splitValidation copies rows, so normalising the splits never touches `full`'s memory twice.
+    normalizer.apply(train);
+    if (val) normalizer.apply(val);
+    if (test) normalizer.apply(test);
+  }
+  return { train, val, test, sampleShape: full.sampleShape, normalizer };
+}

@@ -1,0 +1,190 @@
+/**
+ * The trainer: epochs of seeded mini-batches, validation, early stopping, schedules, checkpoints
+ * and exact resume. It is variant-agnostic: it minimises whatever `model.forward` calls the loss.
+ * The batch order and training noise of epoch e are pure functions of (seed, e), so a run resumed
+ * from the checkpoint after epoch e replays epoch e+1 exactly as an uninterrupted run would.
+ */
+import { backward, empty, getBackend, Rng, tidy, type Tensor } from '../core/index.js';
+import { BatchLoader, gatherRows, type Dataset } from '../data/index.js';
+import type { Autoencoder } from '../models/index.js';
+import { clipGradNorm } from '../nn/clip.js';
+import type { Optimizer } from '../nn/optim/index.js';
+import type { TrainConfig } from './config.js';
+import type { EventSink, Metrics } from './events.js';
+import type { LrSchedule } from './schedule.js';
+
+export interface EpochRecord {
+  epoch: number;
+  trainLoss: number;
+  valLoss: number | null;
+  lr: number;
+  seconds: number;
+  samplesPerSec: number;
+}
+
+/** Everything besides weights and optimizer buffers that a resumed run needs. */
+export interface TrainState {
+  epochsDone: number;
+  step: number;
+  bestValLoss: number | null;
+  bestEpoch: number;
+  badEpochs: number;
+  stopped: boolean;
+  history: EpochRecord[];
+  schedule: unknown;
+}
+
+export interface TrainOptions {
+  model: Autoencoder;
+  optimizer: Optimizer;
+  schedule: LrSchedule;
+  config: TrainConfig;
+  train: Dataset;
+  val: Dataset | null;
+  onEvent: EventSink;
+  /** Persist a checkpoint (weights, optimizer, state) after an epoch; must be atomic. */
+  checkpoint?: (state: TrainState) => string;
+  resume?: TrainState;
+}
+
+export interface TrainResult {
+  status: 'completed' | 'early_stopped';
+  state: TrainState;
+  wallSeconds: number;
+  samplesPerSec: number;
+}
+
+/** Training produced NaN or Inf; names the step and the first layer whose parameters are not finite. */
+export class NonFiniteError extends Error {
+  constructor(readonly epoch: number, readonly step: number, detail: string) {
+    super(`non-finite loss at epoch ${epoch + 1}, step ${step}: ${detail}`);
+    this.name = 'NonFiniteError';
+  }
+}
+
+export function freshState(): TrainState {
+  return { epochsDone: 0, step: 0, bestValLoss: null, bestEpoch: -1, badEpochs: 0, stopped: false, history: [], schedule: null };
+}
+
+export function train(o: TrainOptions): TrainResult {
+  const { model, optimizer, config, onEvent } = o;
+  const state: TrainState = o.resume ? structuredClone(o.resume) : freshState();
+  if (o.resume) o.schedule.loadState(o.resume.schedule);
+  const params = model.parameters();
+  const loader = new BatchLoader(o.train, { batchSize: config.batchSize, shuffle: true, seed: config.seed, dropLast: false });
+  const batches = loader.numBatches;
+  const t0 = performance.now();
+  let trainedSamples = 0;
+  onEvent({
+    type: 'run_start', time: new Date().toISOString(), backend: getBackend().name, parameters: model.numParameters(),
+    trainSize: o.train.n, valSize: o.val?.n ?? 0, epochs: config.epochs, stepsPerEpoch: batches, batchSize: config.batchSize,
+    resumedFromEpoch: o.resume ? state.epochsDone : null,
+  });
+  for (let epoch = state.epochsDone; epoch < config.epochs && !state.stopped; epoch++) {
+    optimizer.lr = o.schedule.lrFor(epoch, optimizer.config.lr);
+    const rng = Rng.derive(config.seed, 0x6e6f, epoch);
+    const e0 = performance.now();
+    let lossSum = 0;
+    let b = 0;
+    for (const idx of loader.batches(epoch)) {
+      const loss = trainStep(o, params, idx, rng);
+      state.step++;
+      if (!Number.isFinite(loss)) throw new NonFiniteError(epoch, state.step, diagnose(model));
+      lossSum += loss * idx.length;
+      onEvent({ type: 'step', epoch, step: state.step, batch: ++b, batches, loss, lr: optimizer.lr });
+    }
+    const seconds = (performance.now() - e0) / 1000;
+    trainedSamples += o.train.n;
+    const valLoss = o.val ? evaluateLoss(model, o.val, config.evalBatchSize) : null;
+    const record: EpochRecord = { epoch, trainLoss: lossSum / o.train.n, valLoss, lr: optimizer.lr, seconds, samplesPerSec: o.train.n / seconds };
+    state.history.push(record);
+    state.epochsDone = epoch + 1;
+    onEvent({ type: 'epoch_end', epochs: config.epochs, terms: {}, ...record });
+    updateEarlyStopping(state, record, config, onEvent);
+    o.schedule.onEpochEnd(epoch, valLoss ?? record.trainLoss);
+    state.schedule = o.schedule.state();
+    if (o.checkpoint) {
+      const bad = firstNonFinite(model);
+      if (bad) throw new NonFiniteError(epoch, state.step, `parameter ${bad} is not finite; the last good checkpoint is kept`);
+      onEvent({ type: 'checkpoint', epoch, dir: o.checkpoint(state) });
+    }
+  }
+  const wallSeconds = (performance.now() - t0) / 1000;
+  const trainSeconds = state.history.slice(-(config.epochs - (o.resume?.epochsDone ?? 0))).reduce((s, r) => s + r.seconds, 0);
+  return { status: state.stopped ? 'early_stopped' : 'completed', state, wallSeconds, samplesPerSec: trainedSamples / Math.max(trainSeconds, 1e-9) };
+}
+
+/** One optimisation step on the rows `idx`; returns the batch loss. */
+function trainStep(o: TrainOptions, params: Tensor[], idx: Int32Array, rng: Rng): number {
+  const x = empty([idx.length, o.train.dim]);
+  gatherRows(o.train, idx, x.data as Float32Array);
+  const loss = tidy(() => {
+    const out = o.model.forward(x, { training: true, rng });
+    const value = out.loss.item();
+    if (!Number.isFinite(value)) return value;
+    const grads = backward(out.loss);
+    if (o.config.clipNorm > 0) clipGradNorm(grads, o.config.clipNorm);
+    o.optimizer.step(params, grads);
+    return value;
+  });
+  x.dispose();
+  return loss;
+}
+
+/** Mean loss over a data set in evaluation mode. */
+export function evaluateLoss(model: Autoencoder, ds: Dataset, batchSize: number): number {
+  let total = 0;
+  forEachBatch(ds, batchSize, (x) => {
+    total += tidy(() => model.forward(x, { training: false }).loss.item()) * x.shape[0]!;
+  });
+  return total / ds.n;
+}
+
+/** Visit a data set in order, in batches, as backend tensors (disposed after each call). */
+export function forEachBatch(ds: Dataset, batchSize: number, fn: (x: Tensor, start: number) => void): void {
+  const all = new Int32Array(ds.n).map((_, i) => i);
+  for (let start = 0; start < ds.n; start += batchSize) {
+    const idx = all.subarray(start, Math.min(ds.n, start + batchSize));
+    const x = empty([idx.length, ds.dim]);
+    gatherRows(ds, idx, x.data as Float32Array);
+    try {
+      fn(x, start);
+    } finally {
+      x.dispose();
+    }
+  }
+}
+
+function updateEarlyStopping(state: TrainState, r: EpochRecord, config: TrainConfig, onEvent: EventSink): void {
+  const metric = r.valLoss ?? r.trainLoss;
+  if (state.bestValLoss === null || metric < state.bestValLoss - config.minDelta) {
+    state.bestValLoss = metric;
+    state.bestEpoch = r.epoch;
+    state.badEpochs = 0;
+    return;
+  }
+  state.badEpochs++;
+  if (config.earlyStopping > 0 && state.badEpochs >= config.earlyStopping) {
+    state.stopped = true;
+    onEvent({ type: 'early_stop', epoch: r.epoch, bestEpoch: state.bestEpoch, bestValLoss: state.bestValLoss });
+  }
+}
+
+/** Name of the first parameter holding NaN or Inf, or null. */
+export function firstNonFinite(model: Autoencoder): string | null {
+  for (const [name, t] of model.namedParameters()) {
+    const d = t.data;
+    for (let i = 0; i < d.length; i++) if (!Number.isFinite(d[i]!)) return name;
+  }
+  return null;
+}
+
+function diagnose(model: Autoencoder): string {
+  const bad = firstNonFinite(model);
+  const layer = bad?.replace(/\.(weight|bias)$/, '');
+  return bad
+    ? `layer ${layer} has non-finite ${bad.slice(layer!.length + 1)} values (try a lower --lr or --clip-norm)`
+    : 'all parameters are finite, so the forward pass or the loss overflowed on this batch';
+}
+
+export type { Metrics };
