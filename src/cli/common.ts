@@ -37,8 +37,8 @@ export function loadModel(dir: string | undefined, command: string): LoadedModel
 }
 
 /** Read input data for a loaded model, check its width and apply the model's normalisation. */
-export function loadInput(spec: string, m: LoadedModel, labelColumn: string | null): Dataset {
-  const ds = asInput(() => loadDataset(spec, { split: 'test', labelColumn }));
+export function loadInput(spec: string, m: LoadedModel, labelColumn: string | null, limit: number | null = null): Dataset {
+  const ds = asInput(() => loadDataset(spec, { split: 'test', labelColumn, limit }));
   const dim = m.model.config.inputDim;
   if (ds.dim !== dim) throw new InputError(`${ds.source} has ${ds.dim} features per sample but the model expects ${dim}`);
   for (let i = 0; i < ds.x.length; i++) {

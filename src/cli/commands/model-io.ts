@@ -16,6 +16,7 @@ import { BACKEND_FLAGS, COMMON_FLAGS, nullable, opt, string } from '../flags.js'
 
 const DATA = opt('data', nullable(string("input: 'mnist:test', or a .csv, .npy or IDX file (default: the model's test data)", '')), 'Input');
 const LABEL = opt('label-column', nullable(string('CSV label column to leave out of the features', '')), 'Input');
+const LIMIT = opt('limit', nullable(string('use only the first N samples', '')), 'Input');
 const OUT = opt('out', nullable(string('output file: .npy or .csv', '')), 'Output');
 const BATCH = opt('batch-size', string('samples per batch', '1000'), 'Engine');
 
@@ -30,7 +31,7 @@ const COMMANDS: Record<string, Cmd> = {
   eval: {
     usage: 'aekit eval MODEL_DIR [--data FILE] [--json]',
     description: 'Reconstruction metrics of a trained model: MSE and BCE per feature, squared error per sample.',
-    flags: [DATA, LABEL, BATCH],
+    flags: [DATA, LABEL, LIMIT, BATCH],
     run(m, o, io) {
       const ds = input(m, o);
       const r = evaluateReconstruction(m.model, ds, batchSize(o));
@@ -42,7 +43,7 @@ const COMMANDS: Record<string, Cmd> = {
   encode: {
     usage: 'aekit encode MODEL_DIR --data FILE --out codes.npy|codes.csv',
     description: 'Latent codes (one row per sample) of the input data.',
-    flags: [DATA, LABEL, OUT, BATCH],
+    flags: [DATA, LABEL, LIMIT, OUT, BATCH],
     run(m, o, io) {
       const ds = input(m, o);
       const z = mapBatches(ds, batchSize(o), m.model.config.latentDim, (x) => m.model.encode(x));
@@ -66,7 +67,7 @@ const COMMANDS: Record<string, Cmd> = {
   reconstruct: {
     usage: 'aekit reconstruct MODEL_DIR [--data FILE] --out recon.npy [--png grid.png]',
     description: 'Reconstructions of the input data (in its original units); --png draws originals above reconstructions.',
-    flags: [DATA, LABEL, OUT, opt('png', nullable(string('also write a picture of the first 10 samples', '')), 'Output'), BATCH],
+    flags: [DATA, LABEL, LIMIT, OUT, opt('png', nullable(string('also write a picture of the first 10 samples', '')), 'Output'), BATCH],
     run(m, o, io) {
       const ds = input(m, o);
       const png = o.get('png') as string | null | undefined;
@@ -106,7 +107,10 @@ export async function modelCommand(name: string, argv: readonly string[], io: Io
 
 function input(m: LoadedModel, o: Map<string, unknown>): Dataset {
   const spec = (o.get('data') as string | null | undefined) ?? defaultData(m);
-  return loadInput(spec, m, (o.get('label-column') as string | null | undefined) ?? null);
+  const limitText = o.get('limit') as string | null | undefined;
+  const limit = limitText ? Number(limitText) : null;
+  if (limit !== null && !(Number.isInteger(limit) && limit > 0)) throw new UsageError(`--limit: "${limitText}" is not a positive integer`);
+  return loadInput(spec, m, (o.get('label-column') as string | null | undefined) ?? null, limit);
 }
 
 function batchSize(o: Map<string, unknown>): number {
