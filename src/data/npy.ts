@@ -93,14 +93,19 @@ function decode(raw: Uint8Array, dtype: NpyDType, name: string, dataStart: numbe
   }
   const view = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
   const out = info.make(new ArrayBuffer(raw.length));
-  for (let i = 0; i < out.length; i++) {
-    const v = info.get(view, i * info.size);
-    if (dtype === '<i8' && !Number.isSafeInteger(v)) {
+  for (let i = 0; i < out.length; i++) out[i] = info.get(view, i * info.size);
+  if (dtype === '<i8') checkExactInt64(view, out, name, dataStart);
+  return out;
+}
+
+function checkExactInt64(view: DataView, values: NpyData, name: string, dataStart: number): void {
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
+    // Past 2^53 only some integers survive the conversion; compare with the stored int64 itself.
+    if (Math.abs(v) > Number.MAX_SAFE_INTEGER && BigInt(v) !== view.getBigInt64(i * 8, true)) {
       throw byteError(name, dataStart + i * 8, `int64 value ${view.getBigInt64(i * 8, true)} cannot be held exactly by a float64`);
     }
-    out[i] = v;
   }
-  return out;
 }
 
 /** Write an NPY file (version 1.0, or 2.0 for a header over 64 KiB), atomically. */
