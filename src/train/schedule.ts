@@ -1,17 +1,14 @@
-/** The trainer's view of a learning-rate schedule: a rate per epoch and state that round-trips. */
-export interface LrSchedule {
-  /** Learning rate to use during `epoch` (0-based), given the configured base rate. */
-  lrFor(epoch: number, baseLr: number): number;
-  /** Called after each epoch with the monitored loss (validation if any, else training). */
-  onEpochEnd(epoch: number, loss: number): void;
-  state(): unknown;
-  loadState(state: unknown): void;
+/** The learning-rate schedule a TrainConfig asks for. */
+import { createSchedule, type Schedule } from '../nn/schedules.js';
+import type { TrainConfig } from './config.js';
+
+export function makeSchedule(c: TrainConfig, baseLr: number): Schedule {
+  switch (c.schedule) {
+    case 'none': return createSchedule({ kind: 'constant' }, baseLr);
+    case 'step': return createSchedule({ kind: 'step', stepSize: c.stepSize, gamma: c.gamma }, baseLr);
+    case 'cosine': return createSchedule({ kind: 'cosine', tMax: c.epochs }, baseLr);
+    case 'plateau': return createSchedule({ kind: 'reduceOnPlateau', patience: c.stepSize, factor: Math.min(c.gamma, 0.999) }, baseLr);
+  }
 }
 
-/** A schedule that keeps the base rate. */
-export const constantSchedule = (): LrSchedule => ({
-  lrFor: (_e, base) => base,
-  onEpochEnd: () => {},
-  state: () => null,
-  loadState: () => {},
-});
+export type { Schedule };

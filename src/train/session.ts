@@ -46,7 +46,7 @@ export async function runSession(o: SessionOptions): Promise<SessionResult> {
   config.model = checkInputDim(config, data.train.dim);
   const model = createModel(config.model, new Rng(config.train.seed));
   const optimizer = createOptimizer(config.optimizer);
-  const schedule = makeSchedule(config.train);
+  const schedule = makeSchedule(config.train, config.optimizer.lr);
   let resumeState: TrainState | undefined;
   if (o.resume) {
     const ckpt = latestCheckpoint(o.outDir);

@@ -11,7 +11,7 @@ import { clipGradNorm } from '../nn/clip.js';
 import type { Optimizer } from '../nn/optim/index.js';
 import type { TrainConfig } from './config.js';
 import type { EventSink, Metrics } from './events.js';
-import type { LrSchedule } from './schedule.js';
+import type { Schedule } from './schedule.js';
 
 export interface EpochRecord {
   epoch: number;
@@ -37,7 +37,7 @@ export interface TrainState {
 export interface TrainOptions {
   model: Autoencoder;
   optimizer: Optimizer;
-  schedule: LrSchedule;
+  schedule: Schedule;
   config: TrainConfig;
   train: Dataset;
   val: Dataset | null;
@@ -81,7 +81,7 @@ export function train(o: TrainOptions): TrainResult {
     resumedFromEpoch: o.resume ? state.epochsDone : null,
   });
   for (let epoch = state.epochsDone; epoch < config.epochs && !state.stopped; epoch++) {
-    optimizer.lr = o.schedule.lrFor(epoch, optimizer.config.lr);
+    optimizer.lr = o.schedule.lrFor(epoch);
     const rng = Rng.derive(config.seed, 0x6e6f, epoch);
     const e0 = performance.now();
     let lossSum = 0;

@@ -1,0 +1,99 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import * as ak from '../../index.js';
+import { createOptimizer } from '../../nn/optim/index.js';
+import { createModel, parseModelConfig, registerBuiltinModels, type Autoencoder } from '../index.js';
+
+await ak.setBackend('reference');
+registerBuiltinModels();
+
+function make(over: Record<string, unknown> = {}): Autoencoder {
+  return createModel(parseModelConfig({ kind: 'dense', inputDim: 12, hidden: [8], latentDim: 3, ...over }), new ak.Rng(1));
+}
+
+/** 16 fixed samples in [0, 1] with structure an autoencoder can learn (rank-2 patterns). */
+function batch(): ak.Tensor {
+  const rng = new ak.Rng(7);
+  const v = new Float32Array(16 * 12);
+  for (let i = 0; i < 16; i++) {
+    const a = rng.uniform();
+    const b = rng.uniform();
+    for (let j = 0; j < 12; j++) v[i * 12 + j] = j < 6 ? a : b;
+  }
+  return ak.tensor(v, [16, 12]);
+}
+
+test('forward returns loss, terms, recon and z with the right shapes', () => {
+  const m = make();
+  const out = ak.tidy(() => {
+    const o = m.forward(batch(), { training: true });
+    return { loss: o.loss.shape, recon: o.recon.shape, z: o.z.shape, terms: Object.keys(o.terms) };
+  });
+  assert.deepEqual(out, { loss: [], recon: [16, 12], z: [16, 3], terms: ['recon'] });
+});
+
+test('parameter names follow the module tree', () => {
+  const names = make().namedParameters().map(([n]) => n);
+  assert.deepEqual(names, [
+    'encoder.layers.0.weight', 'encoder.layers.0.bias', 'encoder.layers.1.weight', 'encoder.layers.1.bias',
+    'decoder.layers.0.weight', 'decoder.layers.0.bias', 'decoder.layers.1.weight', 'decoder.layers.1.bias',
+  ]);
+  assert.equal(make().parameters()[0]!.name, 'encoder.layers.0.weight');
+});
+
+test('tied weights share the encoder weights and keep their own biases', () => {
+  const m = make({ tiedWeights: true });
+  assert.deepEqual(m.namedParameters().map(([n]) => n).filter((n) => n.startsWith('decoder')), ['decoder.layers.0.bias', 'decoder.layers.1.bias']);
+  const shape = ak.tidy(() => m.reconstruct(batch()).shape);
+  assert.deepEqual(shape, [16, 12]);
+});
+
+for (const loss of ['bce', 'mse', 'l1'] as const) {
+  test(`weights change after one step and the ${loss} loss falls on a fixed batch`, () => {
+    const m = make({ loss });
+    const opt = createOptimizer({ kind: 'adam', lr: 0.01 });
+    const x = batch();
+    const before = Float32Array.from(m.parameters()[0]!.data);
+    const lossAt = (): number => ak.tidy(() => m.forward(x, { training: false }).loss.item());
+    const first = lossAt();
+    for (let i = 0; i < 200; i++) {
+      ak.tidy(() => {
+        const out = m.forward(x, { training: true });
+        opt.step(m.parameters(), ak.backward(out.loss));
+      });
+    }
+    assert.notDeepEqual(Float32Array.from(m.parameters()[0]!.data), before);
+    // BCE on targets in (0, 1) cannot go below their mean entropy; measure progress above that floor.
+    const floor = loss === 'bce' ? entropy(x.data) : 0;
+    assert.ok(lossAt() - floor < (first - floor) * 0.5, `${loss}: ${first} → ${lossAt()} (floor ${floor})`);
+    opt.dispose();
+  });
+}
+
+function entropy(t: ArrayLike<number>): number {
+  let h = 0;
+  for (let i = 0; i < t.length; i++) {
+    const p = Math.min(Math.max(t[i]!, 1e-12), 1 - 1e-12);
+    h -= p * Math.log(p) + (1 - p) * Math.log(1 - p);
+  }
+  return h / t.length;
+}
+
+test('a training step leaves the live-tensor count unchanged', () => {
+  const m = make();
+  const opt = createOptimizer({ kind: 'adam', lr: 0.01 });
+  const x = batch();
+  const step = (): void => ak.tidy(() => opt.step(m.parameters(), ak.backward(m.forward(x, { training: true }).loss)));
+  step(); // optimizer state is created on the first step
+  const live = ak.numTensors();
+  for (let i = 0; i < 5; i++) step();
+  assert.equal(ak.numTensors(), live);
+});
+
+test('BCE without a sigmoid output is refused with a clear message', () => {
+  assert.throws(() => parseModelConfig({ kind: 'dense', loss: 'bce', outputActivation: 'linear' }), /loss 'bce' needs model.outputActivation 'sigmoid'/);
+});
+
+test('an unknown config key names the key', () => {
+  assert.throws(() => parseModelConfig({ kind: 'dense', hiden: [3] }), /unknown key 'hiden'/);
+});
