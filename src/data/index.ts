@@ -1,6 +1,18 @@
-/** aekit/data: datasets, readers (IDX, MNIST, CSV, NPY), normalisation, validation splits and batch loading. */
+/**
+ * aekit/data: datasets, readers (IDX, MNIST, CSV, NPY), normalisation, validation splits and batch loading.
+ *
+ * @example
+ * import { loadMnist, splitValidation, fitNormalizer, BatchLoader, gatherRows } from 'aekit/data';
+ * const { train, val } = splitValidation(loadMnist('train', { limit: 1000 }), 0.1, 42);
+ * const norm = fitNormalizer('standard', train); // statistics from the training split only
+ * norm.apply(train);
+ * if (val !== null) norm.apply(val);
+ * const loader = new BatchLoader(train, { batchSize: 64, shuffle: true, seed: 42, dropLast: false });
+ * const batch = new Float32Array(64 * train.dim);
+ * for (const rows of loader.batches(0)) gatherRows(train, rows, batch); // rows.length × 784 values
+ */
 export { makeDataset, subset, checkFinite, type Dataset } from './dataset.js';
-export { readIdx, parseIdx, type IdxArray, type IdxData } from './idx.js';
+export { readIdx, parseIdx, parseIdxHeader, type IdxArray, type IdxData, type IdxHeader } from './idx.js';
 export { loadMnist, type MnistOptions } from './mnist.js';
 export { readCsv, parseCsv, writeCsv, formatFloat32, type CsvOptions, type CsvDataset, type CsvMatrix } from './csv.js';
 export { readNpy, parseNpy, writeNpy, encodeNpy, loadNpy, type NpyArray, type NpyData, type NpyDType } from './npy.js';
