@@ -1,0 +1,161 @@
+/** End-to-end tests of the real `aekit` binary: a small training run, the model commands, and bad input. */
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { before, describe, test } from 'node:test';
+import { decodePng } from '../src/util/png.js';
+import { aekit, tempDir } from './helpers.js';
+
+const SMALL = ['--limit', '3000', '--hidden', '64', '--latent-dim', '8', '--batch-size', '64', '--quiet'];
+
+describe('aekit train on MNIST, then the model commands', () => {
+  const dir = join(tempDir(), 'run');
+  before(() => {
+    const r = aekit(['train', '--epochs', '2', '--out', dir, ...SMALL]);
+    assert.equal(r.status, 0, r.stderr);
+  });
+
+  test('the run directory holds the model, events, metrics and pictures', () => {
+    for (const f of ['config.json', 'model.safetensors', 'events.jsonl', 'metrics.json', 'reconstructions.png', 'loss.png', 'checkpoint.json']) {
+      assert.ok(existsSync(join(dir, f)), `missing ${f}`);
+    }
+    const m = JSON.parse(readFileSync(join(dir, 'metrics.json'), 'utf8'));
+    for (const k of ['backend', 'epochs', 'samplesPerSec', 'wallSeconds']) assert.ok(k in m, `metrics.json lacks ${k}`);
+    assert.equal(m.epochs, 2);
+    assert.ok(m.test.mse > 0 && m.test.mse < 0.1, `test mse ${m.test.mse}`);
+    assert.ok(m.test.bce > 0 && m.test.bce < 0.3, `test bce ${m.test.bce}`);
+    assert.ok(Math.abs(m.test.sqErrPerImage - m.test.mse * 784) < 1e-6 * m.test.sqErrPerImage + 1e-9);
+    const grid = decodePng(readFileSync(join(dir, 'reconstructions.png')));
+    assert.ok(grid.width > 10 * 28 && grid.height > 2 * 28, `grid ${grid.width}×${grid.height}`);
+    const events = readFileSync(join(dir, 'events.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    assert.equal(events[0].type, 'run_start');
+    assert.equal(events.filter((e) => e.type === 'epoch_end').length, 2);
+    assert.equal(events.at(-1).type, 'run_end');
+  });
+
+  test('eval --json reports the same test metrics', () => {
+    const r = aekit(['eval', dir, '--json', '--quiet']);
+    assert.equal(r.status, 0, r.stderr);
+    const out = JSON.parse(r.stdout);
+    const m = JSON.parse(readFileSync(join(dir, 'metrics.json'), 'utf8'));
+    assert.equal(out.n, 10000);
+    assert.ok(Math.abs(out.mse - m.test.mse) < 1e-9, `${out.mse} vs ${m.test.mse}`);
+  });
+
+  test('encode → decode reproduces reconstruct', () => {
+    const z = join(dir, 'z.npy');
+    const x = join(dir, 'x.npy');
+    const r = join(dir, 'r.npy');
+    assert.equal(aekit(['encode', dir, '--limit', '20', '--out', z, '--quiet']).status, 0);
+    assert.equal(aekit(['decode', dir, '--input', z, '--out', x, '--quiet']).status, 0);
+    assert.equal(aekit(['reconstruct', dir, '--limit', '20', '--out', r, '--quiet']).status, 0);
+    const a = readFileSync(x);
+    const b = readFileSync(r);
+    assert.equal(a.length, b.length);
+    const fa = new Float32Array(a.buffer, a.byteOffset + 128, (a.length - 128) / 4);
+    const fb = new Float32Array(b.buffer, b.byteOffset + 128, (b.length - 128) / 4);
+    let worst = 0;
+    for (let i = 0; i < fa.length; i++) worst = Math.max(worst, Math.abs(fa[i]! - fb[i]!));
+    assert.ok(worst < 1e-6, `max difference ${worst}`);
+  });
+
+  test('encode writes CSV with one column per latent unit', () => {
+    const out = join(dir, 'z.csv');
+    assert.equal(aekit(['encode', dir, '--limit', '5', '--out', out, '--quiet']).status, 0);
+    const lines = readFileSync(out, 'utf8').trim().split('\n');
+    assert.equal(lines.length, 6);
+    assert.equal(lines[0], 'z0,z1,z2,z3,z4,z5,z6,z7');
+  });
+
+  test('info lists layers and parameter counts', () => {
+    const r = aekit(['info', dir]);
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /encoder\.layers\.0\s+Dense\(784→64, relu\)/);
+    // 784·64+64 + 64·8+8 + 8·64+64 + 64·784+784
+    assert.match(r.stdout, /total parameters: 102,216/);
+  });
+
+  test('a width mismatch between data and model fails with exit 3', () => {
+    const csv = join(dir, 'narrow.csv');
+    writeFileSync(csv, 'a,b,c\n1,2,3\n4,5,6\n');
+    const r = aekit(['eval', dir, '--data', csv]);
+    assert.equal(r.status, 3);
+    assert.match(r.stderr, /narrow\.csv has 3 features per sample but the model expects 784/);
+  });
+
+  test('a second train into the same directory is refused', () => {
+    const r = aekit(['train', '--epochs', '1', '--out', dir, ...SMALL]);
+    assert.equal(r.status, 3);
+    assert.match(r.stderr, /already holds a run: resume it with --resume/);
+  });
+});
+
+describe('bad input fails with one clear line and a stable exit code', () => {
+  const cases: [string, string[], number, RegExp][] = [
+    ['unknown flag', ['train', '--epoch', '1'], 2, /unknown flag --epoch .*did you mean --epochs/],
+    ['invalid value', ['train', '--lr', '-1'], 2, /--lr: -1 must be > 0/],
+    ['not a number', ['train', '--batch-size', 'many'], 2, /--batch-size: "many" is not a number/],
+    ['missing file', ['train', '--data', '/nonexistent/data.csv'], 3, /no such file: \/nonexistent\/data\.csv/],
+    ['unknown command', ['trian'], 2, /unknown command 'trian'/],
+    ['no model directory', ['eval'], 2, /needs a model directory/],
+    ['not a model directory', ['eval', '/tmp'], 3, /not a model directory: no config\.json/],
+  ];
+  for (const [name, args, code, msg] of cases) {
+    test(name, () => {
+      const r = aekit(args);
+      assert.equal(r.status, code, r.stderr);
+      assert.match(r.stderr, msg);
+      assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
+    });
+  }
+
+  test('a CSV with a non-numeric cell names file, line and column', () => {
+    const d = tempDir();
+    const csv = join(d, 'bad.csv');
+    writeFileSync(csv, 'x,y\n1,2\n3,abc\n');
+    const r = aekit(['train', '--data', csv, '--epochs', '1', '--out', join(d, 'run'), '--loss', 'mse']);
+    assert.equal(r.status, 3);
+    assert.match(r.stderr, /bad\.csv:3.*"abc" is not a number/);
+    assert.ok(!existsSync(join(d, 'run', 'model.safetensors')), 'nothing half-written');
+  });
+
+  test('NaN in the data is refused before training', () => {
+    const d = tempDir();
+    const csv = join(d, 'nan.csv');
+    writeFileSync(csv, 'x,y\n1,2\n3,NaN\n');
+    const r = aekit(['train', '--data', csv, '--epochs', '1', '--out', join(d, 'run'), '--loss', 'mse']);
+    assert.equal(r.status, 3, r.stderr);
+    assert.match(r.stderr, /nan\.csv/);
+    assert.match(r.stderr, /NaN/);
+  });
+
+  test('an invalid value in --config names the key', () => {
+    const d = tempDir();
+    const cfg = join(d, 'c.json');
+    writeFileSync(cfg, JSON.stringify({ train: { epochs: 0 } }));
+    const r = aekit(['train', '--config', cfg]);
+    assert.equal(r.status, 2);
+    assert.match(r.stderr, /train\.epochs: 0 must be ≥ 1/);
+  });
+
+  test('--help works on every command', () => {
+    for (const c of ['train', 'eval', 'encode', 'decode', 'reconstruct', 'info']) {
+      const r = aekit([c, '--help']);
+      assert.equal(r.status, 0, `${c}: ${r.stderr}`);
+      assert.match(r.stdout, /^Usage: aekit /);
+    }
+  });
+});
+
+describe('a diverging run stops with the step and layer named, keeping the last good checkpoint', () => {
+  test('SGD with a huge learning rate', () => {
+    const dir = join(tempDir(), 'run');
+    const base = ['--optimizer', 'sgd', '--loss', 'mse', ...SMALL];
+    assert.equal(aekit(['train', '--epochs', '1', '--lr', '0.01', '--out', dir, ...base]).status, 0);
+    const ckptBefore = readFileSync(join(dir, 'checkpoint.json'), 'utf8');
+    const r = aekit(['train', '--resume', dir, '--epochs', '3', '--lr', '1e12', '--quiet']);
+    assert.equal(r.status, 4, r.stderr);
+    assert.match(r.stderr, /non-finite loss at epoch 2, step \d+: layer (en|de)coder\.layers\.\d+ has non-finite (weight|bias) values/);
+    assert.equal(readFileSync(join(dir, 'checkpoint.json'), 'utf8'), ckptBefore);
+  });
+});
