@@ -203,6 +203,15 @@ describe('optimizer bookkeeping', () => {
     assert.throws(() => opt.step([p], new Map([[p, ak.zeros([2])]])), /state buffer 'w.exp_avg' has shape \[3\] but the parameter is \[2\]/);
   });
 
+  test('the reference update kernels refuse buffers of the wrong size, naming kernel and buffer', () => {
+    const [p, g] = [ak.zeros([3]), ak.zeros([3])];
+    const attrs = { lr: 0.1, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0, decoupled: false, step: 1 };
+    assert.throws(() => ak.runKernelMulti('AdamUpdate', [p, g, ak.zeros([3]), ak.zeros([2])], attrs), /AdamUpdate: exp_avg_sq \[2\] does not match param \[3\]/);
+    assert.throws(() => ak.runKernelMulti('AdamUpdate', [p, g, ak.zeros([3]), ak.zeros([3])], { ...attrs, step: 0 }), /AdamUpdate: step counts from 1/);
+    const rms = { lr: 0.1, alpha: 0.99, eps: 1e-8, weightDecay: 0, momentum: 0.9 };
+    assert.throws(() => ak.runKernelMulti('RmspropUpdate', [p, g, ak.zeros([3]), ak.zeros([0])], rms), /RmspropUpdate: momentum_buffer \[0\] does not match/);
+  });
+
   test("plain 'sgd' ignores momentum and keeps no buffers; config holds the resolved defaults", () => {
     const opt = createOptimizer({ kind: 'sgd', lr: 0.1, momentum: 0.9 });
     assert.equal(opt.config.momentum, 0);
