@@ -1,23 +1,15 @@
 // Forward values and gradients of every op against PyTorch 1.13 goldens (tools/goldens.py):
 // float64 to 1e-12 relative, float32 to 1e-5.
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import * as ak from '../index.js';
 import type { DType, Tensor } from './index.js';
+import { repoRoot } from '../../test/helpers.js';
 
 await ak.setBackend('reference');
 
-/** The repository root: the nearest folder above this file with aekit's package.json (tests run from dist/). */
-function repoRoot(): string {
-  for (let dir = dirname(fileURLToPath(import.meta.url)); ; dir = dirname(dir)) {
-    const pkg = join(dir, 'package.json');
-    if (existsSync(pkg) && (JSON.parse(readFileSync(pkg, 'utf8')) as { name?: string }).name === 'aekit') return dir;
-    if (dirname(dir) === dir) throw new Error('goldens: no aekit package.json above the test file');
-  }
-}
 
 interface Arr {
   shape: number[];

@@ -1,21 +1,14 @@
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import * as ak from '../index.js';
 import type { DType, Tensor } from '../core/index.js';
 import { clipGradNorm, clipGradValue } from './clip.js';
+import { repoRoot } from '../../test/helpers.js';
 
 await ak.setBackend('reference');
 
-function repoRoot(): string {
-  for (let dir = dirname(fileURLToPath(import.meta.url)); ; dir = dirname(dir)) {
-    const pkg = join(dir, 'package.json');
-    if (existsSync(pkg) && (JSON.parse(readFileSync(pkg, 'utf8')) as { name?: string }).name === 'aekit') return dir;
-    if (dirname(dir) === dir) throw new Error('goldens: no aekit package.json above the test file');
-  }
-}
 
 interface ClipCase {
   kind: 'norm' | 'value';
