@@ -60,7 +60,7 @@ export interface ParamState {
 /** Shared bookkeeping; subclasses name their slots and implement `update`. */
 export abstract class BaseOptimizer implements Optimizer {
   lr: number;
-  protected readonly fused: boolean;
+  private readonly fusedOption: boolean | undefined;
   private stepCount = 0;
   private readonly state = new Map<string, Tensor>();
   private readonly paramSteps = new Map<string, number>();
@@ -69,12 +69,17 @@ export abstract class BaseOptimizer implements Optimizer {
     readonly config: OptimizerConfig,
     /** Buffer names per parameter, PyTorch's state keys (`exp_avg`, `momentum_buffer`, …). */
     protected readonly slots: readonly string[],
-    kernel: KernelName,
+    private readonly kernel: KernelName,
     opts: OptimizerOptions,
   ) {
     this.lr = config.lr;
-    this.fused = opts.fused ?? backendHas(kernel);
-    if (this.fused && !backendHas(kernel)) throw new Error(`optimizer: fused: true, but the active backend has no '${kernel}' kernel`);
+    this.fusedOption = opts.fused;
+    if (opts.fused && !backendHas(kernel)) throw new Error(`optimizer: fused: true, but the active backend has no '${kernel}' kernel`);
+  }
+
+  /** Whether this step uses the fused kernel (asked per step, so a backend switch is followed). */
+  protected get fused(): boolean {
+    return this.fusedOption ?? backendHas(this.kernel);
   }
 
   /** Apply one update to `p` in place, with grad `g` and the parameter's state. Runs under noGrad. */
