@@ -27,7 +27,7 @@ export const dataSchema: Schema<DataConfig> = {
 export interface OptimizerSettings {
   kind: 'sgd' | 'momentum' | 'nesterov' | 'rmsprop' | 'adam' | 'adamw';
   lr: number;
-  momentum: number;
+  momentum: number | null;
   beta1: number;
   beta2: number;
   eps: number;
@@ -38,7 +38,7 @@ export interface OptimizerSettings {
 export const optimizerSchema: Schema<OptimizerSettings> = {
   kind: oneOf('optimizer', ['sgd', 'momentum', 'nesterov', 'rmsprop', 'adam', 'adamw'] as const, 'adam'),
   lr: number('learning rate', 1e-3, { positive: true }),
-  momentum: number('momentum (momentum, nesterov, rmsprop)', 0.9, { min: 0, max: 1 }),
+  momentum: nullable(number('momentum (default: 0.9 for momentum and nesterov, 0 for rmsprop)', 0.9, { min: 0, max: 1 })),
   beta1: number('Adam β1', 0.9, { min: 0, max: 1 }),
   beta2: number('Adam β2', 0.999, { min: 0, max: 1 }),
   eps: number('Adam/RMSprop ε', 1e-8, { positive: true }),

@@ -45,7 +45,8 @@ export async function runSession(o: SessionOptions): Promise<SessionResult> {
   const data = prepareData(config.data, config.train.seed);
   config.model = checkInputDim(config, data.train.dim);
   const model = createModel(config.model, new Rng(config.train.seed));
-  const optimizer = createOptimizer(config.optimizer);
+  const { momentum, ...optRest } = config.optimizer;
+  const optimizer = createOptimizer(momentum === null ? optRest : { ...optRest, momentum });
   const schedule = makeSchedule(config.train, config.optimizer.lr);
   let resumeState: TrainState | undefined;
   if (o.resume) {
