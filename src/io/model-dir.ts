@@ -12,7 +12,7 @@ import { normalizerFromJSON, type Normalizer } from '../data/index.js';
 import { createModel, parseModelConfig, type Autoencoder, type ModelConfigBase } from '../models/index.js';
 import type { Optimizer, OptimizerState } from '../nn/optim/index.js';
 import { fsyncDir, writeJsonAtomic } from '../util/atomic.js';
-import { readSafetensors, writeSafetensors, type SafetensorsTensor } from './safetensors.js';
+import { floatTensors, readSafetensors, writeSafetensors, type SafetensorsTensor } from './safetensors.js';
 
 export const MODEL_FORMAT = 'aekit-model';
 export const MODEL_FORMAT_VERSION = 1;
@@ -115,7 +115,7 @@ export function loadModelDir(dir: string): LoadedModel {
 export function loadWeights(dir: string, model: Autoencoder): void {
   const path = join(dir, 'model.safetensors');
   if (!existsSync(path)) throw new Error(`${dir}: no model.safetensors`);
-  model.loadParameters(new Map(Object.entries(readSafetensors(path).tensors)), path);
+  model.loadParameters(floatTensors(readSafetensors(path), path), path);
 }
 
 /** Restore optimizer buffers saved by saveModelDir. */

@@ -31,15 +31,17 @@ export interface Chart {
   frame: Frame;
 }
 
-export interface Range { lo: number; hi: number }
+/** An axis extent; `integer` when every data value is a whole number (epochs, counts), so ticks never fall between. */
+export interface Range { lo: number; hi: number; integer: boolean }
 
 export interface LegendEntry { name: string; color: Rgb; line: boolean; marker: boolean }
 
 /** Data extent padded by 4% each side (in log space for log axes); a degenerate or empty extent is widened. */
 export function axisRange(values: Iterable<number>, log: boolean): Range {
-  let lo = Infinity, hi = -Infinity;
+  let lo = Infinity, hi = -Infinity, integer = !log;
   for (const v of values) {
     const t = log ? Math.log10(v) : v;
+    integer &&= Number.isInteger(v);
     if (t < lo) lo = t;
     if (t > hi) hi = t;
   }
@@ -49,7 +51,7 @@ export function axisRange(values: Iterable<number>, log: boolean): Range {
     [lo, hi] = [lo - w, hi + w];
   }
   const m = (hi - lo) * 0.04;
-  return log ? { lo: 10 ** (lo - m), hi: 10 ** (hi + m) } : { lo: lo - m, hi: hi + m };
+  return log ? { lo: 10 ** (lo - m), hi: 10 ** (hi + m), integer } : { lo: lo - m, hi: hi + m, integer };
 }
 
 /**
@@ -78,9 +80,9 @@ interface AxesLayout { frame: Frame; xt: Ticks; yt: Ticks }
 
 function layoutAxes(size: { width: number; height: number }, opts: AxesOptions, xr: Range, yr: Range, logY: boolean, reserveRight: number): AxesLayout {
   const { width, height } = size;
-  const xt = linearTicks(xr.lo, xr.hi, Math.max(2, Math.round((width - reserveRight) / 110)));
+  const xt = linearTicks(xr.lo, xr.hi, Math.max(2, Math.round((width - reserveRight) / 110)), xr.integer);
   const yTarget = Math.max(2, Math.round(height / 60));
-  const yt = logY ? logTicks(yr.lo, yr.hi, yTarget) : linearTicks(yr.lo, yr.hi, yTarget);
+  const yt = logY ? logTicks(yr.lo, yr.hi, yTarget) : linearTicks(yr.lo, yr.hi, yTarget, yr.integer);
   const left = 14 + (opts.yLabel ? textHeight(opts.yLabel) + 10 : 0) + Math.max(0, ...yt.labels.map((l) => textWidth(l))) + 8;
   const top = opts.title ? 16 + textHeight(opts.title, 2) : 16;
   const right = width - 24 - reserveRight;

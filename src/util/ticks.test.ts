@@ -13,6 +13,7 @@ test('linear ticks lie inside the range with clean values and labels', () => {
   assert.deepEqual(linearTicks(-0.04, 1.04, 5), { values: [0, 0.2, 0.4, 0.6, 0.8, 1], labels: ['0', '0.2', '0.4', '0.6', '0.8', '1.0'] });
   assert.deepEqual(linearTicks(0.1, 0.4, 3).values, [0.1, 0.2, 0.3, 0.4]);
   assert.deepEqual(linearTicks(-3, 3, 3).labels, ['-2', '0', '2']);
+  assert.deepEqual(linearTicks(0.9, 3.1, 6, true).labels, ['1', '2', '3'], 'integer data: no ticks between whole numbers');
   assert.deepEqual(linearTicks(2e5, 6e5, 4).labels, ['2e5', '3e5', '4e5', '5e5', '6e5']);
   assert.deepEqual(linearTicks(1.2e-4, 1.6e-4, 4).labels, ['1.2e-4', '1.3e-4', '1.4e-4', '1.5e-4', '1.6e-4']);
 });

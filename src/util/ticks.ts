@@ -15,9 +15,9 @@ export function niceStep(range: number, target = 6): number {
   return (norm < 1.5 ? 1 : norm < 3 ? 2 : norm < 7 ? 5 : 10) * mag;
 }
 
-/** Ticks at multiples of a nice step inside [lo, hi] (lo < hi, both finite). */
-export function linearTicks(lo: number, hi: number, target = 6): Ticks {
-  const step = niceStep(hi - lo, target);
+/** Ticks at multiples of a nice step inside [lo, hi] (lo < hi, both finite); `integer` keeps the step at 1 or more. */
+export function linearTicks(lo: number, hi: number, target = 6, integer = false): Ticks {
+  const step = integer ? Math.max(1, niceStep(hi - lo, target)) : niceStep(hi - lo, target);
   const values: number[] = [];
   for (let k = Math.ceil(lo / step - 1e-9); k * step <= hi + step * 1e-9; k++) values.push(clean(k * step));
   return { values, labels: values.map((v) => formatTick(v, step)) };
