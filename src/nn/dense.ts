@@ -2,6 +2,7 @@
 import { dense, full, type ActivationName, type Rng, type Tensor } from '../core/index.js';
 import { defaultInitFor, initWeight, type InitName } from './init.js';
 import { Module } from './module.js';
+import { reportLayerOutput } from './probe.js';
 
 export interface DenseConfig {
   inFeatures: number;
@@ -26,7 +27,9 @@ export class Dense extends Module {
 
   /** x (B, in) → (B, out) */
   forward(x: Tensor): Tensor {
-    return dense(x, this.weight, this.bias, this.config.activation);
+    const y = dense(x, this.weight, this.bias, this.config.activation);
+    reportLayerOutput(this.weight.name.replace(/\.weight$/, ''), y);
+    return y;
   }
 
   computeOutputShape(input: readonly number[]): number[] {

@@ -7,3 +7,4 @@ export * from './losses.js';
 export * from './optim/index.js';
 export * from './schedules.js';
 export * from './clip.js';
+export * from './probe.js';

@@ -4,10 +4,11 @@
  * The batch order and training noise of epoch e are pure functions of (seed, e), so a run resumed
  * from the checkpoint after epoch e replays epoch e+1 exactly as an uninterrupted run would.
  */
-import { backward, empty, getBackend, Rng, tidy, type Tensor } from '../core/index.js';
+import { backward, empty, getBackend, noGrad, Rng, tidy, type Tensor } from '../core/index.js';
 import { BatchLoader, gatherRows, type Dataset } from '../data/index.js';
 import type { Autoencoder } from '../models/index.js';
 import { clipGradNorm } from '../nn/clip.js';
+import { withLayerProbe } from '../nn/probe.js';
 import type { Optimizer } from '../nn/optim/index.js';
 import type { TrainConfig } from './config.js';
 import type { EventSink, Metrics } from './events.js';
@@ -89,7 +90,7 @@ export function train(o: TrainOptions): TrainResult {
     for (const idx of loader.batches(epoch)) {
       const loss = trainStep(o, params, idx, rng);
       state.step++;
-      if (!Number.isFinite(loss)) throw new NonFiniteError(epoch, state.step, diagnose(model));
+      if (!Number.isFinite(loss)) throw new NonFiniteError(epoch, state.step, diagnose(model, o.train, idx));
       lossSum += loss * idx.length;
       onEvent({ type: 'step', epoch, step: state.step, batch: ++b, batches, loss, lr: optimizer.lr });
     }
@@ -179,12 +180,31 @@ export function firstNonFinite(model: Autoencoder): string | null {
   return null;
 }
 
-function diagnose(model: Autoencoder): string {
+/** Name where NaN/Inf came from: a parameter, else the first layer whose output on this batch is not finite. */
+function diagnose(model: Autoencoder, ds: Dataset, idx: Int32Array): string {
   const bad = firstNonFinite(model);
-  const layer = bad?.replace(/\.(weight|bias)$/, '');
-  return bad
-    ? `layer ${layer} has non-finite ${bad.slice(layer!.length + 1)} values (try a lower --lr or --clip-norm)`
-    : 'all parameters are finite, so the forward pass or the loss overflowed on this batch';
+  if (bad) {
+    const layer = bad.replace(/\.(weight|bias)$/, '');
+    return `layer ${layer} has non-finite ${bad.slice(layer.length + 1)} values (try a lower --lr or --clip-norm)`;
+  }
+  let first: string | null = null;
+  const x = empty([idx.length, ds.dim]);
+  gatherRows(ds, idx, x.data as Float32Array);
+  withLayerProbe(
+    (layer, out) => {
+      if (first === null && !allFinite(out.data)) first = layer;
+    },
+    () => tidy(() => noGrad(() => model.forward(x, { training: false }).loss.item())),
+  );
+  x.dispose();
+  return first !== null
+    ? `layer ${first} produced non-finite outputs; its inputs or weights have grown too large (try a lower --lr or --clip-norm)`
+    : 'every layer output is finite, so the loss itself overflowed on this batch';
+}
+
+function allFinite(d: ArrayLike<number>): boolean {
+  for (let i = 0; i < d.length; i++) if (!Number.isFinite(d[i]!)) return false;
+  return true;
 }
 
 export type { Metrics };

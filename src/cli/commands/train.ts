@@ -30,6 +30,7 @@ function kindFromArgv(argv: readonly string[]): string {
 }
 
 export function trainHelp(): string {
+  registerBuiltinModels();
   const presets = Object.entries(PRESETS).map(([k, p]) => `  ${k.padEnd(12)} ${p.summary}`);
   return formatHelp('aekit train [flags]', 'Train an autoencoder. With no flags: the bundled MNIST and a dense autoencoder.', specs('dense'), [
     'Presets:', ...presets, '',
