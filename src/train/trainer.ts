@@ -115,8 +115,16 @@ export function train(o: TrainOptions): TrainResult {
   return { status: state.stopped ? 'early_stopped' : 'completed', state, wallSeconds, samplesPerSec: trainedSamples / Math.max(trainSeconds, 1e-9) };
 }
 
-/** One optimisation step on the rows `idx`; returns the batch loss. */
-function trainStep(o: TrainOptions, params: Tensor[], idx: Int32Array, rng: Rng): number {
+/** What one optimisation step needs. */
+export interface StepContext {
+  model: Autoencoder;
+  optimizer: Optimizer;
+  train: Dataset;
+  config: { clipNorm: number };
+}
+
+/** One optimisation step on the rows `idx` (gathered straight into backend memory); returns the batch loss. */
+export function trainStep(o: StepContext, params: Tensor[], idx: Int32Array, rng: Rng): number {
   const x = empty([idx.length, o.train.dim]);
   gatherRows(o.train, idx, x.data as Float32Array);
   const loss = tidy(() => {

@@ -6,7 +6,7 @@ import { NonFiniteError } from '../../train/trainer.js';
 import { mergeConfig, parseRunConfig, PRESETS, type RunConfig } from '../../train/config.js';
 import { readRunConfig, runSession, type SessionResult } from '../../train/session.js';
 import { formatHelp, parseArgs, toNested, type FlagSpec } from '../args.js';
-import { printJson, type Io } from '../common.js';
+import { printJson, useBackend, type Io } from '../common.js';
 import { EXIT, InputError, UsageError } from '../errors.js';
 import { COMMON_FLAGS, configFlags, nullable, opt, string } from '../flags.js';
 import { fmtRate, progressSink } from '../progress.js';
@@ -111,11 +111,12 @@ export async function trainCommand(argv: readonly string[], io: Io): Promise<num
   const resume = (opts.get('resume') as string | null | undefined) ?? null;
   const outDir = resume ?? (opts.get('out') as string | null | undefined) ?? defaultOut();
   const tty = io.err.isTTY === true;
+  await useBackend(config.train.backend, config.train.threads > 0 ? String(config.train.threads) : null, io, quiet);
   let result: SessionResult;
   try {
     result = await runSession({
       config, outDir, resume: resume !== null,
-      ...(quiet ? {} : { onEvent: progressSink({ stream: io.err, tty }), onNote: (n: string) => io.err.write(`aekit: ${n}\n`) }),
+      ...(quiet ? {} : { onEvent: progressSink({ stream: io.err, tty }) }),
     });
   } catch (err) {
     if (err instanceof NonFiniteError) {

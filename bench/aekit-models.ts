@@ -1,0 +1,64 @@
+/**
+ * aekit side of the Model A / Model B benchmarks (one process per measurement, so its peak RSS is
+ * its own). Uses the trainer's own step function on the same MNIST batches as bench/torch_models.py.
+ *
+ *   node dist/bench/aekit-models.js speed --model A|B --steps N --repeats R --warmup W [--backend native]
+ *   node dist/bench/aekit-models.js quality --model B --epochs 10 --seed S
+ */
+import { parseArgs } from 'node:util';
+import { registerBuiltinBackends } from '../src/backends/index.js';
+import { getBackend, Rng, setBackend } from '../src/core/index.js';
+import { loadMnist } from '../src/data/index.js';
+import { createModel, registerBuiltinModels } from '../src/models/index.js';
+import { createOptimizer } from '../src/nn/optim/index.js';
+import { mergeConfig, parseRunConfig, PRESETS } from '../src/train/config.js';
+import { evaluateReconstruction } from '../src/train/evaluate.js';
+import { trainStep } from '../src/train/trainer.js';
+
+const { positionals, values } = parseArgs({
+  allowPositionals: true,
+  options: {
+    model: { type: 'string', default: 'A' }, steps: { type: 'string', default: '100' }, repeats: { type: 'string', default: '3' },
+    warmup: { type: 'string', default: '20' }, backend: { type: 'string', default: 'native' }, epochs: { type: 'string', default: '10' },
+    seed: { type: 'string', default: '42' }, threads: { type: 'string', default: '0' },
+  },
+});
+
+const preset = values.model === 'B' ? 'hinton2006' : 'keras-deep';
+registerBuiltinBackends();
+registerBuiltinModels();
+await setBackend(values.backend!);
+if (Number(values.threads) > 0) getBackend().setThreads?.(Number(values.threads));
+const config = parseRunConfig(mergeConfig(PRESETS[preset]!.config, { train: { seed: Number(values.seed) } }));
+const train = loadMnist('train');
+const model = createModel({ ...config.model, inputDim: 784 }, new Rng(config.train.seed));
+const optimizer = createOptimizer({ kind: 'adam', lr: 1e-3 });
+const ctx = { model, optimizer, train, config: { clipNorm: 0 } };
+const params = model.parameters();
+const bs = 256;
+const nb = Math.floor(train.n / bs);
+const rng = new Rng(1);
+const idxOf = (s: number): Int32Array => Int32Array.from({ length: bs }, (_, i) => (s % nb) * bs + i);
+
+if (positionals[0] === 'quality') {
+  const { BatchLoader } = await import('../src/data/index.js');
+  const loader = new BatchLoader(train, { batchSize: bs, shuffle: true, seed: config.train.seed });
+  const t0 = performance.now();
+  for (let e = 0; e < Number(values.epochs); e++) for (const idx of loader.batches(e)) trainStep(ctx, params, idx, rng);
+  const seconds = (performance.now() - t0) / 1000;
+  const m = evaluateReconstruction(model, loadMnist('test'), 1000);
+  console.log(JSON.stringify({ testMse: m.mse, testBce: m.bce, sqErrPerImage: m.sqErrPerImage, epochs: Number(values.epochs), seconds, backend: getBackend().name }));
+} else {
+  const steps = Number(values.steps);
+  let s = 0;
+  for (; s < Number(values.warmup); s++) trainStep(ctx, params, idxOf(s), rng);
+  const runs: number[] = [];
+  for (let r = 0; r < Number(values.repeats); r++) {
+    const t0 = performance.now();
+    for (let i = 0; i < steps; i++, s++) trainStep(ctx, params, idxOf(s), rng);
+    runs.push((steps * bs) / ((performance.now() - t0) / 1000));
+  }
+  runs.sort((a, b) => a - b);
+  const rssMiB = process.resourceUsage().maxRSS / 1024;
+  console.log(JSON.stringify({ samplesPerSec: runs[Math.floor(runs.length / 2)], runs, rssMiB, backend: getBackend().name, info: getBackend().describe() }));
+}

