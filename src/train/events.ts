@@ -13,6 +13,7 @@ export type TrainEvent =
   | { type: 'epoch_end'; epoch: number; epochs: number; trainLoss: number; valLoss: number | null; terms: Metrics; lr: number; seconds: number; samplesPerSec: number }
   | { type: 'checkpoint'; epoch: number; dir: string }
   | { type: 'early_stop'; epoch: number; bestEpoch: number; bestValLoss: number }
+  | { type: 'evaluation_start'; split: string; samples: number }
   | { type: 'evaluation'; split: string; metrics: Metrics }
   | { type: 'run_end'; status: 'completed' | 'early_stopped' | 'failed'; epochs: number; wallSeconds: number; samplesPerSec: number; error?: string };
 

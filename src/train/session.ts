@@ -69,6 +69,7 @@ export async function runSession(o: SessionOptions): Promise<SessionResult> {
       ...(resumeState ? { resume: resumeState } : {}),
     });
     writeModelFiles(o.outDir, saveBase);
+    if (data.test) onEvent({ type: 'evaluation_start', split: 'test', samples: data.test.n });
     const test = data.test ? evaluateReconstruction(model, data.test, config.train.evalBatchSize) : null;
     if (test) onEvent({ type: 'evaluation', split: 'test', metrics: { ...test, bce: test.bce ?? NaN } });
     const metrics = metricsJson(config, result, test, model);
