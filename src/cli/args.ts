@@ -89,7 +89,7 @@ export function formatHelp(usage: string, description: string, specs: readonly F
     for (const s of specs.filter((x) => x.group === g)) {
       const def = s.field.default === null || s.field.default === '' ? '' : ` (default: ${JSON.stringify(s.field.default)})`;
       const left = `  --${s.name} <${s.field.typeName}>`;
-      lines.push(`${left.padEnd(44)} ${s.field.help}${def}`);
+      lines.push(left.length < 44 ? `${left.padEnd(44)} ${s.field.help}${def}` : `${left}\n${' '.repeat(45)}${s.field.help}${def}`);
     }
     lines.push('');
   }
