@@ -1,4 +1,6 @@
 /** The built-in backends. `registerBuiltinBackends()` makes them known to the engine; nothing loads on import. */
+import { registerBackend } from '../core/index.js';
+import { createNativeBackend } from './native/index.js';
 import { registerReferenceBackend } from './reference/index.js';
 
 let registered = false;
@@ -7,4 +9,5 @@ export function registerBuiltinBackends(): void {
   if (registered) return;
   registered = true;
   registerReferenceBackend();
+  registerBackend('native', () => createNativeBackend(), 10);
 }

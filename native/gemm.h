@@ -1,0 +1,26 @@
+// Single-precision GEMM, BLIS style: C = act(op(A)·op(B) + bias) with row-major operands.
+#pragma once
+
+namespace aekit {
+
+struct GemmProblem {
+  long m, n, k;
+  const float* a;
+  long lda;
+  bool transA;  // op(A) is m×k; stored k×m when transA
+  const float* b;
+  long ldb;
+  bool transB;  // op(B) is k×n; stored n×k when transB
+  float* c;
+  long ldc;
+  const float* bias = nullptr;  // length n, added to every row (FusedDense)
+  int act = 0;                  // Act applied after the bias
+};
+
+void gemm(const GemmProblem& p);
+
+// Block sizes (floats). Exposed for the benchmark's description.
+struct GemmBlocking { long mc, kc, nc; };
+GemmBlocking gemmBlocking();
+
+}  // namespace aekit

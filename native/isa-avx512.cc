@@ -1,0 +1,33 @@
+// AVX-512F instantiation of the generic kernels. Everything in this file is compiled for that
+// target (pragma below), sits in its own namespace, and is reached only through kAvx512Table.
+#include <immintrin.h>
+#include <cmath>
+#include "isa.h"
+
+#pragma GCC push_options
+#pragma GCC target("avx512f,avx512dq,avx512vl,avx512bw,avx2,fma,bmi,bmi2,f16c")
+
+namespace aekit {
+namespace isa_avx512 {
+#include "vec-avx512.inc"
+#include "vmath.inc"
+#include "ew.inc"
+#include "reduce-optim.inc"
+#include "gemm.inc"
+#ifndef AEKIT_AVX512_MR
+#define AEKIT_AVX512_MR 12
+#endif
+constexpr int kMR = AEKIT_AVX512_MR, kNV = 2;
+}  // namespace isa_avx512
+
+using namespace isa_avx512;
+const IsaTable kAvx512Table = {
+  "avx512", kMR, kNV * Vec::W,
+  gemmMicroKernel<kMR, kNV>, packAKernel<kMR>, packBKernel<kNV * Vec::W>,
+  biasActKernel, unaryKernel, binaryKernel, whereKernel,
+  sumAllKernel, maxAllKernel, sumIntoKernel, maxIntoKernel, actGradKernel,
+  sgdKernel, adamKernel, rmspropKernel,
+};
+}  // namespace aekit
+
+#pragma GCC pop_options

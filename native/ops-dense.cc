@@ -1,0 +1,146 @@
+// N-API entry points for MatMul, FusedDense, FusedDenseGrad and the in-place optimizer updates.
+#include <cmath>
+#include <cstring>
+
+#include "buffers.h"
+#include "cpu.h"
+#include "gemm.h"
+#include "napi-args.h"
+#include "ops.h"
+
+namespace aekit {
+namespace {
+
+constexpr long kParallelUpdateMin = 1 << 16;
+thread_local Scratch tDz;     // (batch, out) slopes dy ⊙ act'(y)
+thread_local Scratch tDbAcc;  // (out) column sums in double
+
+bool validAct(long act) { return act >= kLinear && act <= kActTanh; }
+
+}  // namespace
+
+// matmul(a, b, out, m, n, k, transA, transB): out (m×n) = op(a)·op(b).
+napi_value MatMul(napi_env env, napi_callback_info info) {
+  Args args(env, info, "matmul");
+  size_t na = 0, nb = 0, nc = 0;
+  const float* a = args.f32(0, &na);
+  const float* b = args.f32(1, &nb);
+  float* c = args.f32(2, &nc);
+  const long m = args.i64(3), n = args.i64(4), k = args.i64(5);
+  const bool ta = args.i64(6) != 0, tb = args.i64(7) != 0;
+  if (!args.ok()) return nullptr;
+  if (m < 0 || n < 0 || k < 0 || na != (size_t)(m * k) || nb != (size_t)(k * n) || nc != (size_t)(m * n))
+    return args.error("buffer lengths do not match m, n, k");
+  gemm({m, n, k, a, ta ? m : k, ta, b, tb ? k : n, tb, c, n});
+  return nullptr;
+}
+
+// fusedDense(x, w, b, y, batch, in, out, act): y = act(x·wᵀ + b).
+napi_value FusedDense(napi_env env, napi_callback_info info) {
+  Args args(env, info, "fusedDense");
+  size_t nx = 0, nw = 0, nb = 0, ny = 0;
+  const float* x = args.f32(0, &nx);
+  const float* w = args.f32(1, &nw);
+  const float* b = args.f32(2, &nb);
+  float* y = args.f32(3, &ny);
+  const long batch = args.i64(4), in = args.i64(5), out = args.i64(6), act = args.i64(7);
+  if (!args.ok()) return nullptr;
+  if (!validAct(act)) return args.error("unknown activation");
+  if (batch < 0 || in < 0 || out < 0 || nx != (size_t)(batch * in) || nw != (size_t)(out * in) || nb != (size_t)out || ny != (size_t)(batch * out))
+    return args.error("buffer lengths do not match batch, in, out");
+  GemmProblem p{batch, out, in, x, in, false, w, in, true, y, out};
+  p.bias = b;
+  p.act = (int)act;
+  gemm(p);
+  return nullptr;
+}
+
+// fusedDenseGrad(dy, x, w, y, dx, dw, db, batch, in, out, act) with dz = dy ⊙ act'(y):
+// dx = dz·w, dw = dzᵀ·x, db = Σ_rows dz.
+napi_value FusedDenseGrad(napi_env env, napi_callback_info info) {
+  Args args(env, info, "fusedDenseGrad");
+  size_t ndy = 0, nx = 0, nw = 0, ny = 0, ndx = 0, ndw = 0, ndb = 0;
+  const float* dy = args.f32(0, &ndy);
+  const float* x = args.f32(1, &nx);
+  const float* w = args.f32(2, &nw);
+  const float* y = args.f32(3, &ny);
+  float* dx = args.f32(4, &ndx);
+  float* dw = args.f32(5, &ndw);
+  float* db = args.f32(6, &ndb);
+  const long batch = args.i64(7), in = args.i64(8), out = args.i64(9), act = args.i64(10);
+  if (!args.ok()) return nullptr;
+  if (!validAct(act)) return args.error("unknown activation");
+  const size_t bo = (size_t)(batch * out), bi = (size_t)(batch * in), oi = (size_t)(out * in);
+  if (batch < 0 || in < 0 || out < 0 || ndy != bo || ny != bo || nx != bi || nw != oi || ndx != bi || ndw != oi || ndb != (size_t)out)
+    return args.error("buffer lengths do not match batch, in, out");
+  const IsaTable& t = *gIsa;
+  const float* dz = dy;
+  if (act != kLinear) {
+    float* s = tDz.get(bo);
+    t.actGrad((int)act, dy, y, s, (long)bo);
+    dz = s;
+  }
+  double* sums = reinterpret_cast<double*>(tDbAcc.get(2 * (size_t)out));
+  std::memset(sums, 0, sizeof(double) * out);
+  for (long r = 0; r < batch; r++) t.sumInto(sums, dz + r * out, out);
+  for (long j = 0; j < out; j++) db[j] = (float)sums[j];
+  gemm({batch, in, out, dz, out, false, w, in, false, dx, in});
+  gemm({out, in, batch, dz, out, true, x, in, false, dw, in});
+  return nullptr;
+}
+
+// sgdUpdate(param, grad, velocity, lr, momentum, dampening, weightDecay, nesterov, first)
+napi_value SgdUpdate(napi_env env, napi_callback_info info) {
+  Args args(env, info, "sgdUpdate");
+  size_t np = 0, ng = 0, nv = 0;
+  float* p = args.f32(0, &np);
+  const float* g = args.f32(1, &ng);
+  float* v = args.f32(2, &nv);
+  SgdParams o{(float)args.f64(3), (float)args.f64(4), (float)(1 - args.f64(5)), (float)args.f64(6), args.i64(7) != 0, args.i64(8) != 0};
+  if (!args.ok()) return nullptr;
+  if (ng != np || (o.momentum != 0.f && nv != np)) return args.error("param, grad and velocity lengths differ");
+  const IsaTable& t = *gIsa;
+  splitRange((long)np, kParallelUpdateMin, [&](long lo, long hi) { t.sgd(o, p + lo, g + lo, v + lo, hi - lo); });
+  return nullptr;
+}
+
+// adamUpdate(param, grad, m, v, lr, beta1, beta2, eps, weightDecay, decoupled, step)
+napi_value AdamUpdate(napi_env env, napi_callback_info info) {
+  Args args(env, info, "adamUpdate");
+  size_t np = 0, ng = 0, nm = 0, nv = 0;
+  float* p = args.f32(0, &np);
+  const float* g = args.f32(1, &ng);
+  float* m = args.f32(2, &nm);
+  float* v = args.f32(3, &nv);
+  const double lr = args.f64(4), b1 = args.f64(5), b2 = args.f64(6), eps = args.f64(7), wd = args.f64(8);
+  const bool decoupled = args.i64(9) != 0;
+  const double step = args.f64(10);
+  if (!args.ok()) return nullptr;
+  if (ng != np || nm != np || nv != np) return args.error("param, grad, m and v lengths differ");
+  if (!(step >= 1)) return args.error("step must count from 1");
+  // Bias corrections in double, as PyTorch computes them in Python floats. AdamW shrinks p; Adam adds λp to g.
+  AdamParams o{(float)b1, (float)(1 - b1), (float)b2, (float)(1 - b2), (float)eps, decoupled ? 0.f : (float)wd,
+               decoupled ? (float)(1 - lr * wd) : 1.f, (float)(lr / (1 - std::pow(b1, step))), (float)std::sqrt(1 - std::pow(b2, step))};
+  const IsaTable& t = *gIsa;
+  splitRange((long)np, kParallelUpdateMin, [&](long lo, long hi) { t.adam(o, p + lo, g + lo, m + lo, v + lo, hi - lo); });
+  return nullptr;
+}
+
+// rmspropUpdate(param, grad, squareAvg, momentumBuf, lr, alpha, eps, weightDecay, momentum)
+napi_value RmspropUpdate(napi_env env, napi_callback_info info) {
+  Args args(env, info, "rmspropUpdate");
+  size_t np = 0, ng = 0, ns = 0, nb = 0;
+  float* p = args.f32(0, &np);
+  const float* g = args.f32(1, &ng);
+  float* sq = args.f32(2, &ns);
+  float* buf = args.f32(3, &nb);
+  const double alpha = args.f64(5);
+  RmspropParams o{(float)args.f64(4), (float)alpha, (float)(1 - alpha), (float)args.f64(6), (float)args.f64(7), (float)args.f64(8)};
+  if (!args.ok()) return nullptr;
+  if (ng != np || ns != np || (o.momentum > 0.f && nb != np)) return args.error("param, grad, squareAvg and momentumBuf lengths differ");
+  const IsaTable& t = *gIsa;
+  splitRange((long)np, kParallelUpdateMin, [&](long lo, long hi) { t.rmsprop(o, p + lo, g + lo, sq + lo, buf + lo, hi - lo); });
+  return nullptr;
+}
+
+}  // namespace aekit

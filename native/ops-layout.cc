@@ -1,0 +1,140 @@
+// N-API entry points for Sum/Max reductions and Transpose.
+#include <cstring>
+
+#include "buffers.h"
+#include "cpu.h"
+#include "napi-args.h"
+#include "ops.h"
+
+namespace aekit {
+namespace {
+
+constexpr long kParallelReduceMin = 1 << 18;
+thread_local Scratch tAcc;
+
+// Full reduction to one value: one partial per thread, combined in a fixed order.
+float reduceAll(bool isMax, const float* x, long n) {
+  const IsaTable& t = *gIsa;
+  const int parts = n < kParallelReduceMin ? 1 : threadCount();
+  double partial[kMaxThreads];
+  float partialMax[kMaxThreads];
+  auto task = [&](int part, int) {
+    const long lo = n * part / parts / 16 * 16, hi = part == parts - 1 ? n : n * (part + 1) / parts / 16 * 16;
+    if (isMax) partialMax[part] = t.maxAll(x + lo, hi - lo);
+    else partial[part] = t.sumAll(x + lo, hi - lo);
+  };
+  parallelFor(parts, task);
+  if (!isMax) {
+    double total = 0;
+    for (int i = 0; i < parts; i++) total += partial[i];
+    return (float)total;
+  }
+  float m = -__builtin_inff();
+  for (int i = 0; i < parts; i++) m = (m != m || partialMax[i] != partialMax[i]) ? __builtin_nanf("") : (partialMax[i] > m ? partialMax[i] : m);
+  return m;
+}
+
+// The output is an operand of the input's shape with stride 0 on reduced axes: each input row is
+// folded into one output value (reduced inner axis) or into a run of outputs (kept inner axis).
+void reduceStrided(bool isMax, const Strided& s, const float* x, float* y, long outLen) {
+  const IsaTable& t = *gIsa;
+  const bool innerReduced = s.strides[0][s.rank - 1] == 0;
+  if (isMax) {
+    for (long i = 0; i < outLen; i++) y[i] = -__builtin_inff();
+    s.forRows(0, s.rows(), [&](long row, const long* off, long n) {
+      if (!innerReduced) return t.maxInto(y + off[0], x + row * n, n);
+      const float m = t.maxAll(x + row * n, n), a = y[off[0]];
+      y[off[0]] = (a != a || m != m) ? __builtin_nanf("") : (m > a ? m : a);
+    });
+    return;
+  }
+  double* acc = reinterpret_cast<double*>(tAcc.get(2 * (size_t)outLen));
+  std::memset(acc, 0, sizeof(double) * outLen);
+  s.forRows(0, s.rows(), [&](long row, const long* off, long n) {
+    if (innerReduced) acc[off[0]] += t.sumAll(x + row * n, n);
+    else t.sumInto(acc + off[0], x + row * n, n);
+  });
+  for (long i = 0; i < outLen; i++) y[i] = (float)acc[i];
+}
+
+}  // namespace
+
+// reduce(isMax, x, out, layout [rank, inDims…, keptDims…]) where keptDims has 1 on reduced axes.
+napi_value Reduce(napi_env env, napi_callback_info info) {
+  Args args(env, info, "reduce");
+  const bool isMax = args.i64(0) != 0;
+  size_t nx = 0, ny = 0;
+  const float* x = args.f32(1, &nx);
+  float* y = args.f32(2, &ny);
+  if (!args.ok()) return nullptr;
+  // The layout's "output" is the input shape and its one operand the kept shape (= out's length).
+  Strided s;
+  const size_t lens[1] = {ny};
+  if (!parseLayout(args, 3, 1, lens, nx, &s)) return nullptr;
+  if (ny == 1) {
+    y[0] = nx == 0 ? (isMax ? -__builtin_inff() : 0.f) : reduceAll(isMax, x, (long)nx);
+    return nullptr;
+  }
+  if (nx == 0) {
+    for (size_t i = 0; i < ny; i++) y[i] = isMax ? -__builtin_inff() : 0.f;
+    return nullptr;
+  }
+  reduceStrided(isMax, s, x, y, (long)ny);
+  return nullptr;
+}
+
+namespace {
+
+// dst (P×Q, row-major) = src with strides (sp, sq), in 32×32 tiles so both sides stay in cache.
+void transpose2d(const float* src, long sp, long sq, float* dst, long P, long Q) {
+  constexpr long T = 32;
+  for (long p0 = 0; p0 < P; p0 += T)
+    for (long q0 = 0; q0 < Q; q0 += T) {
+      const long p1 = p0 + T < P ? p0 + T : P, q1 = q0 + T < Q ? q0 + T : Q;
+      for (long p = p0; p < p1; p++)
+        for (long q = q0; q < q1; q++) dst[p * Q + q] = src[p * sp + q * sq];
+    }
+}
+
+}  // namespace
+
+// transpose(x, out, layout [rank, outDims…, inStridesForOutAxes…]) computed on the JS side.
+napi_value Transpose(napi_env env, napi_callback_info info) {
+  Args args(env, info, "transpose");
+  size_t nx = 0, ny = 0, dlen = 0;
+  const float* x = args.f32(0, &nx);
+  float* y = args.f32(1, &ny);
+  const int32_t* desc = args.i32s(2, &dlen);
+  if (!args.ok()) return nullptr;
+  const int rank = dlen > 0 ? desc[0] : -1;
+  if (rank < 0 || rank > kMaxRank || dlen != (size_t)(1 + 2 * rank)) return args.error("malformed layout descriptor");
+  // Drop size-1 axes and merge output axes that are also adjacent in the input.
+  long dims[kMaxRank], str[kMaxRank], total = 1, maxOff = 0;
+  int r = 0;
+  for (int i = 0; i < rank; i++) {
+    const long d = desc[1 + i], st = desc[1 + rank + i];
+    if (d < 0 || st < 0) return args.error("negative dimension or stride in layout");
+    total *= d;
+    maxOff += (d - 1) * st;
+    if (d == 1) continue;
+    if (r > 0 && str[r - 1] == st * d) dims[r - 1] *= d, str[r - 1] = st;
+    else dims[r] = d, str[r] = st, r++;
+  }
+  if ((size_t)total != ny || nx != ny || (total > 0 && (size_t)maxOff >= nx)) return args.error("layout does not match the buffer lengths");
+  if (total == 0) return nullptr;
+  if (r <= 1) return std::memcpy(y, x, sizeof(float) * ny), nullptr;
+  const long P = dims[r - 2], Q = dims[r - 1], outer = total / (P * Q);
+  long idx[kMaxRank] = {0}, off = 0;
+  for (long o = 0; o < outer; o++) {
+    transpose2d(x + off, str[r - 2], str[r - 1], y + o * P * Q, P, Q);
+    for (int i = r - 3; i >= 0; i--) {
+      off += str[i];
+      if (++idx[i] < dims[i]) break;
+      off -= str[i] * dims[i];
+      idx[i] = 0;
+    }
+  }
+  return nullptr;
+}
+
+}  // namespace aekit

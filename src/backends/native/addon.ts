@@ -1,0 +1,58 @@
+/**
+ * Loading the aekit_native Node-API addon (built from native/ by `npm install` through node-gyp)
+ * and its typed surface. Storage arguments are float32 typed arrays; the addon throws a TypeError
+ * naming the argument when one is not.
+ */
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import type { TypedArray } from '../../core/index.js';
+
+export type Buf = TypedArray;
+
+export interface NativeAddon {
+  alloc(size: number): Float32Array;
+  /** [native blocks ever allocated, blocks not yet collected, their bytes] */
+  allocStats(): [number, number, number];
+  /** Largest power of two (≤ 4096) dividing the buffer's address. */
+  byteAlignment(buf: Buf): number;
+  setThreads(n: number): void;
+  threads(): number;
+  setIsa(name: string): void;
+  isa(): string;
+  /** Comma-separated, best first, e.g. "avx512,avx2,scalar". */
+  supportedIsas(): string;
+  /** [mr, nr, mc, kc, nc] of the active GEMM. */
+  gemmParams(): [number, number, number, number, number];
+  unary(op: number, x: Buf, out: Buf): void;
+  binary(op: number, a: Buf, b: Buf, out: Buf, layout?: Int32Array): void;
+  where(cond: Buf, a: Buf, b: Buf, out: Buf, layout: Int32Array): void;
+  broadcastTo(x: Buf, out: Buf, layout: Int32Array): void;
+  reduce(isMax: number, x: Buf, out: Buf, layout: Int32Array): void;
+  transpose(x: Buf, out: Buf, layout: Int32Array): void;
+  matmul(a: Buf, b: Buf, out: Buf, m: number, n: number, k: number, transA: number, transB: number): void;
+  fusedDense(x: Buf, w: Buf, b: Buf, y: Buf, batch: number, inF: number, outF: number, act: number): void;
+  fusedDenseGrad(dy: Buf, x: Buf, w: Buf, y: Buf, dx: Buf, dw: Buf, db: Buf, batch: number, inF: number, outF: number, act: number): void;
+  sgdUpdate(p: Buf, g: Buf, v: Buf, lr: number, momentum: number, dampening: number, weightDecay: number, nesterov: number, first: number): void;
+  adamUpdate(p: Buf, g: Buf, m: Buf, v: Buf, lr: number, beta1: number, beta2: number, eps: number, weightDecay: number, decoupled: number, step: number): void;
+  rmspropUpdate(p: Buf, g: Buf, sq: Buf, buf: Buf, lr: number, alpha: number, eps: number, weightDecay: number, momentum: number): void;
+}
+
+/** Where node-gyp puts the addon, relative to the package root (this file is dist/src/backends/native/). */
+export const ADDON_PATH = fileURLToPath(new URL('../../../../build/Release/aekit_native.node', import.meta.url));
+
+let cached: NativeAddon | null = null;
+
+/** Load the addon once; throws an Error saying why it is unavailable. */
+export function loadAddon(): NativeAddon {
+  if (cached) return cached;
+  if (!existsSync(ADDON_PATH)) {
+    throw new Error(`native addon not built: ${ADDON_PATH} is missing (run \`npm run build:native\`; it needs g++ and the Node headers)`);
+  }
+  try {
+    cached = createRequire(import.meta.url)(ADDON_PATH) as NativeAddon;
+  } catch (err) {
+    throw new Error(`native addon ${ADDON_PATH} failed to load: ${(err as Error).message}`);
+  }
+  return cached;
+}

@@ -1,0 +1,39 @@
+/**
+ * The native CPU backend: a C++ Node-API addon with packed SGEMM (AVX-512 / AVX2 / scalar chosen
+ * at run time), vectorised elementwise kernels, fused dense and optimizer kernels and a thread
+ * pool. `createNativeBackend()` throws an Error saying why when the addon is missing or fails to
+ * load, so `setBackend('auto')` falls back and records the reason.
+ */
+import { loadAddon, type NativeAddon } from './addon.js';
+import { NativeBackend } from './backend.js';
+import { registerElementwise } from './kernels/elementwise.js';
+import { registerFusedDense } from './kernels/fused-dense.js';
+import { registerMatMul } from './kernels/matmul.js';
+import { registerOptimizers } from './kernels/optim.js';
+import { registerReduceLayout } from './kernels/reduce-layout.js';
+
+export const NATIVE = 'native';
+
+export function registerNativeKernels(addon: NativeAddon, backend: string = NATIVE): void {
+  registerElementwise(addon, backend);
+  registerReduceLayout(addon, backend);
+  registerMatMul(addon, backend);
+  registerFusedDense(addon, backend);
+  registerOptimizers(addon, backend);
+}
+
+let registered = false;
+
+/** Load the addon, register its kernels (once) and make the backend. */
+export function createNativeBackend(): NativeBackend {
+  const addon = loadAddon();
+  if (!registered) {
+    registerNativeKernels(addon);
+    registered = true;
+  }
+  return new NativeBackend(addon, NATIVE);
+}
+
+export { NativeBackend, type Isa } from './backend.js';
+export type { PoolStats } from './pool.js';
+export type { NativeAddon } from './addon.js';

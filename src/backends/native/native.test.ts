@@ -1,0 +1,87 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import * as ak from '../../index.js';
+import type { NativeBackend } from './index.js';
+
+await ak.setBackend('native');
+const be = ak.getBackend() as NativeBackend;
+
+test('auto picks native when the addon loads, and describe() names the ISA and threads', async () => {
+  const chosen = await ak.setBackend('auto');
+  assert.equal(chosen.name, 'native');
+  assert.deepEqual(ak.backendFallbackNotes(), []);
+  const d = be.describe();
+  assert.ok(be.supportedIsas().includes(d['isa'] as never));
+  assert.equal(d['threads'], be.threads());
+});
+
+test('alloc gives 64-byte-aligned native Float32Arrays and refuses other dtypes', () => {
+  for (const n of [0, 1, 7, 1000, 65537]) {
+    const a = be.alloc('float32', n);
+    assert.ok(a instanceof Float32Array);
+    assert.equal(a.length, n);
+    assert.ok(be.addon.byteAlignment(a) >= 64, `size ${n} aligned to ${be.addon.byteAlignment(a)}`);
+    be.release(a);
+  }
+  assert.throws(() => be.alloc('float64', 4), /computes in float32 only, asked for float64/);
+});
+
+test('released buffers are reused by size and counted as live only while handed out', () => {
+  const live = be.liveBuffers();
+  const a = be.alloc('float32', 12345);
+  assert.equal(be.liveBuffers(), live + 1);
+  const made = be.poolStats().allocations;
+  be.release(a);
+  assert.equal(be.liveBuffers(), live);
+  const b = be.alloc('float32', 12345);
+  assert.equal(b, a, 'same size comes back from the free list');
+  assert.equal(be.poolStats().allocations, made);
+  const c = be.alloc('float32', 12346);
+  assert.equal(be.poolStats().allocations, made + 1, 'a new size allocates');
+  be.release(b);
+  be.release(c);
+});
+
+test('a buffer released twice is an error', () => {
+  const a = be.alloc('float32', 99);
+  be.release(a);
+  assert.throws(() => be.release(a), /released twice/);
+});
+
+test('setThreads validates its argument and round-trips', () => {
+  const n = be.threads();
+  be.setThreads(1);
+  assert.equal(be.threads(), 1);
+  be.setThreads(n);
+  assert.equal(be.threads(), n);
+  assert.throws(() => be.setThreads(0), /integer 1\.\.64/);
+});
+
+test('setIsa rejects unknown names', () => {
+  assert.throws(() => be.setIsa('sse9' as never), /unknown ISA 'sse9'/);
+});
+
+test('a steady training step allocates no new native buffers over 100 steps', async () => {
+  await ak.setBackend('native');
+  const rng = new ak.Rng(1);
+  const x = ak.keep(ak.randomNormal([64, 32], rng));
+  const params = [ak.randomNormal([48, 32], rng, 0, 0.1), ak.zeros([48]), ak.randomNormal([32, 48], rng, 0, 0.1), ak.zeros([32])].map((p) => {
+    p.requiresGrad = true;
+    return ak.keep(p);
+  });
+  const [w1, b1, w2, b2] = params as [ak.Tensor, ak.Tensor, ak.Tensor, ak.Tensor];
+  const step = (): void =>
+    ak.tidy(() => {
+      const h = ak.dense(x, w1, b1, 'relu');
+      const y = ak.dense(h, w2, b2, 'sigmoid');
+      const loss = ak.mean(ak.square(ak.sub(y, x)));
+      const grads = ak.backward(loss);
+      ak.noGrad(() => params.forEach((p) => p.assign(ak.sub(p, ak.mul(grads.get(p)!, 0.1)).data)));
+    });
+  for (let i = 0; i < 3; i++) step();
+  const before = be.poolStats().allocations;
+  const live = be.liveBuffers();
+  for (let i = 0; i < 100; i++) step();
+  assert.equal(be.poolStats().allocations, before);
+  assert.equal(be.liveBuffers(), live);
+});
