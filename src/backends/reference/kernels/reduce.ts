@@ -17,7 +17,7 @@ function reduce(x: TensorInfo, axes: readonly number[], keepDims: boolean, init:
 
 export const sum: KernelFn<'Sum'> = ([x], { axes, keepDims }, ctx) => reduce(x, axes, keepDims, 0, (a, v) => a + v, ctx);
 export const max: KernelFn<'Max'> = ([x], { axes, keepDims }, ctx) =>
-  reduce(x, axes, keepDims, -Infinity, (a, v) => (Number.isNaN(a) || v > a || Number.isNaN(v) ? v : a), ctx);
+  reduce(x, axes, keepDims, -Infinity, (a, v) => (Number.isNaN(a) ? a : v > a || Number.isNaN(v) ? v : a), ctx);
 
 export function registerReductions(backend: string): void {
   registerKernel(backend, 'Sum', sum);
