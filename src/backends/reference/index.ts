@@ -3,6 +3,7 @@ import { registerBackend } from '../../core/index.js';
 import { ReferenceBackend } from './backend.js';
 import { registerBinaryKernels } from './kernels/binary.js';
 import { registerCast } from './kernels/cast.js';
+import { registerFusedDense } from './kernels/fused-dense.js';
 import { registerLayout } from './kernels/layout.js';
 import { registerMatMul } from './kernels/matmul.js';
 import { registerOptimizerKernels } from './kernels/optim.js';
@@ -21,6 +22,7 @@ export function registerReferenceKernels(backend: string = REFERENCE): void {
   registerLayout(backend);
   registerMatMul(backend);
   registerOptimizerKernels(backend);
+  registerFusedDense(backend);
 }
 
 export function registerReferenceBackend(): void {

@@ -1,0 +1,255 @@
+/**
+ * Backend conformance, written once: every case runs on every registered backend that loads (and
+ * on each instruction set a native backend supports) and is compared with the reference backend
+ * computing in float64. What a backend runs comes from data: kernelsOf(name) and backend.dtypes.
+ *
+ * Tolerance: |got − want| ≤ 1e-5·|want| (+1e-37 for subnormal results); in-place updates use
+ * 1e-5·(|want| + |value before|), since p − lr·u may cancel. Kernels that sum K
+ * products (MatMul, FusedDense, FusedDenseGrad) add K·2⁻²⁴·S, S being the same kernel applied to
+ * |inputs| — the textbook bound for a K-term float32 dot product.
+ *
+ * This file is over 300 lines because the case tables are the specification; the runner is short.
+ */
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import * as ak from '../index.js';
+import {
+  FUSED_KERNELS, PRIMITIVE_KERNELS, Rng, getKernel, kernelsOf, registeredBackends, sizeOf,
+  type Activation, type Backend, type DType, type KernelName, type Shape, type TensorInfo, type TypedArray,
+} from '../core/index.js';
+import { NativeBackend } from './native/index.js';
+
+// ---- input generators -------------------------------------------------------------------------
+
+type Gen = (rng: Rng, n: number) => number[];
+const fill = (n: number, f: (i: number) => number): number[] => Array.from({ length: n }, (_, i) => Math.fround(f(i)));
+const uniform = (lo: number, hi: number): Gen => (rng, n) => fill(n, () => lo + (hi - lo) * rng.uniform());
+const ints = (lo: number, hi: number): Gen => (rng, n) => fill(n, () => lo + Math.floor((hi - lo + 1) * rng.uniform()));
+const withNaN = (g: Gen): Gen => (rng, n) => g(rng, n).map((v, i) => (i % 5 === 2 ? NaN : v));
+const SPECIAL_VALUES = [0, -0, NaN, Infinity, -Infinity, 1e-40, -1e-40, 3e38, -3e38, 1, -1, 0.5, 88.5, -88.5, 100, -100, 1e-4, -1e-4, 2, 0.625, -0.625, 6, -6];
+const specials: Gen = (_rng, n) => fill(n, (i) => SPECIAL_VALUES[i % SPECIAL_VALUES.length]!);
+// Every (a, b) pair of special values: a cycles slowly, b quickly.
+const specialsSlow: Gen = (_rng, n) => fill(n, (i) => SPECIAL_VALUES[Math.floor(i / SPECIAL_VALUES.length) % SPECIAL_VALUES.length]!);
+
+// ---- cases ------------------------------------------------------------------------------------
+
+interface Input {
+  readonly shape: Shape;
+  readonly gen: Gen;
+}
+interface Case {
+  readonly kernel: KernelName;
+  readonly label: string;
+  readonly inputs: readonly Input[];
+  readonly attrs: object;
+  /** Number of products each output sums, for the GEMM tolerance. */
+  readonly k?: number;
+  /** In-place kernels: the inputs they update, compared instead of outputs. */
+  readonly updates?: readonly number[];
+}
+
+const cases: Case[] = [];
+const add = (kernel: KernelName, label: string, inputs: Input[], attrs: object = {}, extra: Partial<Case> = {}): void => {
+  cases.push({ kernel, label, inputs, attrs, ...extra });
+};
+const fmt = (s: Shape): string => `[${s.join(',')}]`;
+
+const UNARY_RANGE: [KernelName, Gen][] = [
+  ['Neg', uniform(-5, 5)], ['Abs', uniform(-5, 5)], ['Sign', ints(-2, 2)], ['Exp', uniform(-105, 90)],
+  ['Log', uniform(-1, 30)], ['Log1p', uniform(-1.2, 10)], ['Sqrt', uniform(-1, 100)], ['Tanh', uniform(-12, 12)],
+  ['Sigmoid', uniform(-40, 40)], ['Relu', withNaN(uniform(-5, 5))], ['Erf', uniform(-4.5, 4.5)],
+];
+for (const [kernel, gen] of UNARY_RANGE) {
+  for (const n of [1, 7, 17, 255, 257]) add(kernel, `[${n}]`, [{ shape: [n], gen }]);
+  add(kernel, '[33,65]', [{ shape: [33, 65], gen }]);
+  add(kernel, 'near zero', [{ shape: [100], gen: uniform(-1e-3, 1e-3) }]);
+  add(kernel, 'specials', [{ shape: [SPECIAL_VALUES.length], gen: specials }]);
+  add(kernel, 'empty', [{ shape: [0, 3], gen }]);
+}
+add('Cast', 'float32 → float32', [{ shape: [7, 17], gen: uniform(-5, 5) }], { dtype: 'float32' });
+
+const BINARY_GEN: [KernelName, Gen, Gen][] = [
+  ['Add', uniform(-10, 10), uniform(-10, 10)], ['Sub', uniform(-10, 10), uniform(-10, 10)],
+  ['Mul', uniform(-10, 10), uniform(-10, 10)], ['Div', uniform(-10, 10), uniform(-10, 10)],
+  ['Pow', uniform(0, 4), uniform(-3, 3)], ['Maximum', withNaN(uniform(-3, 3)), uniform(-3, 3)],
+  ['Minimum', uniform(-3, 3), withNaN(uniform(-3, 3))], ['Greater', ints(-2, 2), ints(-2, 2)],
+  ['GreaterEqual', ints(-2, 2), ints(-2, 2)], ['Equal', ints(-2, 2), ints(-2, 2)],
+];
+const BROADCASTS: [Shape, Shape][] = [
+  [[257], [257]], [[255], []], [[], [17]], [[3, 5], [1]], [[2, 3], [1, 1, 1]], [[17, 33], [33]],
+  [[17, 1], [17, 33]], [[7, 1, 5], [1, 9, 1]], [[4, 1, 6], [6]], [[0, 3], [3]], [[1], [1]],
+];
+for (const [kernel, ga, gb] of BINARY_GEN) {
+  for (const [sa, sb] of BROADCASTS) add(kernel, `${fmt(sa)} ∘ ${fmt(sb)}`, [{ shape: sa, gen: ga }, { shape: sb, gen: gb }]);
+  const n = SPECIAL_VALUES.length ** 2;
+  add(kernel, 'specials × specials', [{ shape: [n], gen: specialsSlow }, { shape: [n], gen: specials }]);
+}
+add('Pow', 'negative base, integer exponent', [{ shape: [64], gen: uniform(-3, 3) }, { shape: [64], gen: ints(-3, 3) }]);
+
+const cond = withNaN(ints(0, 1));
+for (const shapes of [[[17, 33], [17, 33], [17, 33]], [[17, 1], [33], []], [[1, 5], [4, 1], [5]], [[257], [257], [1]]] as Shape[][]) {
+  add('Where', shapes.map(fmt).join(' '), [{ shape: shapes[0]!, gen: cond }, { shape: shapes[1]!, gen: uniform(-5, 5) }, { shape: shapes[2]!, gen: uniform(-5, 5) }]);
+}
+
+const axisSets = (rank: number): number[][] => Array.from({ length: 2 ** rank }, (_, m) => [...Array(rank).keys()].filter((a) => m & (1 << a)));
+for (const kernel of ['Sum', 'Max'] as const) {
+  for (const axes of axisSets(3)) {
+    for (const keepDims of [false, true]) add(kernel, `[7,17,33] axes ${fmt(axes)}${keepDims ? ' keep' : ''}`, [{ shape: [7, 17, 33], gen: uniform(-5, 5) }], { axes, keepDims });
+  }
+  for (const axes of [[0], [1], [0, 1]]) add(kernel, `[255,257] axes ${fmt(axes)}`, [{ shape: [255, 257], gen: uniform(-5, 5) }], { axes, keepDims: false });
+  add(kernel, '[1,17,1] axes [0,2]', [{ shape: [1, 17, 1], gen: uniform(-5, 5) }], { axes: [0, 2], keepDims: false });
+  add(kernel, '[3,0,4] axes [1]', [{ shape: [3, 0, 4], gen: uniform(-5, 5) }], { axes: [1], keepDims: false });
+  add(kernel, '[100000] all', [{ shape: [100000], gen: uniform(-5, 5) }], { axes: [0], keepDims: false });
+}
+for (const axes of [[0], [1], [2], [0, 1, 2]]) add('Max', `NaN propagates, axes ${fmt(axes)}`, [{ shape: [7, 17, 33], gen: (r, n) => uniform(-5, 5)(r, n).map((v, i) => (i === 1000 ? NaN : v)) }], { axes, keepDims: false });
+
+const PERMS: [Shape, number[]][] = [
+  [[17, 33], [1, 0]], [[255, 257], [1, 0]], [[1, 257], [1, 0]], [[3, 5, 7, 9], [3, 1, 0, 2]], [[3, 5, 7, 9], [0, 2, 1, 3]], [[3, 5, 7, 9], [2, 3, 0, 1]],
+  ...[[0, 1, 2], [0, 2, 1], [1, 0, 2], [1, 2, 0], [2, 0, 1], [2, 1, 0]].map((p): [Shape, number[]] => [[7, 17, 33], p]),
+];
+for (const [shape, perm] of PERMS) add('Transpose', `${fmt(shape)} perm ${fmt(perm)}`, [{ shape, gen: uniform(-5, 5) }], { perm });
+for (const [from, to] of [[[17], [7, 17]], [[7, 1], [7, 33]], [[], [4, 5]], [[3, 1, 5], [2, 3, 4, 5]], [[1], [1]]] as Shape[][]) {
+  add('BroadcastTo', `${fmt(from!)} → ${fmt(to!)}`, [{ shape: from!, gen: uniform(-5, 5) }], { shape: to });
+}
+
+const GEMM_SIZES = [[1, 1, 1], [7, 17, 255], [17, 7, 257], [255, 257, 17], [13, 1000, 33], [1, 257, 300], [257, 1, 7], [5, 6, 0], [0, 4, 3], [129, 300, 257]];
+for (const [m, n, k] of GEMM_SIZES as [number, number, number][]) {
+  for (const [ta, tb] of [[false, false], [false, true], [true, false], [true, true]]) {
+    const a = { shape: ta ? [k, m] : [m, k], gen: uniform(-1, 1) };
+    const b = { shape: tb ? [n, k] : [k, n], gen: uniform(-1, 1) };
+    add('MatMul', `${m}×${n}×${k} ${ta ? 'T' : 'N'}${tb ? 'T' : 'N'}`, [a, b], { transposeA: ta, transposeB: tb }, { k });
+  }
+}
+
+// Outputs y of each activation, for FusedDenseGrad (act' is read from y).
+const Y_GEN: Record<Activation, Gen> = {
+  linear: uniform(-3, 3), relu: (r, n) => uniform(-1, 3)(r, n).map((v) => Math.max(v, 0)), sigmoid: uniform(0.01, 0.99), tanh: uniform(-0.99, 0.99),
+};
+for (const activation of ['linear', 'relu', 'sigmoid', 'tanh'] as const) {
+  for (const [batch, inF, outF] of [[1, 7, 17], [17, 255, 33], [64, 300, 257], [4, 0, 3]] as [number, number, number][]) {
+    const x = { shape: [batch, inF], gen: uniform(-1, 1) };
+    const w = { shape: [outF, inF], gen: uniform(-1, 1) };
+    const label = `${activation} B=${batch} in=${inF} out=${outF}`;
+    add('FusedDense', label, [x, w, { shape: [outF], gen: uniform(-1, 1) }], { activation }, { k: inF + 1 });
+    add('FusedDenseGrad', label, [{ shape: [batch, outF], gen: uniform(-1, 1) }, x, w, { shape: [batch, outF], gen: Y_GEN[activation] }], { activation }, { k: Math.max(batch, outF) });
+  }
+}
+
+const param = uniform(-1, 1);
+const positive = uniform(0, 1e-2);
+for (const n of [1, 17, 257, 70000]) {
+  const sgd = (v: Shape): Input[] => [{ shape: [n], gen: param }, { shape: [n], gen: param }, { shape: v, gen: param }];
+  const sgdBase = { lr: 0.1, momentum: 0.9, dampening: 0, weightDecay: 0, nesterov: false, first: false };
+  add('SgdUpdate', `n=${n} plain`, sgd([0]), { ...sgdBase, momentum: 0 }, { updates: [0] });
+  add('SgdUpdate', `n=${n} momentum, first step`, sgd([n]), { ...sgdBase, first: true }, { updates: [0, 2] });
+  add('SgdUpdate', `n=${n} momentum, dampening, decay`, sgd([n]), { ...sgdBase, dampening: 0.1, weightDecay: 0.01 }, { updates: [0, 2] });
+  add('SgdUpdate', `n=${n} nesterov`, sgd([n]), { ...sgdBase, nesterov: true, weightDecay: 0.01 }, { updates: [0, 2] });
+  const adam = [param, param, param, positive].map((gen) => ({ shape: [n], gen }));
+  const adamBase = { lr: 1e-3, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0, decoupled: false, step: 1 };
+  add('AdamUpdate', `n=${n} step 1`, adam, adamBase, { updates: [0, 2, 3] });
+  add('AdamUpdate', `n=${n} step 10, L2 decay`, adam, { ...adamBase, step: 10, weightDecay: 0.01 }, { updates: [0, 2, 3] });
+  add('AdamUpdate', `n=${n} AdamW`, adam, { ...adamBase, step: 3, weightDecay: 0.01, decoupled: true }, { updates: [0, 2, 3] });
+  const rms = (b: Shape): Input[] => [{ shape: [n], gen: param }, { shape: [n], gen: param }, { shape: [n], gen: positive }, { shape: b, gen: param }];
+  add('RmspropUpdate', `n=${n} plain`, rms([0]), { lr: 1e-2, alpha: 0.99, eps: 1e-8, weightDecay: 0, momentum: 0 }, { updates: [0, 2] });
+  add('RmspropUpdate', `n=${n} momentum, decay`, rms([n]), { lr: 1e-2, alpha: 0.9, eps: 1e-8, weightDecay: 0.01, momentum: 0.9 }, { updates: [0, 2, 3] });
+}
+
+// ---- runner -----------------------------------------------------------------------------------
+
+function call(be: Backend, kernel: KernelName, inputs: TensorInfo[], attrs: object): TensorInfo[] {
+  const out = getKernel(be.name, kernel)(inputs as never, attrs as never, be) as TensorInfo | TensorInfo[];
+  return Array.isArray(out) ? out : [out];
+}
+
+function make(be: Backend, dtype: DType, shape: Shape, values: readonly number[]): TensorInfo {
+  const data = be.alloc(dtype, sizeOf(shape));
+  data.set(values);
+  return { shape, dtype, data };
+}
+
+/** Index and description of the worst violation, or null when every element is within tolerance. */
+function mismatch(got: TypedArray, want: TypedArray, before: readonly number[] | null, bound: TypedArray | null, k: number): string | null {
+  for (let i = 0; i < want.length; i++) {
+    const w = Math.fround(want[i]!);
+    const g = got[i]!;
+    const tol = 1e-5 * (Math.abs(w) + Math.abs(before?.[i] ?? 0)) + 1e-37 + (bound ? k * 2 ** -24 * bound[i]! : 0);
+    const bad = Number.isNaN(w) || Number.isNaN(g) ? Number.isNaN(w) !== Number.isNaN(g) : !Number.isFinite(w) || !Number.isFinite(g) ? w !== g : Math.abs(g - w) > tol;
+    if (bad) return `element ${i}: got ${g}, want ${w} (tolerance ${tol.toExponential(2)})`;
+  }
+  return null;
+}
+
+/** Run one case on `be` and on the oracle; returns a failure message or null. */
+function check(c: Case, be: Backend, oracle: Backend, index: number): string | null {
+  const oracleDtype: DType = oracle.dtypes.includes('float64') ? 'float64' : 'float32';
+  const values = c.inputs.map((inp, i) => inp.gen(new Rng(1000 * index + i), sizeOf(inp.shape)));
+  const mine = c.inputs.map((inp, i) => make(be, 'float32', inp.shape, values[i]!));
+  const theirs = c.inputs.map((inp, i) => make(oracle, oracleDtype, inp.shape, values[i]!));
+  const got = call(be, c.kernel, mine, c.attrs);
+  const want = call(oracle, c.kernel, theirs, c.attrs);
+  // The same kernel on |inputs| bounds the rounding of each sum of products.
+  const abs = c.k === undefined ? null : call(oracle, c.kernel, theirs.map((t) => ({ ...t, data: t.data.map(Math.abs) })), { ...c.attrs, activation: 'linear' });
+  const pairs: [TensorInfo, TensorInfo, TensorInfo | null, number[] | null][] = c.updates
+    ? c.updates.map((i) => [mine[i]!, theirs[i]!, null, values[i]!])
+    : want.map((w, i) => [got[i]!, w, abs?.[i] ?? null, null]);
+  let failure: string | null = got.length === want.length ? null : `${got.length} outputs, want ${want.length}`;
+  for (const [g, w, b, before] of pairs) {
+    if (failure) break;
+    if (g.shape.join() !== w.shape.join() || g.data.length !== w.data.length) failure = `shape ${fmt(g.shape)}, want ${fmt(w.shape)}`;
+    else failure = mismatch(g.data, w.data, before, b?.data ?? null, c.k ?? 0);
+  }
+  for (const t of [...mine, ...got]) be.release(t.data);
+  return failure;
+}
+
+interface Variant {
+  readonly label: string;
+  readonly backend: Backend;
+  /** Switch to this variant before its cases run (a native ISA). */
+  readonly enter: () => void;
+}
+
+async function variants(): Promise<{ ok: Variant[]; unavailable: [string, string][] }> {
+  const ok: Variant[] = [];
+  const unavailable: [string, string][] = [];
+  for (const name of registeredBackends()) {
+    try {
+      const be = await ak.setBackend(name);
+      if (be instanceof NativeBackend) for (const isa of be.supportedIsas()) ok.push({ label: `${name}/${isa}`, backend: be, enter: () => be.setIsa(isa) });
+      else ok.push({ label: name, backend: be, enter: () => {} });
+    } catch (err) {
+      unavailable.push([name, (err as Error).message]);
+    }
+  }
+  return { ok, unavailable };
+}
+
+const oracle = await ak.setBackend('reference');
+const { ok, unavailable } = await variants();
+
+test('the case table covers every kernel of the contract', () => {
+  const covered = new Set(cases.map((c) => c.kernel));
+  assert.deepEqual([...PRIMITIVE_KERNELS, ...FUSED_KERNELS].filter((k) => !covered.has(k)), []);
+});
+
+for (const [name, reason] of unavailable) test(`backend ${name}`, { skip: `does not load: ${reason}` }, () => {});
+
+for (const v of ok) {
+  describe(`conformance: ${v.label}`, () => {
+    const kernels = new Set(kernelsOf(v.backend.name));
+    const oracleKernels = new Set(kernelsOf(oracle.name));
+    for (const kernel of new Set(cases.map((c) => c.kernel))) {
+      const skip = !kernels.has(kernel) ? `${v.backend.name} does not implement ${kernel}` : !oracleKernels.has(kernel) ? `the reference has no ${kernel} to compare with` : false;
+      if (skip) console.log(`conformance: skipping ${kernel} on ${v.label}: ${skip}`);
+      test(kernel, { skip }, () => {
+        v.enter();
+        const failures = cases.flatMap((c, i) => {
+          if (c.kernel !== kernel) return [];
+          const f = check(c, v.backend, oracle, i);
+          return f ? [`${c.label}: ${f}`] : [];
+        });
+        assert.deepEqual(failures, []);
+      });
+    }
+  });
+}
