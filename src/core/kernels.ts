@@ -58,6 +58,15 @@ export interface KernelDefs {
   FusedDense: { inputs: 3; outputs: 1; attrs: { activation: Activation } };
   /** Backward of FusedDense given dy and its output y: returns dx, dW, db. */
   FusedDenseGrad: { inputs: 4; outputs: 3; attrs: { activation: Activation } };
+  // Optional fused losses (mean over all elements) and their gradients; the target gets no gradient.
+  /** mean(softplus(z) − t·z): binary cross-entropy of sigmoid(z) against t, from logits z. */
+  BceWithLogitsLoss: { inputs: 2; outputs: 1; attrs: NoAttrs };
+  /** Inputs dy (scalar), z, t: dz = dy·(sigmoid(z) − t)/N. */
+  BceWithLogitsLossGrad: { inputs: 3; outputs: 1; attrs: NoAttrs };
+  /** mean((p − t)²). */
+  MseLoss: { inputs: 2; outputs: 1; attrs: NoAttrs };
+  /** Inputs dy (scalar), p, t: dp = dy·2(p − t)/N. */
+  MseLossGrad: { inputs: 3; outputs: 1; attrs: NoAttrs };
   // Optional in-place optimizer updates (PyTorch semantics); they write their inputs and return nothing.
   /** param, grad, velocity: SGD with L2 weight decay, momentum, dampening and Nesterov. `first` marks the step that initialises velocity. */
   SgdUpdate: { inputs: 3; outputs: 0; attrs: { lr: number; momentum: number; dampening: number; weightDecay: number; nesterov: boolean; first: boolean } };
@@ -86,4 +95,4 @@ export const PRIMITIVE_KERNELS: readonly KernelName[] = [
   'Neg', 'Abs', 'Sign', 'Exp', 'Log', 'Log1p', 'Sqrt', 'Tanh', 'Sigmoid', 'Relu', 'Erf', 'Cast',
   'Sum', 'Max', 'Transpose', 'BroadcastTo', 'MatMul',
 ];
-export const FUSED_KERNELS: readonly KernelName[] = ['FusedDense', 'FusedDenseGrad', 'SgdUpdate', 'AdamUpdate', 'RmspropUpdate'];
+export const FUSED_KERNELS: readonly KernelName[] = ['FusedDense', 'FusedDenseGrad', 'BceWithLogitsLoss', 'BceWithLogitsLossGrad', 'MseLoss', 'MseLossGrad', 'SgdUpdate', 'AdamUpdate', 'RmspropUpdate'];

@@ -4,12 +4,25 @@
  * over every axis but the first and returns one value per row (B), for anomaly scores and
  * per-image errors.
  */
-import { abs, fmtShape, greater, log, log1p, exp, maximum, mean, mul, neg, sub, sum, add, where, type Tensor } from '../core/index.js';
+import { attachGrad, backendHas, noGrad, runKernel, abs, fmtShape, greater, log, log1p, exp, maximum, mean, mul, neg, sub, sum, add, where, type Tensor } from '../core/index.js';
 
 export type Reduction = 'mean' | 'sum' | 'perSample';
 
 export interface LossOptions {
   reduction?: Reduction;
+  /** Use the backend's fused loss kernel when it has one (default true; 'mean' reduction only). */
+  fused?: boolean;
+}
+
+type FusedLoss = 'BceWithLogitsLoss' | 'MseLoss';
+
+/** A fused mean loss with its fused gradient, when the backend has both and the target needs no gradient. */
+function tryFused(kernel: FusedLoss, x: Tensor, target: Tensor, opts: LossOptions): Tensor | null {
+  const grad = kernel === 'BceWithLogitsLoss' ? 'BceWithLogitsLossGrad' : 'MseLossGrad';
+  if ((opts.reduction ?? 'mean') !== 'mean' || opts.fused === false || target.requiresGrad || !backendHas(kernel) || !backendHas(grad)) return null;
+  const y = noGrad(() => runKernel(kernel, [x, target], {}));
+  attachGrad(y, kernel, [x, target], (dy) => [runKernel(grad, [dy, x, target], {}), null]);
+  return y;
 }
 
 function checkPair(loss: string, a: Tensor, b: Tensor, names: [string, string]): void {
@@ -37,6 +50,8 @@ function reduce(loss: string, elementwise: Tensor, reduction: Reduction = 'mean'
 /** Mean squared error (pred − target)², as F.mse_loss. */
 export function mse(pred: Tensor, target: Tensor, opts: LossOptions = {}): Tensor {
   checkPair('mse', pred, target, ['pred', 'target']);
+  const fused = tryFused('MseLoss', pred, target, opts);
+  if (fused) return fused;
   const d = sub(pred, target);
   return reduce('mse', mul(d, d), opts.reduction);
 }
@@ -53,6 +68,8 @@ export function l1(pred: Tensor, target: Tensor, opts: LossOptions = {}): Tensor
  */
 export function bceWithLogits(logits: Tensor, target: Tensor, opts: LossOptions = {}): Tensor {
   checkPair('bceWithLogits', logits, target, ['logits', 'target']);
+  const fused = tryFused('BceWithLogitsLoss', logits, target, opts);
+  if (fused) return fused;
   // maximum (not relu) so that z = 0 gets d/dz = σ(0) − t exactly (the tie passes half).
   const softplus = add(maximum(logits, 0), log1p(exp(neg(abs(logits)))));
   return reduce('bceWithLogits', sub(softplus, mul(logits, target)), opts.reduction);

@@ -5,6 +5,7 @@ import { registerBinaryKernels } from './kernels/binary.js';
 import { registerCast } from './kernels/cast.js';
 import { registerFusedDense } from './kernels/fused-dense.js';
 import { registerLayout } from './kernels/layout.js';
+import { registerLossKernels } from './kernels/loss.js';
 import { registerMatMul } from './kernels/matmul.js';
 import { registerOptimizerKernels } from './kernels/optim.js';
 import { registerReductions } from './kernels/reduce.js';
@@ -21,6 +22,7 @@ export function registerReferenceKernels(backend: string = REFERENCE): void {
   registerReductions(backend);
   registerLayout(backend);
   registerMatMul(backend);
+  registerLossKernels(backend);
   registerOptimizerKernels(backend);
   registerFusedDense(backend);
 }

@@ -30,6 +30,8 @@ export class DenseAutoencoder extends Autoencoder<DenseAEConfig> {
   readonly latentKind = 'deterministic' as const;
   readonly encoder: Mlp;
   private readonly decoder: Mlp | TiedDecoder;
+  /** Whether the decoder ends before the output activation (so `decodeLogits` gives logits). */
+  private readonly logitsOut: boolean;
 
   constructor(config: DenseAEConfig, rng: Rng) {
     super(config);
@@ -38,15 +40,17 @@ export class DenseAutoencoder extends Autoencoder<DenseAEConfig> {
     const encDims = [c.inputDim, ...c.hidden, c.latentDim];
     this.encoder = this.addModule('encoder', new Mlp(encDims, c.activation, c.latentActivation, rng, init));
     const decDims = [...encDims].reverse();
-    // The last decoder layer is linear: the output activation is applied by decode/forward so BCE can use logits.
-    this.decoder = this.addModule('decoder', c.tiedWeights ? new TiedDecoder(decDims.slice(1)) : new Mlp(decDims, c.activation, 'linear', rng, init));
+    // With BCE the last decoder layer stays linear so the loss can take logits; otherwise it applies
+    // the output activation itself (one fused kernel instead of a separate pass).
+    this.logitsOut = c.loss === 'bce' || c.tiedWeights;
+    this.decoder = this.addModule('decoder', c.tiedWeights ? new TiedDecoder(decDims.slice(1)) : new Mlp(decDims, c.activation, this.logitsOut ? 'linear' : c.outputActivation, rng, init));
   }
 
   encode(x: Tensor): Tensor {
     return this.encoder.forward(x);
   }
 
-  /** Decoder output before the output activation. */
+  /** Decoder output, before the output activation when `logitsOut`. */
   private decodeLogits(z: Tensor): Tensor {
     if (this.decoder instanceof Mlp) return this.decoder.forward(z);
     const enc = this.encoder.layers.items;
@@ -61,13 +65,14 @@ export class DenseAutoencoder extends Autoencoder<DenseAEConfig> {
   }
 
   decode(z: Tensor): Tensor {
-    return activate(this.decodeLogits(z), this.config.outputActivation);
+    const h = this.decodeLogits(z);
+    return this.logitsOut ? activate(h, this.config.outputActivation) : h;
   }
 
   forward(x: Tensor, _opts: ForwardOptions): AutoencoderOutput {
     const z = this.encode(x);
     const logits = this.decodeLogits(z);
-    const recon = activate(logits, this.config.outputActivation);
+    const recon = this.logitsOut ? activate(logits, this.config.outputActivation) : logits;
     const loss = this.config.loss === 'bce' ? bceWithLogits(logits, x) : this.config.loss === 'mse' ? mse(recon, x) : l1(recon, x);
     return { loss, terms: { recon: loss }, recon, z };
   }
