@@ -13,6 +13,7 @@
         "native/ops-dense.cc",
         "native/ops-elementwise.cc",
         "native/ops-layout.cc",
+        "native/ops-loss.cc",
         "native/strided.cc",
         "native/threads.cc"
       ],

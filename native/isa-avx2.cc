@@ -26,6 +26,7 @@ const IsaTable kAvx2Table = {
   gemmMicroKernel<kMR, kNV>, packAKernel<kMR>, packBKernel<kNV * Vec::W>,
   biasActKernel, unaryKernel, binaryKernel, whereKernel,
   sumAllKernel, maxAllKernel, sumIntoKernel, maxIntoKernel, actGradKernel,
+  bceSumKernel, sqDiffSumKernel, bceGradKernel, scaledDiffKernel,
   sgdKernel, adamKernel, rmspropKernel,
 };
 }  // namespace aekit

@@ -15,9 +15,12 @@ namespace isa_avx512 {
 #include "reduce-optim.inc"
 #include "gemm.inc"
 #ifndef AEKIT_AVX512_MR
-#define AEKIT_AVX512_MR 12
+#define AEKIT_AVX512_MR 8
 #endif
-constexpr int kMR = AEKIT_AVX512_MR, kNV = 2;
+#ifndef AEKIT_AVX512_NV
+#define AEKIT_AVX512_NV 2
+#endif
+constexpr int kMR = AEKIT_AVX512_MR, kNV = AEKIT_AVX512_NV;
 }  // namespace isa_avx512
 
 using namespace isa_avx512;
@@ -26,6 +29,7 @@ const IsaTable kAvx512Table = {
   gemmMicroKernel<kMR, kNV>, packAKernel<kMR>, packBKernel<kNV * Vec::W>,
   biasActKernel, unaryKernel, binaryKernel, whereKernel,
   sumAllKernel, maxAllKernel, sumIntoKernel, maxIntoKernel, actGradKernel,
+  bceSumKernel, sqDiffSumKernel, bceGradKernel, scaledDiffKernel,
   sgdKernel, adamKernel, rmspropKernel,
 };
 }  // namespace aekit

@@ -19,6 +19,7 @@ const IsaTable kScalarTable = {
   gemmMicroKernel<kMR, kNV>, packAKernel<kMR>, packBKernel<kNV * Vec::W>,
   biasActKernel, unaryKernel, binaryKernel, whereKernel,
   sumAllKernel, maxAllKernel, sumIntoKernel, maxIntoKernel, actGradKernel,
+  bceSumKernel, sqDiffSumKernel, bceGradKernel, scaledDiffKernel,
   sgdKernel, adamKernel, rmspropKernel,
 };
 }  // namespace aekit

@@ -37,6 +37,12 @@ struct IsaTable {
   void (*maxInto)(float* acc, const float* x, long n);   // acc[i] = max(acc[i], x[i]), NaN sticks
   // dz = dy ⊙ act'(y) where act' is written in terms of the output y.
   void (*actGrad)(int act, const float* dy, const float* y, float* dz, long n);
+  // Σ softplus(z) − t·z and Σ (p − t)², accumulated in double.
+  double (*bceSum)(const float* z, const float* t, long n);
+  double (*sqDiffSum)(const float* p, const float* t, long n);
+  // out = scale·(σ(z) − t) and out = scale·(p − t).
+  void (*bceGrad)(float scale, const float* z, const float* t, float* out, long n);
+  void (*scaledDiff)(float scale, const float* p, const float* t, float* out, long n);
   void (*sgd)(const SgdParams& p, float* param, const float* grad, float* vel, long n);
   void (*adam)(const AdamParams& p, float* param, const float* grad, float* m, float* v, long n);
   void (*rmsprop)(const RmspropParams& p, float* param, const float* grad, float* sq, float* buf, long n);

@@ -3,8 +3,8 @@
  * on each instruction set a native backend supports) and is compared with the reference backend
  * computing in float64. What a backend runs comes from data: kernelsOf(name) and backend.dtypes.
  *
- * Tolerance: |got − want| ≤ 1e-5·|want| (+1e-37 for subnormal results); in-place updates use
- * 1e-5·(|want| + |value before|), since p − lr·u may cancel. Kernels that sum K
+ * Tolerance: |got − want| ≤ 1e-5·|want| (+1e-37 for subnormal results); where the result is a
+ * difference that may cancel (in-place updates p − lr·u, σ(z) − t) 1e-5·(|want| + size of the terms). Kernels that sum K
  * products (MatMul, FusedDense, FusedDenseGrad) add K·2⁻²⁴·S, S being the same kernel applied to
  * |inputs| — the textbook bound for a K-term float32 dot product.
  *
@@ -46,6 +46,8 @@ interface Case {
   readonly k?: number;
   /** In-place kernels: the inputs they update, compared instead of outputs. */
   readonly updates?: readonly number[];
+  /** Size of the terms behind each output element when it is a difference that may cancel. */
+  readonly terms?: (inputs: readonly number[][]) => number[];
 }
 
 const cases: Case[] = [];
@@ -135,6 +137,17 @@ for (const activation of ['linear', 'relu', 'sigmoid', 'tanh'] as const) {
   }
 }
 
+for (const [n, shape] of [[1, [1]], [257, [257]], [561, [17, 33]], [200704, [256, 784]]] as [number, Shape][]) {
+  const target = uniform(0, 1);
+  add('BceWithLogitsLoss', fmt(shape), [{ shape, gen: uniform(-30, 30) }, { shape, gen: target }]);
+  add('MseLoss', fmt(shape), [{ shape, gen: uniform(-2, 2) }, { shape, gen: target }]);
+  const dy = { shape: [], gen: uniform(0.5, 2) };
+  // dz = dy·(σ(z) − t)/N cancels where σ(z) ≈ t: compare against the size of the terms.
+  const terms = ([d, , t]: readonly number[][]): number[] => t!.map((ti) => (Math.abs(d![0]!) * (1 + Math.abs(ti))) / n);
+  add('BceWithLogitsLossGrad', fmt(shape), [dy, { shape, gen: uniform(-30, 30) }, { shape, gen: target }], {}, { terms });
+  add('MseLossGrad', `n=${n}`, [dy, { shape, gen: uniform(-2, 2) }, { shape, gen: target }]);
+}
+
 const param = uniform(-1, 1);
 const positive = uniform(0, 1e-2);
 for (const n of [1, 17, 257, 70000]) {
@@ -168,11 +181,11 @@ function make(be: Backend, dtype: DType, shape: Shape, values: readonly number[]
 }
 
 /** Index and description of the worst violation, or null when every element is within tolerance. */
-function mismatch(got: TypedArray, want: TypedArray, before: readonly number[] | null, bound: TypedArray | null, k: number): string | null {
+function mismatch(got: TypedArray, want: TypedArray, terms: readonly number[] | null, bound: TypedArray | null, k: number): string | null {
   for (let i = 0; i < want.length; i++) {
     const w = Math.fround(want[i]!);
     const g = got[i]!;
-    const tol = 1e-5 * (Math.abs(w) + Math.abs(before?.[i] ?? 0)) + 1e-37 + (bound ? k * 2 ** -24 * bound[i]! : 0);
+    const tol = 1e-5 * (Math.abs(w) + Math.abs(terms?.[i] ?? 0)) + 1e-37 + (bound ? k * 2 ** -24 * bound[i]! : 0);
     const bad = Number.isNaN(w) || Number.isNaN(g) ? Number.isNaN(w) !== Number.isNaN(g) : !Number.isFinite(w) || !Number.isFinite(g) ? w !== g : Math.abs(g - w) > tol;
     if (bad) return `element ${i}: got ${g}, want ${w} (tolerance ${tol.toExponential(2)})`;
   }
@@ -191,12 +204,12 @@ function check(c: Case, be: Backend, oracle: Backend, index: number): string | n
   const abs = c.k === undefined ? null : call(oracle, c.kernel, theirs.map((t) => ({ ...t, data: t.data.map(Math.abs) })), { ...c.attrs, activation: 'linear' });
   const pairs: [TensorInfo, TensorInfo, TensorInfo | null, number[] | null][] = c.updates
     ? c.updates.map((i) => [mine[i]!, theirs[i]!, null, values[i]!])
-    : want.map((w, i) => [got[i]!, w, abs?.[i] ?? null, null]);
+    : want.map((w, i) => [got[i]!, w, abs?.[i] ?? null, c.terms?.(values) ?? null]);
   let failure: string | null = got.length === want.length ? null : `${got.length} outputs, want ${want.length}`;
-  for (const [g, w, b, before] of pairs) {
+  for (const [g, w, b, terms] of pairs) {
     if (failure) break;
     if (g.shape.join() !== w.shape.join() || g.data.length !== w.data.length) failure = `shape ${fmt(g.shape)}, want ${fmt(w.shape)}`;
-    else failure = mismatch(g.data, w.data, before, b?.data ?? null, c.k ?? 0);
+    else failure = mismatch(g.data, w.data, terms, b?.data ?? null, c.k ?? 0);
   }
   for (const t of [...mine, ...got]) be.release(t.data);
   return failure;

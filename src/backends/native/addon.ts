@@ -33,6 +33,10 @@ export interface NativeAddon {
   matmul(a: Buf, b: Buf, out: Buf, m: number, n: number, k: number, transA: number, transB: number): void;
   fusedDense(x: Buf, w: Buf, b: Buf, y: Buf, batch: number, inF: number, outF: number, act: number): void;
   fusedDenseGrad(dy: Buf, x: Buf, w: Buf, y: Buf, dx: Buf, dw: Buf, db: Buf, batch: number, inF: number, outF: number, act: number): void;
+  /** out[0] = mean loss; kind 0: BCE with logits, 1: MSE. */
+  meanLoss(kind: number, x: Buf, t: Buf, out: Buf): void;
+  /** out = dy·(σ(x) − t)/N (kind 0) or dy·2(x − t)/N (kind 1). */
+  meanLossGrad(kind: number, dy: Buf, x: Buf, t: Buf, out: Buf): void;
   sgdUpdate(p: Buf, g: Buf, v: Buf, lr: number, momentum: number, dampening: number, weightDecay: number, nesterov: number, first: number): void;
   adamUpdate(p: Buf, g: Buf, m: Buf, v: Buf, lr: number, beta1: number, beta2: number, eps: number, weightDecay: number, decoupled: number, step: number): void;
   rmspropUpdate(p: Buf, g: Buf, sq: Buf, buf: Buf, lr: number, alpha: number, eps: number, weightDecay: number, momentum: number): void;

@@ -1,13 +1,14 @@
 /**
  * The native CPU backend: a C++ Node-API addon with packed SGEMM (AVX-512 / AVX2 / scalar chosen
  * at run time), vectorised elementwise kernels, fused dense and optimizer kernels and a thread
- * pool. `createNativeBackend()` throws an Error saying why when the addon is missing or fails to
+ * pool, fused loss kernels. `createNativeBackend()` throws an Error saying why when the addon is missing or fails to
  * load, so `setBackend('auto')` falls back and records the reason.
  */
 import { loadAddon, type NativeAddon } from './addon.js';
 import { NativeBackend } from './backend.js';
 import { registerElementwise } from './kernels/elementwise.js';
 import { registerFusedDense } from './kernels/fused-dense.js';
+import { registerLosses } from './kernels/loss.js';
 import { registerMatMul } from './kernels/matmul.js';
 import { registerOptimizers } from './kernels/optim.js';
 import { registerReduceLayout } from './kernels/reduce-layout.js';
@@ -19,6 +20,7 @@ export function registerNativeKernels(addon: NativeAddon, backend: string = NATI
   registerReduceLayout(addon, backend);
   registerMatMul(addon, backend);
   registerFusedDense(addon, backend);
+  registerLosses(addon, backend);
   registerOptimizers(addon, backend);
 }
 

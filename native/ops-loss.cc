@@ -1,0 +1,63 @@
+// N-API entry points for the fused mean losses (BCE with logits, MSE) and their gradients.
+#include "cpu.h"
+#include "napi-args.h"
+#include "ops.h"
+
+namespace aekit {
+namespace {
+
+constexpr long kParallelLossMin = 1 << 16;
+
+// Σ over [0, n) of sumFn, one partial per thread, combined in a fixed order.
+double parallelSum(long n, double (*sumFn)(const float*, const float*, long), const float* a, const float* b) {
+  const int parts = n < kParallelLossMin ? 1 : threadCount();
+  double partial[kMaxThreads];
+  auto task = [&](int part, int) {
+    const long lo = n * part / parts / 16 * 16, hi = part == parts - 1 ? n : n * (part + 1) / parts / 16 * 16;
+    partial[part] = sumFn(a + lo, b + lo, hi - lo);
+  };
+  parallelFor(parts, task);
+  double total = 0;
+  for (int i = 0; i < parts; i++) total += partial[i];
+  return total;
+}
+
+}  // namespace
+
+// meanLoss(kind, x, t, out): out[0] = mean of the loss; kind 0 = BCE with logits, 1 = MSE.
+napi_value MeanLoss(napi_env env, napi_callback_info info) {
+  Args args(env, info, "meanLoss");
+  const long kind = args.i64(0);
+  size_t nx = 0, nt = 0, no = 0;
+  const float* x = args.f32(1, &nx);
+  const float* t = args.f32(2, &nt);
+  float* out = args.f32(3, &no);
+  if (!args.ok()) return nullptr;
+  if (nx != nt || no != 1) return args.error("input and target lengths differ, or the output is not one element");
+  const IsaTable& isa = *gIsa;
+  const double total = parallelSum((long)nx, kind == 0 ? isa.bceSum : isa.sqDiffSum, x, t);
+  out[0] = (float)(total / (double)nx);
+  return nullptr;
+}
+
+// meanLossGrad(kind, dy, x, t, out): BCE out = dy·(σ(x) − t)/N; MSE out = dy·2(x − t)/N.
+napi_value MeanLossGrad(napi_env env, napi_callback_info info) {
+  Args args(env, info, "meanLossGrad");
+  const long kind = args.i64(0);
+  size_t ndy = 0, nx = 0, nt = 0, no = 0;
+  const float* dy = args.f32(1, &ndy);
+  const float* x = args.f32(2, &nx);
+  const float* t = args.f32(3, &nt);
+  float* out = args.f32(4, &no);
+  if (!args.ok()) return nullptr;
+  if (ndy != 1 || nx != nt || no != nx) return args.error("dy must have one element and input, target and output one length");
+  const IsaTable& isa = *gIsa;
+  const float scale = (float)((kind == 0 ? 1.0 : 2.0) * dy[0] / (double)nx);
+  splitRange((long)nx, kParallelLossMin, [&](long lo, long hi) {
+    if (kind == 0) isa.bceGrad(scale, x + lo, t + lo, out + lo, hi - lo);
+    else isa.scaledDiff(scale, x + lo, t + lo, out + lo, hi - lo);
+  });
+  return nullptr;
+}
+
+}  // namespace aekit
