@@ -18,7 +18,7 @@
         "native/threads.cc"
       ],
       "defines": ["NAPI_VERSION=8"],
-      "cflags": ["-O3", "-fno-math-errno", "-pthread", "-fvisibility=hidden", "-Wno-maybe-uninitialized"],
+      "cflags": ["-O3", "-fno-math-errno", "-pthread", "-fvisibility=hidden"],
       "cflags_cc": ["-std=gnu++17"],
       "ldflags": ["-pthread"]
     }

@@ -1,10 +1,8 @@
-// The GEMM driver: cache blocking (NC columns of B in L3, KC×MC of A in L2, a KC×NR sliver of B
-// in L1), packing, the micro-kernel from the active ISA table, and the split across threads.
+// The GEMM driver: cache blocking (a KC×NR sliver of packed B in L1, MC×KC of A in L2, NC columns
+// of B per block), packing of B, the micro-kernel from the active ISA table, and the thread split.
 #include "gemm.h"
 
 #include <algorithm>
-#include <atomic>
-#include <vector>
 #include <cstdlib>
 #include <cstring>
 
@@ -15,8 +13,8 @@
 namespace aekit {
 namespace {
 
-// Block sizes in floats: a KC×NR sliver of B (8 KiB at KC 256) stays in L1 while MC×KC of A
-// (144 KiB) streams from L2; NC bounds the packed B block. K and M are split into equal blocks.
+// Block sizes in floats: a KC×NR sliver of B (32 KiB at KC 256) stays in L1 while MC×KC of A
+// (256 KiB) is read from L2; NC bounds a packed B block. K and M are split into equal blocks.
 constexpr long kKC = 256, kMC = 256, kNC = 4096;
 // Column chunks per thread, claimed dynamically (see gemm()).
 constexpr long kChunksPerThread = 8;
@@ -34,10 +32,12 @@ const float* bAt(const GemmProblem& p, long k, long j) { return p.transB ? p.b +
 // The macro-kernel over one mc×kc block of A and kc×nc block of B. Panels are packed on first use
 // (A during the first column sweep, B during the first row block), so each packed sliver is
 // consumed while it is still in L1 instead of in a separate pass.
-// With `sliver`, B is packed one sliver at a time into the same small buffer (when this is the only
-// block of rows, so nothing reuses it), which keeps L2 free for A and C.
+// The macro-kernel over one mc×kc block of A and kc×nc block of B. B slivers are packed on first
+// use (the first row block) so each is consumed while still in L1; with `sliver` (one row block)
+// every sliver goes to the same small buffer, which keeps L2 for A and C. A full tile of rows reads
+// A in place; a last partial tile is packed (zero padded) into pa during the first sliver.
 void macroKernel(const IsaTable& t, const GemmProblem& p, float* pa, float* pb, long ic, long mc, long jc, long nc, long pc, long kc,
-                 bool packA, bool packB, bool sliver) {
+                 bool packB, bool sliver) {
   const bool accumulate = pc > 0, last = pc + kc >= p.k;
   const bool epilogue = last && (p.bias || p.act != kLinear);
   for (long jr = 0; jr < nc; jr += t.nr) {
@@ -46,9 +46,13 @@ void macroKernel(const IsaTable& t, const GemmProblem& p, float* pa, float* pb, 
     if (packB) t.packB(bAt(p, pc, jc + jr), p.ldb, p.transB, kc, nr, b);
     for (long ir = 0; ir < mc; ir += t.mr) {
       const int mr = (int)(mc - ir < t.mr ? mc - ir : t.mr);
-      if (packA && jr == 0) t.packA(aAt(p, ic + ir, pc), p.lda, p.transA, mr, kc, pa + ir * kc);
       float* c = p.c + (ic + ir) * p.ldc + jc + jr;
-      t.gemmMicro(kc, pa + ir * kc, b, c, p.ldc, mr, nr, accumulate);
+      if (mr == t.mr) {
+        t.gemmMicroDirect(kc, aAt(p, ic + ir, pc), p.lda, !p.transA, b, c, p.ldc, nr, accumulate);
+      } else {
+        if (jr == 0) t.packA(aAt(p, ic + ir, pc), p.lda, p.transA, mr, kc, pa);
+        t.gemmMicro(kc, pa, b, c, p.ldc, mr, nr, accumulate);
+      }
       if (epilogue) t.biasAct(p.act, c, p.ldc, p.bias ? p.bias + jc + jr : nullptr, mr, nr);
     }
   }
@@ -62,44 +66,21 @@ long balancedBlock(long total, long max, long quantum) {
   return (size + quantum - 1) / quantum * quantum;
 }
 
-// Packed blocks of A for one GEMM call, kept by a thread across the column chunks it takes.
-struct ACache {
-  long call = -1;
-  Scratch data;
-  std::vector<unsigned char> ready;
-};
-thread_local ACache tACache;
-std::atomic<long> gCalls{0};
-
-// C[r] = op(A)·op(B) over the region's rows and columns. With call ≥ 0, packed A blocks are taken
-// from (or added to) this thread's cache for that call, so taking several column chunks of one
-// product packs A once per thread.
-void gemmRegion(const GemmProblem& p, const Region& r, long call = -1) {
+// C[r] = op(A)·op(B) over the region's rows and columns. Full micro-tiles read A in place (a row
+// of A is contiguous in k, or a column is when A is transposed): measured faster than packing A
+// at every shape of the dense autoencoders here. Only a last partial row panel is packed.
+void gemmRegion(const GemmProblem& p, const Region& r) {
   const IsaTable& t = *gIsa;
   const long kcMax = balancedBlock(p.k, kKC, 8);
   const long mcMax = balancedBlock(r.m1 - r.m0, kMC, t.mr), ncMax = balancedBlock(r.n1 - r.n0, kNC, t.nr);
-  const long blocksM = (r.m1 - r.m0 + mcMax - 1) / mcMax, blocksK = (p.k + kcMax - 1) / kcMax, blockSize = kcMax * mcMax;
-  float* store = nullptr;
-  unsigned char* ready = nullptr;
-  if (call >= 0) {
-    ACache& cache = tACache;
-    if (cache.call != call) cache.call = call, cache.ready.assign(blocksM * blocksK, 0);
-    store = cache.data.get(blocksM * blocksK * blockSize);
-    ready = cache.ready.data();
-  }
+  const bool sliver = r.m1 - r.m0 <= mcMax;  // one row block: nothing reuses a packed B sliver
+  float* pa = tPackA.get(kcMax * t.mr);
   for (long jc = r.n0; jc < r.n1; jc += ncMax) {
     const long nc = std::min(r.n1 - jc, ncMax);
-    for (long pc = 0, kb = 0; pc < p.k; pc += kcMax, kb++) {
+    for (long pc = 0; pc < p.k; pc += kcMax) {
       const long kc = std::min(p.k - pc, kcMax);
-      const bool sliver = blocksM == 1;
       float* pb = tPackB.get(kc * (sliver ? t.nr : (nc + t.nr - 1) / t.nr * t.nr));
-      for (long ic = r.m0, mb = 0; ic < r.m1; ic += mcMax, mb++) {
-        const long mc = std::min(r.m1 - ic, mcMax);
-        const long block = kb * blocksM + mb;
-        float* pa = store ? store + block * blockSize : tPackA.get(blockSize);
-        macroKernel(t, p, pa, pb, ic, mc, jc, nc, pc, kc, !store || !ready[block], ic == r.m0, sliver);
-        if (store) ready[block] = 1;
-      }
+      for (long ic = r.m0; ic < r.m1; ic += mcMax) macroKernel(t, p, pa, pb, ic, std::min(r.m1 - ic, mcMax), jc, nc, pc, kc, ic == r.m0, sliver);
     }
   }
 }
@@ -117,10 +98,8 @@ int threadsFor(const GemmProblem& p) {
 
 }  // namespace
 
-// Threads split C into column blocks (each packs all of A and its own slivers of B), or into row
-// blocks when C is too narrow. Sharing one packed A between threads was measured slower here:
-// half of its panels then come from the other core's cache, and the barriers cost more than the
-// duplicated packing.
+// Threads split C into column chunks (each thread packs only its own slivers of B; A is read in
+// place), or into row blocks when C is too narrow for two chunks per thread.
 void gemm(const GemmProblem& p) {
   if (p.m == 0 || p.n == 0) return;
   if (p.k == 0) return gemmEmptyK(p);
@@ -132,10 +111,10 @@ void gemm(const GemmProblem& p) {
   // Column chunks are claimed dynamically (a few per thread), so a thread that starts late or is
   // preempted takes fewer of them instead of holding the others up.
   if (byColumns) {
-    const long chunks = std::min<long>(tilesN / 2, kChunksPerThread * threads), call = gCalls.fetch_add(1);
+    const long chunks = std::min<long>(tilesN / 2, kChunksPerThread * threads);
     auto chunk = [&](int i, int) {
       const long lo = tilesN * i / chunks * t.nr, hi = std::min(p.n, tilesN * (i + 1) / chunks * t.nr);
-      gemmRegion(p, {0, p.m, lo, hi}, call);
+      gemmRegion(p, {0, p.m, lo, hi});
     };
     return parallelFor((int)chunks, chunk);
   }

@@ -23,7 +23,7 @@ constexpr int kMR = AEKIT_AVX2_MR, kNV = 2;
 using namespace isa_avx2;
 const IsaTable kAvx2Table = {
   "avx2", kMR, kNV * Vec::W,
-  gemmMicroKernel<kMR, kNV>, packAKernel<kMR>, packBKernel<kNV * Vec::W>,
+  gemmMicroKernel<kMR, kNV>, gemmMicroKernelDirect<kMR, kNV>, packAKernel<kMR>, packBKernel<kNV * Vec::W>,
   biasActKernel, unaryKernel, binaryKernel, whereKernel,
   sumAllKernel, maxAllKernel, sumIntoKernel, maxIntoKernel, actGradKernel,
   bceSumKernel, sqDiffSumKernel, bceGradKernel, scaledDiffKernel,

@@ -4,6 +4,9 @@
 #include <cmath>
 #include "isa.h"
 
+// GCC 12's AVX-512 headers initialise "undefined" vectors from themselves, which -Wall reports.
+#pragma GCC diagnostic ignored "-Wuninitialized"
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 #pragma GCC push_options
 #pragma GCC target("avx512f,avx512dq,avx512vl,avx512bw,avx2,fma,bmi,bmi2,f16c")
 
@@ -26,7 +29,7 @@ constexpr int kMR = AEKIT_AVX512_MR, kNV = AEKIT_AVX512_NV;
 using namespace isa_avx512;
 const IsaTable kAvx512Table = {
   "avx512", kMR, kNV * Vec::W,
-  gemmMicroKernel<kMR, kNV>, packAKernel<kMR>, packBKernel<kNV * Vec::W>,
+  gemmMicroKernel<kMR, kNV>, gemmMicroKernelDirect<kMR, kNV>, packAKernel<kMR>, packBKernel<kNV * Vec::W>,
   biasActKernel, unaryKernel, binaryKernel, whereKernel,
   sumAllKernel, maxAllKernel, sumIntoKernel, maxIntoKernel, actGradKernel,
   bceSumKernel, sqDiffSumKernel, bceGradKernel, scaledDiffKernel,

@@ -16,7 +16,7 @@ constexpr int kMR = 4, kNV = 4;
 using namespace isa_scalar;
 const IsaTable kScalarTable = {
   "scalar", kMR, kNV * Vec::W,
-  gemmMicroKernel<kMR, kNV>, packAKernel<kMR>, packBKernel<kNV * Vec::W>,
+  gemmMicroKernel<kMR, kNV>, gemmMicroKernelDirect<kMR, kNV>, packAKernel<kMR>, packBKernel<kNV * Vec::W>,
   biasActKernel, unaryKernel, binaryKernel, whereKernel,
   sumAllKernel, maxAllKernel, sumIntoKernel, maxIntoKernel, actGradKernel,
   bceSumKernel, sqDiffSumKernel, bceGradKernel, scaledDiffKernel,

@@ -21,6 +21,8 @@ struct IsaTable {
   int mr, nr;  // GEMM micro-tile: mr rows of C by nr columns
   // c[mr×nr] (+)= Σ_k a[k*MR + i] * b[k*NR + j]; a and b are packed panels, partial tiles stored as mr×nr.
   void (*gemmMicro)(long kc, const float* a, const float* b, float* c, long ldc, int mr, int nr, int accumulate);
+  // The same with A read in place: a full MR-row tile at a[r·as + k] (rowMajor) or a[k·as + r].
+  void (*gemmMicroDirect)(long kc, const float* a, long as, int rowMajor, const float* b, float* c, long ldc, int nr, int accumulate);
   // Pack rows [0, rows) × cols [0, kc) of op(A) into MR-row panels (zero padded).
   void (*packA)(const float* a, long lda, int trans, long rows, long kc, float* dst);
   // Pack rows [0, kc) × cols [0, cols) of op(B) into NR-column panels (zero padded).

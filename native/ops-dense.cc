@@ -74,15 +74,15 @@ napi_value FusedDenseGrad(napi_env env, napi_callback_info info) {
   if (batch < 0 || in < 0 || out < 0 || ndy != bo || ny != bo || nx != bi || nw != oi || ndx != bi || ndw != oi || ndb != (size_t)out)
     return args.error("buffer lengths do not match batch, in, out");
   const IsaTable& t = *gIsa;
-  const float* dz = dy;
-  if (act != kLinear) {
-    float* s = tDz.get(bo);
-    t.actGrad((int)act, dy, y, s, (long)bo);
-    dz = s;
-  }
+  // One pass over the rows: dz = dy ⊙ act'(y), folded into the column sums db while in L1.
+  float* dzBuf = act == kLinear ? nullptr : tDz.get(bo);
+  const float* dz = dzBuf ? dzBuf : dy;
   double* sums = reinterpret_cast<double*>(tDbAcc.get(2 * (size_t)out));
   std::memset(sums, 0, sizeof(double) * out);
-  for (long r = 0; r < batch; r++) t.sumInto(sums, dz + r * out, out);
+  for (long r = 0; r < batch; r++) {
+    if (dzBuf) t.actGrad((int)act, dy + r * out, y + r * out, dzBuf + r * out, out);
+    t.sumInto(sums, dz + r * out, out);
+  }
   for (long j = 0; j < out; j++) db[j] = (float)sums[j];
   gemm({batch, in, out, dz, out, false, w, in, false, dx, in});
   gemm({out, in, batch, dz, out, true, x, in, false, dw, in});
