@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { test } from 'node:test';
 import * as ak from '../../index.js';
 import type { NativeBackend } from './index.js';
@@ -84,4 +85,31 @@ test('a steady training step allocates no new native buffers over 100 steps', as
   for (let i = 0; i < 100; i++) step();
   assert.equal(be.poolStats().allocations, before);
   assert.equal(be.liveBuffers(), live);
+});
+
+/** setBackend('auto') in a fresh process with extra environment; returns what it chose and why. */
+function autoIn(env: Record<string, string>): { name: string; isa?: string; threads?: number; notes: string[] } {
+  const index = new URL('../../index.js', import.meta.url).href;
+  const script = `import * as ak from ${JSON.stringify(index)};
+    const be = await ak.setBackend('auto');
+    const d = be.describe();
+    console.log(JSON.stringify({ name: be.name, isa: d.isa, threads: d.threads, notes: ak.backendFallbackNotes() }));`;
+  const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { env: { ...process.env, ...env }, encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  return JSON.parse(r.stdout.trim().split('\n').at(-1)!) as { name: string; isa?: string; threads?: number; notes: string[] };
+}
+
+test('AEKIT_NATIVE_ISA forces each supported instruction set', () => {
+  for (const isa of be.supportedIsas()) assert.equal(autoIn({ AEKIT_NATIVE_ISA: isa }).isa, isa);
+});
+
+test('an unknown AEKIT_NATIVE_ISA makes auto fall back to reference and say why', () => {
+  const r = autoIn({ AEKIT_NATIVE_ISA: 'sse9' });
+  assert.equal(r.name, 'reference');
+  assert.match(r.notes.join('\n'), /backend 'native' unavailable: .*AEKIT_NATIVE_ISA: unknown ISA 'sse9'/);
+});
+
+test('AEKIT_THREADS sets the pool size', () => {
+  assert.equal(autoIn({ AEKIT_THREADS: '1' }).threads, 1);
+  assert.equal(autoIn({ AEKIT_THREADS: '3' }).threads, 3);
 });
