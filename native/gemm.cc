@@ -45,8 +45,9 @@ void prefetchSlice(const GemmProblem& p, long pc, long kc, long j, long nr, long
 // use (the first row block) so each is consumed while still in L1; with `sliver` (one row block)
 // every sliver goes to the same small buffer, which keeps L2 for A and C. A full tile of rows reads
 // A in place; a last partial tile is packed (zero padded) into pa during the first sliver.
+// nextKc: the depth of the following K block (0 if none), whose first sliver is prefetched last.
 void macroKernel(const IsaTable& t, const GemmProblem& p, float* pa, float* pb, long ic, long mc, long jc, long nc, long pc, long kc,
-                 bool packB, bool sliver) {
+                 long nextKc, bool packB, bool sliver) {
   const bool accumulate = pc > 0, last = pc + kc >= p.k;
   const bool epilogue = last && (p.bias || p.act != kLinear);
   const long tiles = (mc + t.mr - 1) / t.mr;
@@ -54,10 +55,12 @@ void macroKernel(const IsaTable& t, const GemmProblem& p, float* pa, float* pb, 
     const int nr = (int)(nc - jr < t.nr ? nc - jr : t.nr);
     float* b = sliver ? pb : pb + jr * kc;
     if (packB) t.packB(bAt(p, pc, jc + jr), p.ldb, p.transB, kc, nr, b);
-    const long next = jr + t.nr < nc ? jr + t.nr : -1;
+    const bool more = jr + t.nr < nc;
+    const long nextPc = more ? pc : pc + kc, nextK = more ? kc : nextKc, nextJ = more ? jc + jr + t.nr : jc;
+    const long nextNr = std::min<long>(t.nr, jc + nc - nextJ);
     for (long ir = 0; ir < mc; ir += t.mr) {
       const int mr = (int)(mc - ir < t.mr ? mc - ir : t.mr);
-      if (packB && next >= 0) prefetchSlice(p, pc, kc, jc + next, std::min<long>(t.nr, nc - next), ir / t.mr, tiles);
+      if (packB && nextK > 0) prefetchSlice(p, nextPc, nextK, nextJ, nextNr, ir / t.mr, tiles);
       float* c = p.c + (ic + ir) * p.ldc + jc + jr;
       if (mr == t.mr) {
         t.gemmMicroDirect(kc, aAt(p, ic + ir, pc), p.lda, !p.transA, b, c, p.ldc, nr, accumulate);
@@ -92,7 +95,8 @@ void gemmRegion(const GemmProblem& p, const Region& r) {
     for (long pc = 0; pc < p.k; pc += kcMax) {
       const long kc = std::min(p.k - pc, kcMax);
       float* pb = tPackB.get(kc * (sliver ? t.nr : (nc + t.nr - 1) / t.nr * t.nr));
-      for (long ic = r.m0; ic < r.m1; ic += mcMax) macroKernel(t, p, pa, pb, ic, std::min(r.m1 - ic, mcMax), jc, nc, pc, kc, ic == r.m0, sliver);
+      const long nextKc = std::min(kcMax, std::max(0L, p.k - pc - kc));
+      for (long ic = r.m0; ic < r.m1; ic += mcMax) macroKernel(t, p, pa, pb, ic, std::min(r.m1 - ic, mcMax), jc, nc, pc, kc, nextKc, ic == r.m0, sliver);
     }
   }
 }
