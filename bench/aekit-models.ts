@@ -20,7 +20,7 @@ const { positionals, values } = parseArgs({
   options: {
     model: { type: 'string', default: 'A' }, steps: { type: 'string', default: '100' }, repeats: { type: 'string', default: '3' },
     warmup: { type: 'string', default: '20' }, backend: { type: 'string', default: 'native' }, epochs: { type: 'string', default: '10' },
-    seed: { type: 'string', default: '42' }, threads: { type: 'string', default: '0' },
+    seed: { type: 'string', default: '42' }, init: { type: 'string', default: 'auto' }, threads: { type: 'string', default: '0' },
   },
 });
 
@@ -31,7 +31,7 @@ await setBackend(values.backend!);
 if (Number(values.threads) > 0) getBackend().setThreads?.(Number(values.threads));
 const config = parseRunConfig(mergeConfig(PRESETS[preset]!.config, { train: { seed: Number(values.seed) } }));
 const train = loadMnist('train');
-const model = createModel({ ...config.model, inputDim: 784 }, new Rng(config.train.seed));
+const model = createModel({ ...config.model, inputDim: 784, init: values.init } as typeof config.model, new Rng(config.train.seed));
 const optimizer = createOptimizer({ kind: 'adam', lr: 1e-3 });
 const ctx = { model, optimizer, train, config: { clipNorm: 0 } };
 const params = model.parameters();
@@ -47,7 +47,7 @@ if (positionals[0] === 'quality') {
   for (let e = 0; e < Number(values.epochs); e++) for (const idx of loader.batches(e)) trainStep(ctx, params, idx, rng);
   const seconds = (performance.now() - t0) / 1000;
   const m = evaluateReconstruction(model, loadMnist('test'), 1000);
-  console.log(JSON.stringify({ testMse: m.mse, testBce: m.bce, sqErrPerImage: m.sqErrPerImage, epochs: Number(values.epochs), seconds, backend: getBackend().name }));
+  console.log(JSON.stringify({ init: values.init, testMse: m.mse, testBce: m.bce, sqErrPerImage: m.sqErrPerImage, epochs: Number(values.epochs), seconds, backend: getBackend().name }));
 } else {
   const steps = Number(values.steps);
   let s = 0;

@@ -23,7 +23,7 @@ interface Speed {
 }
 
 function speed(model: 'A' | 'B', rss: { aekit: number[]; pytorch: number[] }): Speed {
-  const steps = model === 'A' ? ['--steps', '200', '--repeats', '3', '--warmup', '30'] : ['--steps', '40', '--repeats', '3', '--warmup', '5'];
+  const steps = model === 'A' ? ['--steps', '200', '--repeats', '3', '--warmup', '30'] : ['--steps', '40', '--repeats', '3', '--warmup', '15'];
   const a: number[] = [];
   const p: number[] = [];
   for (let r = 0; r < rounds; r++) {
@@ -50,9 +50,14 @@ const gemm: GemmRow[] = await gemmBench();
 let quality: Record<string, unknown> | null = null;
 if (!values.quick) {
   process.stderr.write('Model B quality: 10 epochs each, test MSE\n');
-  const qa = aekit(['quality', '--model', 'B', '--epochs', '10']);
+  // Same init scheme as PyTorch's nn.Linear (`torch`), and aekit's default (He for ReLU).
+  const qa = aekit(['quality', '--model', 'B', '--epochs', '10', '--init', 'torch']);
+  const qh = aekit(['quality', '--model', 'B', '--epochs', '10']);
   const qp = torch(['quality', '--model', 'B', '--epochs', '10']);
-  quality = { aekitTestMse: qa.testMse, pytorchTestMse: qp.testMse, relDiff: (qa.testMse as number) / (qp.testMse as number) - 1, aekitSeconds: qa.seconds, pytorchSeconds: qp.seconds };
+  quality = {
+    aekitTestMse: qa.testMse, pytorchTestMse: qp.testMse, relDiff: (qa.testMse as number) / (qp.testMse as number) - 1,
+    aekitHeInitTestMse: qh.testMse, aekitSeconds: qa.seconds, pytorchSeconds: qp.seconds,
+  };
 }
 
 const result = {
@@ -72,5 +77,8 @@ console.log(`Model A training samples/s   ${f(modelA.aekit).padStart(10)}   ${f(
 console.log(`Model B training samples/s   ${f(modelB.aekit).padStart(10)}   ${f(modelB.pytorch).padStart(10)}   ${modelB.ratio.toFixed(2)}×`);
 for (const g of gemm) console.log(`SGEMM ${g.shape.padEnd(13)} ${g.trans}  GFLOP/s ${g.aekit.toFixed(0).padStart(7)}   ${g.openblas.toFixed(0).padStart(10)}   ${g.ratio.toFixed(2)}×`);
 console.log(`peak RSS Model B (MiB)       ${result.rssMiB.aekit.toFixed(0).padStart(10)}   ${result.rssMiB.pytorch.toFixed(0).padStart(10)}`);
-if (quality) console.log(`Model B test MSE, 10 epochs   ${(quality.aekitTestMse as number).toFixed(5).padStart(9)}    ${(quality.pytorchTestMse as number).toFixed(5).padStart(9)}   ${((quality.relDiff as number) * 100).toFixed(1)}%`);
+if (quality) {
+  console.log(`Model B test MSE, 10 epochs   ${(quality.aekitTestMse as number).toFixed(5).padStart(9)}    ${(quality.pytorchTestMse as number).toFixed(5).padStart(9)}   ${((quality.relDiff as number) * 100).toFixed(1)}%  (both with PyTorch's Linear init)`);
+  console.log(`  aekit with its default He init: ${(quality.aekitHeInitTestMse as number).toFixed(5)}`);
+}
 console.log('\nwritten to bench/results/latest.json');

@@ -1,6 +1,6 @@
 /** Dense (fully connected) layer: y = act(x·Wᵀ + b) with W stored (out, in) as in PyTorch's nn.Linear. */
-import { dense, full, type ActivationName, type Rng, type Tensor } from '../core/index.js';
-import { defaultInitFor, initWeight, type InitName } from './init.js';
+import { dense, type ActivationName, type Rng, type Tensor } from '../core/index.js';
+import { defaultInitFor, initBias, initWeight, type InitName } from './init.js';
 import { Module } from './module.js';
 import { reportLayerOutput } from './probe.js';
 
@@ -21,8 +21,9 @@ export class Dense extends Module {
   ) {
     super();
     const { inFeatures, outFeatures, activation } = config;
-    this.weight = this.addParameter('weight', initWeight(config.init ?? defaultInitFor(activation), [outFeatures, inFeatures], rng));
-    this.bias = this.addParameter('bias', full([outFeatures], 0));
+    const init = config.init ?? defaultInitFor(activation);
+    this.weight = this.addParameter('weight', initWeight(init, [outFeatures, inFeatures], rng));
+    this.bias = this.addParameter('bias', initBias(init, outFeatures, inFeatures, rng));
   }
 
   /** x (B, in) → (B, out) */

@@ -4,8 +4,9 @@
  */
 import { full, randomNormal, randomUniform, type Rng, type Tensor } from '../core/index.js';
 
-export type InitName = 'glorotUniform' | 'glorotNormal' | 'heUniform' | 'heNormal' | 'zeros';
-export const INITS: readonly InitName[] = ['glorotUniform', 'glorotNormal', 'heUniform', 'heNormal', 'zeros'];
+/** `torch`: PyTorch's nn.Linear default, U(±1/√fanIn) for weights and biases (kaiming_uniform with a = √5). */
+export type InitName = 'glorotUniform' | 'glorotNormal' | 'heUniform' | 'heNormal' | 'torch' | 'zeros';
+export const INITS: readonly InitName[] = ['glorotUniform', 'glorotNormal', 'heUniform', 'heNormal', 'torch', 'zeros'];
 
 export function initWeight(kind: InitName, shape: readonly [number, number], rng: Rng): Tensor {
   const [fanOut, fanIn] = shape;
@@ -22,9 +23,20 @@ export function initWeight(kind: InitName, shape: readonly [number, number], rng
     }
     case 'heNormal':
       return randomNormal(shape, rng, 0, Math.sqrt(2 / fanIn));
+    case 'torch': {
+      const limit = 1 / Math.sqrt(fanIn);
+      return randomUniform(shape, rng, -limit, limit);
+    }
     case 'zeros':
       return full(shape, 0);
   }
+}
+
+/** Bias of a layer with `fanIn` inputs: zeros, except PyTorch's U(±1/√fanIn) under the `torch` scheme. */
+export function initBias(kind: InitName, outFeatures: number, fanIn: number, rng: Rng): Tensor {
+  if (kind !== 'torch') return full([outFeatures], 0);
+  const limit = 1 / Math.sqrt(fanIn);
+  return randomUniform([outFeatures], rng, -limit, limit);
 }
 
 /** He for the ReLU family, Glorot otherwise. */
