@@ -2,12 +2,12 @@
  * Public ops. Primitives dispatch one kernel; derived ops (softplus, gelu, mean, …) are written
  * from primitives so every backend gets them and their gradients for free.
  */
-import { allocArray, type DType, type TypedArray } from './dtype.js';
-import { attachGrad, empty, getBackend, runKernel, viewAs, wrap } from './engine.js';
+import type { DType, TypedArray } from './dtype.js';
+import { empty, getBackend, runKernel, viewAs, wrap } from './engine.js';
 import type { Activation } from './kernels.js';
 import type { Rng } from './rng.js';
 import { broadcastedAxes, fmtShape, normalizeAxes, shapesEqual, sizeOf, type Shape } from './shape.js';
-import { Tensor } from './tensor.js';
+import type { Tensor } from './tensor.js';
 
 export type TensorOrNumber = Tensor | number;
 
@@ -76,9 +76,6 @@ export function clone(x: Tensor): Tensor {
   data.set(x.data);
   return wrap(data, x.shape, x.dtype, be);
 }
-
-/** A float array of the given dtype, for callers that build data outside the engine. */
-export const hostArray = allocArray;
 
 function lift(x: TensorOrNumber, like: Tensor): Tensor {
   return typeof x === 'number' ? scalar(x, like.dtype) : x;
@@ -237,5 +234,3 @@ export function isFusable(act: ActivationName): act is Activation {
   return act === 'linear' || act === 'relu' || act === 'sigmoid' || act === 'tanh';
 }
 
-export { attachGrad };
-export { Tensor };

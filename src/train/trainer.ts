@@ -11,7 +11,7 @@ import { clipGradNorm } from '../nn/clip.js';
 import { withLayerProbe } from '../nn/probe.js';
 import type { Optimizer } from '../nn/optim/index.js';
 import type { TrainConfig } from './config.js';
-import type { EventSink, Metrics } from './events.js';
+import type { EventSink } from './events.js';
 import type { Schedule } from './schedule.js';
 
 export interface EpochRecord {
@@ -76,6 +76,7 @@ export function train(o: TrainOptions): TrainResult {
   const batches = loader.numBatches;
   const t0 = performance.now();
   let trainedSamples = 0;
+  let trainSeconds = 0;
   onEvent({
     type: 'run_start', time: new Date().toISOString(), backend: getBackend().name, parameters: model.numParameters(),
     trainSize: o.train.n, valSize: o.val?.n ?? 0, epochs: config.epochs, stepsPerEpoch: batches, batchSize: config.batchSize,
@@ -96,6 +97,7 @@ export function train(o: TrainOptions): TrainResult {
     }
     const seconds = (performance.now() - e0) / 1000;
     trainedSamples += o.train.n;
+    trainSeconds += seconds;
     const valLoss = o.val ? evaluateLoss(model, o.val, config.evalBatchSize) : null;
     const record: EpochRecord = { epoch, trainLoss: lossSum / o.train.n, valLoss, lr: optimizer.lr, seconds, samplesPerSec: o.train.n / seconds };
     state.history.push(record);
@@ -111,7 +113,6 @@ export function train(o: TrainOptions): TrainResult {
     }
   }
   const wallSeconds = (performance.now() - t0) / 1000;
-  const trainSeconds = state.history.slice(-(config.epochs - (o.resume?.epochsDone ?? 0))).reduce((s, r) => s + r.seconds, 0);
   return { status: state.stopped ? 'early_stopped' : 'completed', state, wallSeconds, samplesPerSec: trainedSamples / Math.max(trainSeconds, 1e-9) };
 }
 
@@ -215,4 +216,3 @@ function allFinite(d: ArrayLike<number>): boolean {
   return true;
 }
 
-export type { Metrics };

@@ -129,17 +129,13 @@ function mapBatches(ds: Dataset, batch: number, width: number, fn: (x: Tensor) =
 function readCodes(path: string, latentDim: number): Dataset {
   let ds: Dataset;
   try {
-    ds = path.toLowerCase().endsWith('.csv') ? csvMatrix(path) : loadNpy(path);
+    ds = path.toLowerCase().endsWith('.csv') ? readCsv(path) : loadNpy(path);
   } catch (err) {
     throw new InputError((err as Error).message);
   }
   if (ds.dim !== latentDim) throw new InputError(`${path} has ${ds.dim} columns but the model's latent code has ${latentDim}`);
   for (const v of ds.x) if (!Number.isFinite(v)) throw new InputError(`${path}: codes must be finite numbers`);
   return ds;
-}
-
-function csvMatrix(path: string): Dataset {
-  return readCsv(path);
 }
 
 function writeMatrix(o: Map<string, unknown>, io: Io, values: Float32Array, n: number, width: number, prefix: string): number {
