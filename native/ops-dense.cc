@@ -56,7 +56,8 @@ napi_value FusedDense(napi_env env, napi_callback_info info) {
 }
 
 // fusedDenseGrad(dy, x, w, y, dx, dw, db, batch, in, out, act) with dz = dy ⊙ act'(y):
-// dx = dz·w, dw = dzᵀ·x, db = Σ_rows dz.
+// dx = dz·w, dw = dzᵀ·x, db = Σ_rows dz. An empty dx (length 0) is not computed (the input of
+// the first layer needs no gradient).
 napi_value FusedDenseGrad(napi_env env, napi_callback_info info) {
   Args args(env, info, "fusedDenseGrad");
   size_t ndy = 0, nx = 0, nw = 0, ny = 0, ndx = 0, ndw = 0, ndb = 0;
@@ -71,20 +72,23 @@ napi_value FusedDenseGrad(napi_env env, napi_callback_info info) {
   if (!args.ok()) return nullptr;
   if (!validAct(act)) return args.error("unknown activation");
   const size_t bo = (size_t)(batch * out), bi = (size_t)(batch * in), oi = (size_t)(out * in);
-  if (batch < 0 || in < 0 || out < 0 || ndy != bo || ny != bo || nx != bi || nw != oi || ndx != bi || ndw != oi || ndb != (size_t)out)
+  if (batch < 0 || in < 0 || out < 0 || ndy != bo || ny != bo || nx != bi || nw != oi || (ndx != bi && ndx != 0) || ndw != oi || ndb != (size_t)out)
     return args.error("buffer lengths do not match batch, in, out");
   const IsaTable& t = *gIsa;
-  // One pass over the rows: dz = dy ⊙ act'(y), folded into the column sums db while in L1.
+  // dz = dy ⊙ act'(y), folded into the column sums db while in L1. Threads take column ranges, so
+  // each sum still runs over the rows in order: the result does not depend on the thread count.
   float* dzBuf = act == kLinear ? nullptr : tDz.get(bo);
   const float* dz = dzBuf ? dzBuf : dy;
   double* sums = reinterpret_cast<double*>(tDbAcc.get(2 * (size_t)out));
-  std::memset(sums, 0, sizeof(double) * out);
-  for (long r = 0; r < batch; r++) {
-    if (dzBuf) t.actGrad((int)act, dy + r * out, y + r * out, dzBuf + r * out, out);
-    t.sumInto(sums, dz + r * out, out);
-  }
+  splitRange(out, bo >= (size_t)kParallelUpdateMin ? 0 : out + 1, [&](long lo, long hi) {
+    std::memset(sums + lo, 0, sizeof(double) * (hi - lo));
+    for (long r = 0; r < batch; r++) {
+      if (dzBuf) t.actGrad((int)act, dy + r * out + lo, y + r * out + lo, dzBuf + r * out + lo, hi - lo);
+      t.sumInto(sums + lo, dz + r * out + lo, hi - lo);
+    }
+  }, 16);
   for (long j = 0; j < out; j++) db[j] = (float)sums[j];
-  gemm({batch, in, out, dz, out, false, w, in, false, dx, in});
+  if (ndx != 0) gemm({batch, in, out, dz, out, false, w, in, false, dx, in});
   gemm({out, in, batch, dz, out, true, x, in, false, dw, in});
   return nullptr;
 }

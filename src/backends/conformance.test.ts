@@ -133,7 +133,9 @@ for (const activation of ['linear', 'relu', 'sigmoid', 'tanh'] as const) {
     const w = { shape: [outF, inF], gen: uniform(-1, 1) };
     const label = `${activation} B=${batch} in=${inF} out=${outF}`;
     add('FusedDense', label, [x, w, { shape: [outF], gen: uniform(-1, 1) }], { activation }, { k: inF + 1 });
-    add('FusedDenseGrad', label, [{ shape: [batch, outF], gen: uniform(-1, 1) }, x, w, { shape: [batch, outF], gen: Y_GEN[activation] }], { activation }, { k: Math.max(batch, outF) });
+    const gradInputs = [{ shape: [batch, outF], gen: uniform(-1, 1) }, x, w, { shape: [batch, outF], gen: Y_GEN[activation] }];
+    add('FusedDenseGrad', label, gradInputs, { activation, inputGrad: true }, { k: Math.max(batch, outF) });
+    add('FusedDenseGrad', `${label} no dx`, gradInputs, { activation, inputGrad: false }, { k: Math.max(batch, outF) });
   }
 }
 

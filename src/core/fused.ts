@@ -13,15 +13,23 @@ export function dense(x: Tensor, w: Tensor, b: Tensor, act: ActivationName): Ten
   if (!isFusable(act) || !backendHas('FusedDense')) return activate(add(matmul(x, w, { transposeB: true }), b), act);
   const y = noGrad(() => runKernel('FusedDense', [x, w, b], { activation: act }));
   attachGrad(y, 'FusedDense', [x, w, b], (dy) =>
-    backendHas('FusedDenseGrad') ? runKernelMulti('FusedDenseGrad', [dy, x, w, y], { activation: act }) : denseGrad(dy, x, w, y, act),
+    backendHas('FusedDenseGrad') ? fusedGrad(dy, x, w, y, act) : denseGrad(dy, x, w, y, act),
   );
   return y;
 }
 
-/** Decomposed backward of dense, with act' computed from the output y. */
-export function denseGrad(dy: Tensor, x: Tensor, w: Tensor, y: Tensor, act: Activation): Tensor[] {
+/** The fused backward; dx is skipped when x needs no gradient (a network's input). */
+function fusedGrad(dy: Tensor, x: Tensor, w: Tensor, y: Tensor, act: Activation): (Tensor | null)[] {
+  const [dx, dw, db] = runKernelMulti('FusedDenseGrad', [dy, x, w, y], { activation: act, inputGrad: x.requiresGrad });
+  if (x.requiresGrad) return [dx!, dw!, db!];
+  dx!.dispose();
+  return [null, dw!, db!];
+}
+
+/** Decomposed backward of dense, with act' computed from the output y; dx only when x needs it. */
+export function denseGrad(dy: Tensor, x: Tensor, w: Tensor, y: Tensor, act: Activation): (Tensor | null)[] {
   const dz = mul(dy, activationSlope(y, act)); // (B, out)
-  return [matmul(dz, w), matmul(dz, x, { transposeA: true }), sum(dz, 0)];
+  return [x.requiresGrad ? matmul(dz, w) : null, matmul(dz, x, { transposeA: true }), sum(dz, 0)];
 }
 
 function activationSlope(y: Tensor, act: Activation): Tensor | number {

@@ -57,7 +57,12 @@ export interface KernelDefs {
   /** act(x·Wᵀ + b) with x (B, in), W (out, in), b (out). */
   FusedDense: { inputs: 3; outputs: 1; attrs: { activation: Activation } };
   /** Backward of FusedDense given dy and its output y: returns dx, dW, db. */
-  FusedDenseGrad: { inputs: 4; outputs: 3; attrs: { activation: Activation } };
+  /**
+   * Inputs dy, x, W, y = act(x·Wᵀ + b); outputs dx (B, in), dW (out, in), db (out) with
+   * dz = dy ⊙ act'(y). With `inputGrad` false dx is not computed and comes back empty (0, in):
+   * the first layer of a network never needs it, and it is a third of that layer's backward.
+   */
+  FusedDenseGrad: { inputs: 4; outputs: 3; attrs: { activation: Activation; inputGrad: boolean } };
   // Optional fused losses (mean over all elements) and their gradients; the target gets no gradient.
   /** mean(softplus(z) − t·z): binary cross-entropy of sigmoid(z) against t, from logits z. */
   BceWithLogitsLoss: { inputs: 2; outputs: 1; attrs: NoAttrs };

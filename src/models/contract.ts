@@ -18,7 +18,10 @@ export interface AutoencoderOutput {
   loss: Tensor;
   /** Named scalar parts of the loss (e.g. recon, kl, sparsity) for logging. */
   terms: Record<string, Tensor>;
-  /** Reconstruction of the input, same shape as x, in data space. */
+  /**
+   * Reconstruction of the input, same shape as x, in data space. A model may compute it on first
+   * read (a getter), so read it inside the same `tidy` scope as the forward pass.
+   */
   recon: Tensor;
   /** Latent code (B, latentDim); the mean for stochastic encoders. */
   z: Tensor;

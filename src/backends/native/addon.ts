@@ -32,6 +32,7 @@ export interface NativeAddon {
   transpose(x: Buf, out: Buf, layout: Int32Array): void;
   matmul(a: Buf, b: Buf, out: Buf, m: number, n: number, k: number, transA: number, transB: number): void;
   fusedDense(x: Buf, w: Buf, b: Buf, y: Buf, batch: number, inF: number, outF: number, act: number): void;
+  /** dx of length 0 skips the input gradient. */
   fusedDenseGrad(dy: Buf, x: Buf, w: Buf, y: Buf, dx: Buf, dw: Buf, db: Buf, batch: number, inF: number, outF: number, act: number): void;
   /** out[0] = mean loss; kind 0: BCE with logits, 1: MSE. */
   meanLoss(kind: number, x: Buf, t: Buf, out: Buf): void;

@@ -72,8 +72,16 @@ export class DenseAutoencoder extends Autoencoder<DenseAEConfig> {
   forward(x: Tensor, _opts: ForwardOptions): AutoencoderOutput {
     const z = this.encode(x);
     const logits = this.decodeLogits(z);
-    const recon = this.logitsOut ? activate(logits, this.config.outputActivation) : logits;
-    const loss = this.config.loss === 'bce' ? bceWithLogits(logits, x) : this.config.loss === 'mse' ? mse(recon, x) : l1(recon, x);
+    const act = this.config.outputActivation;
+    if (this.config.loss === 'bce') {
+      // The loss reads the logits; the output activation runs only if someone reads `recon`
+      // (a training step does not: it saved a full pass over the output per step).
+      const loss = bceWithLogits(logits, x);
+      let recon: Tensor | null = null;
+      return { loss, terms: { recon: loss }, z, get recon(): Tensor { return (recon ??= activate(logits, act)); } };
+    }
+    const recon = this.logitsOut ? activate(logits, act) : logits;
+    const loss = this.config.loss === 'mse' ? mse(recon, x) : l1(recon, x);
     return { loss, terms: { recon: loss }, recon, z };
   }
 }

@@ -24,16 +24,17 @@ function fusedDenseKernel(addon: NativeAddon): KernelFn<'FusedDense'> {
 }
 
 function fusedDenseGradKernel(addon: NativeAddon): KernelFn<'FusedDenseGrad'> {
-  return ([dy, x, w, y], { activation }, ctx) => {
+  return ([dy, x, w, y], { activation, inputGrad }, ctx) => {
     requireFloat32('FusedDenseGrad', [dy, x, w, y]);
     const [batch, inF, outF] = denseDims('FusedDenseGrad', x, w);
     if (dy.data.length !== batch * outF || y.data.length !== batch * outF) throw new Error(`FusedDenseGrad: dy ${fmtShape(dy.shape)} and y ${fmtShape(y.shape)} must be (${batch}, ${outF})`);
-    const dx = ctx.alloc('float32', batch * inF);
+    const dxRows = inputGrad ? batch : 0;
+    const dx = ctx.alloc('float32', dxRows * inF);
     const dw = ctx.alloc('float32', outF * inF);
     const db = ctx.alloc('float32', outF);
     addon.fusedDenseGrad(dy.data, x.data, w.data, y.data, dx, dw, db, batch, inF, outF, ACT[activation]);
     return [
-      { shape: [batch, inF], dtype: 'float32', data: dx },
+      { shape: [dxRows, inF], dtype: 'float32', data: dx },
       { shape: [outF, inF], dtype: 'float32', data: dw },
       { shape: [outF], dtype: 'float32', data: db },
     ];

@@ -29,13 +29,13 @@ export const fusedDense: KernelFn<'FusedDense'> = ([x, w, b], { activation }, ct
   return z;
 };
 
-/** dz = dy ⊙ act'(y); dx = dz·W (B, in), dW = dzᵀ·x (out, in), db = Σ_rows dz (out). */
-export const fusedDenseGrad: KernelFn<'FusedDenseGrad'> = ([dy, x, w, y], { activation }, ctx) => {
+/** dz = dy ⊙ act'(y); dx = dz·W (B, in) (empty (0, in) unless `inputGrad`), dW = dzᵀ·x (out, in), db = Σ_rows dz (out). */
+export const fusedDenseGrad: KernelFn<'FusedDenseGrad'> = ([dy, x, w, y], { activation, inputGrad }, ctx) => {
   const slope = SLOPE[activation];
   const dz = allocArray(dy.dtype, dy.data.length); // scratch, not handed out
   for (let i = 0; i < dz.length; i++) dz[i] = dy.data[i]! * slope(y.data[i]!);
   const dzInfo = { shape: dy.shape, dtype: dy.dtype, data: dz };
-  const dx = matmul([dzInfo, w], { transposeA: false, transposeB: false }, ctx);
+  const dx = inputGrad ? matmul([dzInfo, w], { transposeA: false, transposeB: false }, ctx) : { shape: [0, x.shape[1]!], dtype: dy.dtype, data: ctx.alloc(dy.dtype, 0) };
   const dw = matmul([dzInfo, x], { transposeA: true, transposeB: false }, ctx);
   const out = w.shape[0]!;
   const db = new Float64Array(out);
