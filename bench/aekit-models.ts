@@ -3,7 +3,11 @@
  * its own). Uses the trainer's own step function on the same MNIST batches as bench/torch_models.py.
  *
  *   node dist/bench/aekit-models.js speed --model A|B --steps N --repeats R --warmup W [--backend native]
- *   node dist/bench/aekit-models.js quality --model B --epochs 10 --seed S
+ *   node dist/bench/aekit-models.js quality --model B --epochs 10 --seed S [--init torch] [--export FILE]
+ *
+ * --export FILE writes the run's starting point before training: the initial weights (aekit's
+ * names) and every epoch's batch order (`order`, int32 epochs × n) as safetensors, so that
+ * `torch_models.py quality --start FILE` trains from exactly the same start on the same batches.
  */
 import { parseArgs } from 'node:util';
 import { registerBuiltinBackends } from '../src/backends/index.js';
@@ -21,6 +25,7 @@ const { positionals, values } = parseArgs({
     model: { type: 'string', default: 'A' }, steps: { type: 'string', default: '100' }, repeats: { type: 'string', default: '3' },
     warmup: { type: 'string', default: '20' }, backend: { type: 'string', default: 'native' }, epochs: { type: 'string', default: '10' },
     seed: { type: 'string', default: '42' }, init: { type: 'string', default: 'auto' }, threads: { type: 'string', default: '0' },
+    export: { type: 'string' },
   },
 });
 
@@ -43,11 +48,21 @@ const idxOf = (s: number): Int32Array => Int32Array.from({ length: bs }, (_, i) 
 if (positionals[0] === 'quality') {
   const { BatchLoader } = await import('../src/data/index.js');
   const loader = new BatchLoader(train, { batchSize: bs, shuffle: true, seed: config.train.seed });
+  const epochs = Number(values.epochs);
+  if (values.export) {
+    const { safetensor, writeSafetensors } = await import('../src/io/safetensors.js');
+    const tensors: Record<string, ReturnType<typeof safetensor>> = {};
+    for (const [name, t] of model.namedParameters()) tensors[name] = safetensor([...t.shape], Float32Array.from(t.data as Float32Array));
+    const order = new Int32Array(epochs * train.n);
+    for (let e = 0; e < epochs; e++) order.set(loader.order(e), e * train.n);
+    tensors['order'] = safetensor([epochs, train.n], order);
+    writeSafetensors(values.export, tensors, { batchSize: String(bs) });
+  }
   const t0 = performance.now();
-  for (let e = 0; e < Number(values.epochs); e++) for (const idx of loader.batches(e)) trainStep(ctx, params, idx, rng);
+  for (let e = 0; e < epochs; e++) for (const idx of loader.batches(e)) trainStep(ctx, params, idx, rng);
   const seconds = (performance.now() - t0) / 1000;
   const m = evaluateReconstruction(model, loadMnist('test'), 1000);
-  console.log(JSON.stringify({ init: values.init, testMse: m.mse, testBce: m.bce, sqErrPerImage: m.sqErrPerImage, epochs: Number(values.epochs), seconds, backend: getBackend().name }));
+  console.log(JSON.stringify({ init: values.init, testMse: m.mse, testBce: m.bce, sqErrPerImage: m.sqErrPerImage, epochs, seconds, backend: getBackend().name }));
 } else {
   const steps = Number(values.steps);
   let s = 0;

@@ -6,13 +6,35 @@ import { fileURLToPath } from 'node:url';
 export const PYTHON = '/usr/bin/python3';
 export const ROOT = join(fileURLToPath(new URL('.', import.meta.url)), '..', '..');
 
-/** The environment for the peer: OpenBLAS's core-type overrides removed, passive OpenMP waiting. */
-export function peerEnv(): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, OMP_WAIT_POLICY: 'PASSIVE' };
+/**
+ * glibc malloc settings that keep freed memory in the process. By default glibc hands large freed
+ * blocks back to the kernel, so every PyTorch step faults its activations and gradients in again
+ * (about 3,000 page faults per Model B step, 10× fewer with these): on this VM that made PyTorch
+ * 2–3× slower and bimodal from run to run. Measured 2026-11-26: Model B 3.4k → 8.5k samples/s.
+ */
+export const KEEP_MEMORY: NodeJS.ProcessEnv = { MALLOC_MMAP_THRESHOLD_: '4000000000', MALLOC_TRIM_THRESHOLD_: '40000000000', MALLOC_TOP_PAD_: '100000000' };
+
+/** The environment for the peer: OpenBLAS's core-type overrides removed, passive OpenMP waiting (TARGETS.md), plus `extra`. */
+export function peerEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, OMP_WAIT_POLICY: 'PASSIVE', ...extra };
   delete env.OPENBLAS_CORETYPE;
   delete env.OPENBLAS_L2_SIZE;
   return env;
 }
+
+/** A way to run the PyTorch peer; bench/run.ts measures each and compares against the fastest. */
+export interface PeerConfig {
+  name: string;
+  /** PyTorch's intra-op (OpenMP) threads; OpenBLAS always gets 2. */
+  intraThreads: number;
+  env: NodeJS.ProcessEnv;
+}
+
+export const PEER_CONFIGS: readonly PeerConfig[] = [
+  { name: 'TARGETS.md recipe (2 intra-op threads, glibc defaults)', intraThreads: 2, env: {} },
+  { name: '2 intra-op threads, memory kept', intraThreads: 2, env: KEEP_MEMORY },
+  { name: '1 intra-op thread, memory kept', intraThreads: 1, env: KEEP_MEMORY },
+];
 
 /** Run a command that prints one JSON line last; returns the parsed object. */
 export function runJson(cmd: string, args: readonly string[], env: NodeJS.ProcessEnv = process.env): Record<string, unknown> {
@@ -22,7 +44,8 @@ export function runJson(cmd: string, args: readonly string[], env: NodeJS.Proces
   return JSON.parse(last) as Record<string, unknown>;
 }
 
-export const torch = (args: readonly string[]): Record<string, unknown> => runJson(PYTHON, [join(ROOT, 'bench', 'torch_models.py'), ...args], peerEnv());
+export const torch = (args: readonly string[], config: PeerConfig = PEER_CONFIGS.at(-1)!): Record<string, unknown> =>
+  runJson(PYTHON, [join(ROOT, 'bench', 'torch_models.py'), ...args, '--intra-threads', String(config.intraThreads)], peerEnv(config.env));
 export const aekit = (args: readonly string[]): Record<string, unknown> => runJson(process.execPath, [join(ROOT, 'dist', 'bench', 'aekit-models.js'), ...args]);
 
 export function median(xs: readonly number[]): number {

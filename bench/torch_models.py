@@ -2,7 +2,10 @@
 """PyTorch side of aekit's benchmarks: Model A / Model B of TARGETS.md trained on MNIST.
 
     speed:   torch_models.py speed --model A|B --steps N --repeats R --warmup W
-    quality: torch_models.py quality --model B --epochs 10 --seed S
+    quality: torch_models.py quality --model B --epochs 10 --seed S [--start FILE]
+
+--start FILE (written by aekit-models.js quality --export) makes PyTorch begin from aekit's
+initial weights and visit the batches in aekit's order, so the two runs differ only in arithmetic.
 
 Prints one JSON line. Run it as bench/run.ts does, under
 `env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE OMP_WAIT_POLICY=PASSIVE` with 2 threads, which is
@@ -53,11 +56,14 @@ def model(kind):
     return nn.Sequential(enc, dec), loss
 
 
-def limit_threads(n):
-    torch.set_num_threads(n)
+def limit_threads(n, intra):
+    """OpenBLAS's pool gets n threads; PyTorch's own (OpenMP) ops get `intra`. Here one intra-op
+    thread beside two OpenBLAS threads is PyTorch's fastest setting (bench/run.ts measures both)."""
+    torch.set_num_threads(intra)
     try:
         from threadpoolctl import threadpool_limits
-        threadpool_limits(n)
+        threadpool_limits(n, user_api='blas')
+        threadpool_limits(intra, user_api='openmp')
     except ImportError:
         pass
 
@@ -83,7 +89,28 @@ def speed(a):
         steps(a.steps, a.warmup + r * a.steps)
         rates.append(a.steps * bs / (time.perf_counter() - t0))
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(json.dumps({'samplesPerSec': statistics.median(rates), 'runs': rates, 'rssMiB': rss, 'threads': torch.get_num_threads(), 'torch': torch.__version__}))
+    print(json.dumps({'samplesPerSec': statistics.median(rates), 'runs': rates, 'rssMiB': rss, 'intraThreads': torch.get_num_threads(), 'torch': torch.__version__}))
+
+
+def load_start(net, path, epochs):
+    """aekit's initial weights into `net` (encoder.layers.i -> 0.{2i}, decoder.layers.i -> 1.{2i},
+    Linear layers sitting at even positions between ReLUs), and its batch order, epochs x n."""
+    sys.path.insert(0, os.path.join(ROOT, 'tools'))
+    from read_safetensors import read_safetensors
+    tensors, meta = read_safetensors(path)
+    if int(meta.get('batchSize', '256')) != 256:
+        raise SystemExit(f'{path}: batch size {meta["batchSize"]}, expected 256')
+    state = {}
+    for name, value in tensors.items():
+        if name == 'order':
+            continue
+        part, _, i, kind = name.split('.')  # encoder.layers.0.weight
+        state[f"{0 if part == 'encoder' else 1}.{2 * int(i)}.{kind}"] = torch.from_numpy(value.copy())
+    net.load_state_dict(state, strict=True)
+    order = torch.from_numpy(tensors['order'].astype(np.int64))
+    if order.shape[0] < epochs:
+        raise SystemExit(f'{path}: holds the order of {order.shape[0]} epochs, {epochs} asked')
+    return order
 
 
 def quality(a):
@@ -91,11 +118,13 @@ def quality(a):
     x = torch.from_numpy(mnist('train'))
     xt = torch.from_numpy(mnist('test'))
     net, loss_fn = model(a.model)
+    order = load_start(net, a.start, a.epochs) if a.start else None
     opt = torch.optim.Adam(net.parameters(), lr=1e-3, foreach=True)  # foreach: ~2x faster steps here
     g = torch.Generator().manual_seed(a.seed)
     t0 = time.perf_counter()
-    for _ in range(a.epochs):
-        for idx in torch.randperm(x.shape[0], generator=g).split(256):
+    for e in range(a.epochs):
+        perm = order[e] if order is not None else torch.randperm(x.shape[0], generator=g)
+        for idx in perm.split(256):
             b = x[idx]
             opt.zero_grad(set_to_none=True)
             loss_fn(net(b), b).backward()
@@ -104,7 +133,7 @@ def quality(a):
         r = torch.sigmoid(net(xt))
         mse = float(((r - xt) ** 2).mean())
         bce = float(nn.functional.binary_cross_entropy(r, xt))
-    print(json.dumps({'testMse': mse, 'testBce': bce, 'sqErrPerImage': mse * 784, 'epochs': a.epochs, 'seconds': time.perf_counter() - t0}))
+    print(json.dumps({'testMse': mse, 'testBce': bce, 'sqErrPerImage': mse * 784, 'epochs': a.epochs, 'seconds': time.perf_counter() - t0, 'start': a.start}))
 
 
 def main():
@@ -116,9 +145,11 @@ def main():
     ap.add_argument('--warmup', type=int, default=20)
     ap.add_argument('--epochs', type=int, default=10)
     ap.add_argument('--seed', type=int, default=42)
-    ap.add_argument('--threads', type=int, default=2)
+    ap.add_argument('--start', help='initial weights and batch order from aekit-models.js quality --export')
+    ap.add_argument('--threads', type=int, default=2, help='OpenBLAS threads')
+    ap.add_argument('--intra-threads', type=int, default=None, help="PyTorch's intra-op threads (default: --threads)")
     a = ap.parse_args()
-    limit_threads(a.threads)
+    limit_threads(a.threads, a.intra_threads or a.threads)
     speed(a) if a.mode == 'speed' else quality(a)
 
 
