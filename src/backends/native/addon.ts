@@ -30,6 +30,8 @@ export interface NativeAddon {
   broadcastTo(x: Buf, out: Buf, layout: Int32Array): void;
   reduce(isMax: number, x: Buf, out: Buf, layout: Int32Array): void;
   transpose(x: Buf, out: Buf, layout: Int32Array): void;
+  /** Row i of out = row indices[i] of src; returns -1, or the position of the first out-of-range index (nothing copied). */
+  gatherRows(src: Float32Array, dim: number, indices: Int32Array, out: Buf): number;
   matmul(a: Buf, b: Buf, out: Buf, m: number, n: number, k: number, transA: number, transB: number): void;
   fusedDense(x: Buf, w: Buf, b: Buf, y: Buf, batch: number, inF: number, outF: number, act: number): void;
   /** dx of length 0 skips the input gradient. */

@@ -40,6 +40,11 @@ export class NativeBackend implements Backend {
     this.pool.clear();
   }
 
+  gatherRows(src: Float32Array, dim: number, indices: Int32Array, out: TypedArray): number {
+    if (!(out instanceof Float32Array)) throw new Error(`backend '${this.name}': gatherRows needs a float32 output`);
+    return this.addon.gatherRows(src, dim, indices, out);
+  }
+
   /** Threads used by GEMM and large elementwise kernels (the calling thread included). */
   setThreads(n: number): void {
     if (!Number.isInteger(n) || n < 1 || n > 64) throw new Error(`native backend: setThreads(n) needs an integer 1..64, got ${n}`);

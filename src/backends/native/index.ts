@@ -4,6 +4,7 @@
  * pool, fused loss kernels. `createNativeBackend()` throws an Error saying why when the addon is missing or fails to
  * load, so `setBackend('auto')` falls back and records the reason.
  */
+import { setFlagsFromString } from 'node:v8';
 import { loadAddon, type NativeAddon } from './addon.js';
 import { NativeBackend } from './backend.js';
 import { registerElementwise } from './kernels/elementwise.js';
@@ -26,11 +27,24 @@ export function registerNativeKernels(addon: NativeAddon, backend: string = NATI
 
 let registered = false;
 
+/**
+ * V8's parallel scavenger wakes helper threads on every young-generation GC; on a machine with as
+ * many cores as GEMM threads they preempt a pool worker, and a GEMM whose worker is away runs at
+ * one-thread speed (one parallel call in eight on Model A). A scavenge on the main thread alone
+ * costs about 0.5 ms every few dozen steps; the preemptions cost more: Model A 142k → 157k
+ * samples/s on 2 cores. `parallel_scavenge` is read at each scavenge, so this takes effect at
+ * once. AEKIT_V8_PARALLEL_SCAVENGE=1 leaves V8 as it is.
+ */
+function quietGcHelpers(): void {
+  if (process.env['AEKIT_V8_PARALLEL_SCAVENGE'] !== '1') setFlagsFromString('--no-parallel-scavenge');
+}
+
 /** Load the addon, register its kernels (once) and make the backend. */
 export function createNativeBackend(): NativeBackend {
   const addon = loadAddon();
   if (!registered) {
     registerNativeKernels(addon);
+    quietGcHelpers();
     registered = true;
   }
   return new NativeBackend(addon, NATIVE);

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { test } from 'node:test';
 import * as ak from '../../index.js';
+import { gatherRows, makeDataset } from '../../data/index.js';
 import type { NativeBackend } from './index.js';
 
 await ak.setBackend('native');
@@ -112,4 +113,33 @@ test('an unknown AEKIT_NATIVE_ISA makes auto fall back to reference and say why'
 test('AEKIT_THREADS sets the pool size', () => {
   assert.equal(autoIn({ AEKIT_THREADS: '1' }).threads, 1);
   assert.equal(autoIn({ AEKIT_THREADS: '3' }).threads, 3);
+});
+
+test('gatherRows copies the same rows as the data layer, on one thread and two, and reports a bad index without copying', () => {
+  const dim = 37;
+  const rows = 500;
+  const src = Float32Array.from({ length: rows * dim }, (_, i) => Math.fround(Math.sin(i) * 100));
+  const ds = makeDataset({ x: src, sampleShape: [dim], source: 'test' });
+  const before = be.threads();
+  try {
+    for (const threads of [1, 2]) {
+      be.setThreads(threads);
+      for (const n of [1, 31, 32, 257]) {
+        const idx = Int32Array.from({ length: n }, (_, i) => (i * 7919 + 13) % rows);
+        const want = gatherRows(ds, idx, new Float32Array(n * dim));
+        const got = be.alloc('float32', n * dim);
+        assert.equal(be.gatherRows(src, dim, idx, got), -1);
+        assert.deepEqual(got, want, `${n} rows on ${threads} thread(s)`);
+        be.release(got);
+      }
+    }
+  } finally {
+    be.setThreads(before);
+  }
+  const out = be.alloc('float32', 3 * dim).fill(7);
+  assert.equal(be.gatherRows(src, dim, Int32Array.from([0, rows, 1]), out), 1);
+  assert.equal(be.gatherRows(src, dim, Int32Array.from([-1, 0, 1]), out), 0);
+  assert.ok(out.every((v) => v === 7), 'nothing copied when an index is bad');
+  assert.throws(() => be.gatherRows(src, dim, Int32Array.from([0, 1, 2, 3]), out), /out is too short/);
+  be.release(out);
 });
