@@ -110,7 +110,7 @@ const Entry kEntries[] = {
   {"setIsa", SetIsa}, {"isa", Isa}, {"supportedIsas", SupportedIsas}, {"gemmParams", GemmParams},
   {"unary", Unary}, {"binary", Binary}, {"where", Where}, {"broadcastTo", BroadcastTo},
   {"reduce", Reduce}, {"transpose", Transpose}, {"gatherRows", GatherRows}, {"matmul", MatMul},
-  {"fusedDense", FusedDense}, {"fusedDenseGrad", FusedDenseGrad}, {"meanLoss", MeanLoss}, {"meanLossGrad", MeanLossGrad},
+  {"fusedDense", FusedDense}, {"fusedDenseGrad", FusedDenseGrad}, {"meanLoss", MeanLoss}, {"meanLossGrad", MeanLossGrad}, {"meanLossAndGrad", MeanLossAndGrad},
   {"sgdUpdate", SgdUpdate}, {"adamUpdate", AdamUpdate}, {"rmspropUpdate", RmspropUpdate},
 };
 

@@ -26,7 +26,7 @@ const IsaTable kAvx2Table = {
   gemmMicroKernel<kMR, kNV>, gemmMicroKernelDirect<kMR, kNV>, packAKernel<kMR>, packBKernel<kNV * Vec::W>,
   biasActKernel, unaryKernel, binaryKernel, whereKernel,
   sumAllKernel, maxAllKernel, sumIntoKernel, maxIntoKernel, actGradKernel,
-  bceSumKernel, sqDiffSumKernel, bceGradKernel, scaledDiffKernel,
+  bceSumKernel, sqDiffSumKernel, bceGradKernel, scaledDiffKernel, bceSumGradKernel, sqDiffSumGradKernel,
   sgdKernel, adamKernel, rmspropKernel,
 };
 }  // namespace aekit

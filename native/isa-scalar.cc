@@ -19,7 +19,7 @@ const IsaTable kScalarTable = {
   gemmMicroKernel<kMR, kNV>, gemmMicroKernelDirect<kMR, kNV>, packAKernel<kMR>, packBKernel<kNV * Vec::W>,
   biasActKernel, unaryKernel, binaryKernel, whereKernel,
   sumAllKernel, maxAllKernel, sumIntoKernel, maxIntoKernel, actGradKernel,
-  bceSumKernel, sqDiffSumKernel, bceGradKernel, scaledDiffKernel,
+  bceSumKernel, sqDiffSumKernel, bceGradKernel, scaledDiffKernel, bceSumGradKernel, sqDiffSumGradKernel,
   sgdKernel, adamKernel, rmspropKernel,
 };
 }  // namespace aekit

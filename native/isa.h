@@ -45,6 +45,9 @@ struct IsaTable {
   // out = scale·(σ(z) − t) and out = scale·(p − t).
   void (*bceGrad)(float scale, const float* z, const float* t, float* out, long n);
   void (*scaledDiff)(float scale, const float* p, const float* t, float* out, long n);
+  // Both at once: returns the sum and writes the scaled gradient.
+  double (*bceSumGrad)(float scale, const float* z, const float* t, float* out, long n);
+  double (*sqDiffSumGrad)(float scale, const float* p, const float* t, float* out, long n);
   void (*sgd)(const SgdParams& p, float* param, const float* grad, float* vel, long n);
   void (*adam)(const AdamParams& p, float* param, const float* grad, float* m, float* v, long n);
   void (*rmsprop)(const RmspropParams& p, float* param, const float* grad, float* sq, float* buf, long n);

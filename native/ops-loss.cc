@@ -60,4 +60,32 @@ napi_value MeanLossGrad(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
+// meanLossAndGrad(kind, x, t, value, grad): value[0] = the mean loss and grad its gradient for
+// dy = 1, in one pass; the same fixed per-thread split as meanLoss, so the value matches it.
+napi_value MeanLossAndGrad(napi_env env, napi_callback_info info) {
+  Args args(env, info, "meanLossAndGrad");
+  const long kind = args.i64(0);
+  size_t nx = 0, nt = 0, nv = 0, ng = 0;
+  const float* x = args.f32(1, &nx);
+  const float* t = args.f32(2, &nt);
+  float* value = args.f32(3, &nv);
+  float* grad = args.f32(4, &ng);
+  if (!args.ok()) return nullptr;
+  if (nx != nt || nv != 1 || ng != nx) return args.error("input, target and gradient lengths differ, or the value is not one element");
+  const IsaTable& isa = *gIsa;
+  const long n = (long)nx;
+  const float scale = (float)((kind == 0 ? 1.0 : 2.0) / (double)n);
+  const int parts = n < kParallelLossMin ? 1 : threadCount();
+  double partial[kMaxThreads];
+  auto task = [&](int part, int) {
+    const long lo = n * part / parts / 16 * 16, hi = part == parts - 1 ? n : n * (part + 1) / parts / 16 * 16;
+    partial[part] = (kind == 0 ? isa.bceSumGrad : isa.sqDiffSumGrad)(scale, x + lo, t + lo, grad + lo, hi - lo);
+  };
+  parallelFor(parts, task);
+  double total = 0;
+  for (int i = 0; i < parts; i++) total += partial[i];
+  value[0] = (float)(total / (double)n);
+  return nullptr;
+}
+
 }  // namespace aekit

@@ -38,6 +38,7 @@ napi_value FusedDense(napi_env env, napi_callback_info info);
 napi_value FusedDenseGrad(napi_env env, napi_callback_info info);
 napi_value MeanLoss(napi_env env, napi_callback_info info);
 napi_value MeanLossGrad(napi_env env, napi_callback_info info);
+napi_value MeanLossAndGrad(napi_env env, napi_callback_info info);
 napi_value SgdUpdate(napi_env env, napi_callback_info info);
 napi_value AdamUpdate(napi_env env, napi_callback_info info);
 napi_value RmspropUpdate(napi_env env, napi_callback_info info);

@@ -148,6 +148,9 @@ for (const [n, shape] of [[1, [1]], [257, [257]], [561, [17, 33]], [200704, [256
   const terms = ([d, , t]: readonly number[][]): number[] => t!.map((ti) => (Math.abs(d![0]!) * (1 + Math.abs(ti))) / n);
   add('BceWithLogitsLossGrad', fmt(shape), [dy, { shape, gen: uniform(-30, 30) }, { shape, gen: target }], {}, { terms });
   add('MseLossGrad', `n=${n}`, [dy, { shape, gen: uniform(-2, 2) }, { shape, gen: target }]);
+  const termsOne = ([, t]: readonly number[][]): number[] => t!.map((ti) => (1 + Math.abs(ti)) / n);
+  add('BceWithLogitsLossAndGrad', fmt(shape), [{ shape, gen: uniform(-30, 30) }, { shape, gen: target }], {}, { terms: termsOne });
+  add('MseLossAndGrad', fmt(shape), [{ shape, gen: uniform(-2, 2) }, { shape, gen: target }]);
 }
 
 const param = uniform(-1, 1);

@@ -72,6 +72,12 @@ export interface KernelDefs {
   MseLoss: { inputs: 2; outputs: 1; attrs: NoAttrs };
   /** Inputs dy (scalar), p, t: dp = dy·2(p − t)/N. */
   MseLossGrad: { inputs: 3; outputs: 1; attrs: NoAttrs };
+  /**
+   * The loss and its gradient for dy = 1 in one pass over z and t: [mean loss (scalar), dz]. A
+   * training step needs both; one pass saves re-reading the output and the target.
+   */
+  BceWithLogitsLossAndGrad: { inputs: 2; outputs: 2; attrs: NoAttrs };
+  MseLossAndGrad: { inputs: 2; outputs: 2; attrs: NoAttrs };
   // Optional in-place optimizer updates (PyTorch semantics); they write their inputs and return nothing.
   /** param, grad, velocity: SGD with L2 weight decay, momentum, dampening and Nesterov. `first` marks the step that initialises velocity. */
   SgdUpdate: { inputs: 3; outputs: 0; attrs: { lr: number; momentum: number; dampening: number; weightDecay: number; nesterov: boolean; first: boolean } };
@@ -100,4 +106,4 @@ export const PRIMITIVE_KERNELS: readonly KernelName[] = [
   'Neg', 'Abs', 'Sign', 'Exp', 'Log', 'Log1p', 'Sqrt', 'Tanh', 'Sigmoid', 'Relu', 'Erf', 'Cast',
   'Sum', 'Max', 'Transpose', 'BroadcastTo', 'MatMul',
 ];
-export const FUSED_KERNELS: readonly KernelName[] = ['FusedDense', 'FusedDenseGrad', 'BceWithLogitsLoss', 'BceWithLogitsLossGrad', 'MseLoss', 'MseLossGrad', 'SgdUpdate', 'AdamUpdate', 'RmspropUpdate'];
+export const FUSED_KERNELS: readonly KernelName[] = ['FusedDense', 'FusedDenseGrad', 'BceWithLogitsLoss', 'BceWithLogitsLossGrad', 'MseLoss', 'MseLossGrad', 'BceWithLogitsLossAndGrad', 'MseLossAndGrad', 'SgdUpdate', 'AdamUpdate', 'RmspropUpdate'];

@@ -4,7 +4,7 @@
  * over every axis but the first and returns one value per row (B), for anomaly scores and
  * per-image errors.
  */
-import { attachGrad, backendHas, noGrad, runKernel, abs, fmtShape, greater, log, log1p, exp, maximum, mean, mul, neg, sub, sum, add, where, type Tensor } from '../core/index.js';
+import { attachGrad, backendHas, isGradEnabled, noGrad, runKernel, runKernelMulti, abs, fmtShape, greater, log, log1p, exp, maximum, mean, mul, neg, sub, sum, add, where, type Tensor } from '../core/index.js';
 
 export type Reduction = 'mean' | 'sum' | 'perSample';
 
@@ -16,10 +16,20 @@ export interface LossOptions {
 
 type FusedLoss = 'BceWithLogitsLoss' | 'MseLoss';
 
-/** A fused mean loss with its fused gradient, when the backend has both and the target needs no gradient. */
+/**
+ * A fused mean loss with its fused gradient, when the backend has both and the target needs no
+ * gradient. When a gradient will be needed and the backend has the one-pass kernel, the gradient
+ * for dy = 1 is computed with the loss and handed to backward as it is (backward seeds dy = 1).
+ */
 function tryFused(kernel: FusedLoss, x: Tensor, target: Tensor, opts: LossOptions): Tensor | null {
   const grad = kernel === 'BceWithLogitsLoss' ? 'BceWithLogitsLossGrad' : 'MseLossGrad';
+  const both = kernel === 'BceWithLogitsLoss' ? 'BceWithLogitsLossAndGrad' : 'MseLossAndGrad';
   if ((opts.reduction ?? 'mean') !== 'mean' || opts.fused === false || target.requiresGrad || !backendHas(kernel) || !backendHas(grad)) return null;
+  if (isGradEnabled() && x.requiresGrad && backendHas(both)) {
+    const [y, dz] = runKernelMulti(both, [x, target], {});
+    attachGrad(y!, both, [x, target], (dy) => [dy.size === 1 && dy.data[0] === 1 ? dz! : mul(dz!, dy), null]);
+    return y!;
+  }
   const y = noGrad(() => runKernel(kernel, [x, target], {}));
   attachGrad(y, kernel, [x, target], (dy) => [runKernel(grad, [dy, x, target], {}), null]);
   return y;

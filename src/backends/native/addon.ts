@@ -40,6 +40,8 @@ export interface NativeAddon {
   meanLoss(kind: number, x: Buf, t: Buf, out: Buf): void;
   /** out = dy·(σ(x) − t)/N (kind 0) or dy·2(x − t)/N (kind 1). */
   meanLossGrad(kind: number, dy: Buf, x: Buf, t: Buf, out: Buf): void;
+  /** value[0] = mean loss and grad = its gradient for dy = 1, in one pass. */
+  meanLossAndGrad(kind: number, x: Buf, t: Buf, value: Buf, grad: Buf): void;
   sgdUpdate(p: Buf, g: Buf, v: Buf, lr: number, momentum: number, dampening: number, weightDecay: number, nesterov: number, first: number): void;
   adamUpdate(p: Buf, g: Buf, m: Buf, v: Buf, lr: number, beta1: number, beta2: number, eps: number, weightDecay: number, decoupled: number, step: number): void;
   rmspropUpdate(p: Buf, g: Buf, sq: Buf, buf: Buf, lr: number, alpha: number, eps: number, weightDecay: number, momentum: number): void;

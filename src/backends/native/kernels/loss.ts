@@ -30,7 +30,19 @@ function lossGrad(addon: NativeAddon, kernel: 'BceWithLogitsLossGrad' | 'MseLoss
   };
 }
 
+function lossAndGrad(addon: NativeAddon, kernel: 'BceWithLogitsLossAndGrad' | 'MseLossAndGrad', kind: number) {
+  return ([x, t]: [TensorInfo, TensorInfo], _attrs: unknown, ctx: KernelContext): [TensorInfo, TensorInfo] => {
+    samePair(kernel, x, t);
+    const value = ctx.alloc('float32', 1);
+    const grad = ctx.alloc('float32', x.data.length);
+    addon.meanLossAndGrad(kind, x.data, t.data, value, grad);
+    return [{ shape: [], dtype: 'float32', data: value }, { shape: x.shape, dtype: 'float32', data: grad }];
+  };
+}
+
 export function registerLosses(addon: NativeAddon, backend: string): void {
+  registerKernel(backend, 'BceWithLogitsLossAndGrad', lossAndGrad(addon, 'BceWithLogitsLossAndGrad', BCE));
+  registerKernel(backend, 'MseLossAndGrad', lossAndGrad(addon, 'MseLossAndGrad', MSE));
   registerKernel(backend, 'BceWithLogitsLoss', loss(addon, 'BceWithLogitsLoss', BCE));
   registerKernel(backend, 'BceWithLogitsLossGrad', lossGrad(addon, 'BceWithLogitsLossGrad', BCE));
   registerKernel(backend, 'MseLoss', loss(addon, 'MseLoss', MSE));

@@ -44,7 +44,15 @@ export const mseLossGrad: KernelFn<'MseLossGrad'> = ([dy, p, t], _, ctx) => {
   return { shape: p.shape, dtype: p.dtype, data: out };
 };
 
+const ONE = { shape: [], dtype: 'float64', data: Float64Array.of(1) } as const;
+
+/** The oracle of the one-pass kernels: the loss, and the gradient kernel with dy = 1. */
+export const bceWithLogitsLossAndGrad: KernelFn<'BceWithLogitsLossAndGrad'> = ([z, t], _, ctx) => [bceWithLogitsLoss([z, t], {}, ctx), bceWithLogitsLossGrad([ONE, z, t], {}, ctx)];
+export const mseLossAndGrad: KernelFn<'MseLossAndGrad'> = ([p, t], _, ctx) => [mseLoss([p, t], {}, ctx), mseLossGrad([ONE, p, t], {}, ctx)];
+
 export function registerLossKernels(backend: string): void {
+  registerKernel(backend, 'BceWithLogitsLossAndGrad', bceWithLogitsLossAndGrad);
+  registerKernel(backend, 'MseLossAndGrad', mseLossAndGrad);
   registerKernel(backend, 'BceWithLogitsLoss', bceWithLogitsLoss);
   registerKernel(backend, 'BceWithLogitsLossGrad', bceWithLogitsLossGrad);
   registerKernel(backend, 'MseLoss', mseLoss);
