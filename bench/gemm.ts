@@ -66,6 +66,17 @@ function timeOpenBlas(shapes: readonly string[], trans: readonly string[], reps:
   return new Map(rows.map((row) => [`${row.shape} ${row.trans}`, row.gflops]));
 }
 
+/**
+ * The machine's FMA peak now, in GFLOP/s: a register-only loop of independent vector FMAs on
+ * every native pool thread (the best of three ~1 s runs). TARGETS.md measured 530 this way.
+ */
+export async function fmaPeak(threads = 2): Promise<number> {
+  const be = (await ak.setBackend('native')) as NativeBackend;
+  be.setThreads(threads);
+  be.addon.fmaPeak(1e6);
+  return Math.max(...[0, 1, 2].map(() => be.addon.fmaPeak(5e7)));
+}
+
 /** One row per (shape, transpose combination), aekit and OpenBLAS in GFLOP/s. */
 export async function gemmBench(opts: GemmBenchOptions = {}): Promise<GemmRow[]> {
   const shapes = opts.shapes ?? DEFAULT_SHAPES;

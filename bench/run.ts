@@ -10,7 +10,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { gemmBench, type GemmRow } from './gemm.js';
+import { fmaPeak, gemmBench, type GemmRow } from './gemm.js';
 import { aekit, median, PEER_CONFIGS, ROOT, torch } from './peer.js';
 
 const { values } = parseArgs({ options: { quick: { type: "boolean", default: false }, "skip-gemm": { type: "boolean", default: false }, rounds: { type: 'string', default: '3' } } });
@@ -57,12 +57,15 @@ function speed(model: 'A' | 'B', rss: { aekit: number[]; pytorch: number }): Spe
 }
 
 const rss = { aekit: [] as number[], pytorch: 0 };
+const peakBefore = await fmaPeak();
+process.stderr.write(`FMA peak (register-only loop, 2 threads): ${peakBefore.toFixed(0)} GFLOP/s\n`);
 process.stderr.write('Model A (784-128-64-32 mirrored, BCE, Adam, batch 256)\n');
 const modelA = speed('A', rss);
 process.stderr.write('Model B (784-1000-500-250-30 mirrored, MSE, Adam, batch 256)\n');
 const modelB = speed('B', rss);
 process.stderr.write('SGEMM\n');
 const gemm: GemmRow[] = values["skip-gemm"] ? [] : await gemmBench();
+const peakAfter = await fmaPeak();
 let quality: Record<string, unknown> | null = null;
 if (!values.quick) {
   process.stderr.write('Model B quality: 10 epochs each, test MSE\n');
@@ -85,6 +88,8 @@ if (!values.quick) {
 const result = {
   date: new Date().toISOString(),
   machine: { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, node: process.version },
+  /** GFLOP/s of the register-only FMA loop before the speed runs and after the SGEMM table (TARGETS.md: 530). */
+  fmaPeakGflops: { before: peakBefore, after: peakAfter },
   modelA, modelB, gemm,
   rssMiB: { aekit: Math.max(...rss.aekit), pytorch: rss.pytorch },
   qualityModelB: quality,
@@ -93,7 +98,8 @@ mkdirSync(join(ROOT, 'bench', 'results'), { recursive: true });
 writeFileSync(join(ROOT, 'bench', 'results', 'latest.json'), JSON.stringify(result, null, 2) + '\n');
 
 const f = (x: number): string => Math.round(x).toLocaleString('en-US');
-console.log(`\naekit vs PyTorch on ${result.machine.cpu} (${result.machine.cores} cores), ${result.date}\n`);
+console.log(`\naekit vs PyTorch on ${result.machine.cpu} (${result.machine.cores} cores), ${result.date}`);
+console.log(`FMA peak ${peakBefore.toFixed(0)} GFLOP/s before, ${peakAfter.toFixed(0)} after (TARGETS.md's machine: 530)\n`);
 console.log('workload                         aekit        PyTorch      ratio');
 console.log(`Model A training samples/s   ${f(modelA.aekit).padStart(10)}   ${f(modelA.pytorch).padStart(10)}   ${modelA.ratio.toFixed(2)}×`);
 console.log(`Model B training samples/s   ${f(modelB.aekit).padStart(10)}   ${f(modelB.pytorch).padStart(10)}   ${modelB.ratio.toFixed(2)}×`);

@@ -1,6 +1,7 @@
 // The aekit_native Node-API module: storage, configuration (ISA, threads) and the kernel entry points.
 #include <node_api.h>
 
+#include <chrono>
 #include <cstdlib>
 #include <thread>
 
@@ -91,6 +92,25 @@ napi_value GemmParams(napi_env env, napi_callback_info) {
   return arr;
 }
 
+// fmaPeak(iters): GFLOP/s of the register-only FMA loop run by every pool thread at once (the
+// peak the GEMM is measured against); iters rounds of 12 vector FMAs per thread.
+napi_value FmaPeak(napi_env env, napi_callback_info info) {
+  Args args(env, info, "fmaPeak");
+  const long iters = args.i64(0);
+  if (!args.ok()) return nullptr;
+  if (iters < 1) return args.error("iters must be at least 1");
+  const int threads = threadCount();
+  float sink[kMaxThreads];
+  double flops[kMaxThreads];
+  const auto t0 = std::chrono::steady_clock::now();
+  auto task = [&](int part, int) { flops[part] = gIsa->fmaLoop(iters, &sink[part]); };
+  parallelFor(threads, task);
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  double total = 0;
+  for (int i = 0; i < threads; i++) total += flops[i];
+  return number(env, total / seconds / 1e9);
+}
+
 int defaultThreads() {
   if (const char* env = std::getenv("AEKIT_THREADS")) {
     const int n = std::atoi(env);
@@ -107,7 +127,7 @@ struct Entry {
 
 const Entry kEntries[] = {
   {"alloc", Alloc}, {"allocStats", AllocStatsFn}, {"byteAlignment", ByteAlignment}, {"setThreads", SetThreads}, {"threads", Threads},
-  {"setIsa", SetIsa}, {"isa", Isa}, {"supportedIsas", SupportedIsas}, {"gemmParams", GemmParams},
+  {"setIsa", SetIsa}, {"isa", Isa}, {"supportedIsas", SupportedIsas}, {"gemmParams", GemmParams}, {"fmaPeak", FmaPeak},
   {"unary", Unary}, {"binary", Binary}, {"where", Where}, {"broadcastTo", BroadcastTo},
   {"reduce", Reduce}, {"transpose", Transpose}, {"gatherRows", GatherRows}, {"matmul", MatMul},
   {"fusedDense", FusedDense}, {"fusedDenseGrad", FusedDenseGrad}, {"meanLoss", MeanLoss}, {"meanLossGrad", MeanLossGrad}, {"meanLossAndGrad", MeanLossAndGrad},

@@ -27,7 +27,7 @@ const IsaTable kAvx2Table = {
   biasActKernel, unaryKernel, binaryKernel, whereKernel,
   sumAllKernel, maxAllKernel, sumIntoKernel, maxIntoKernel, actGradKernel,
   bceSumKernel, sqDiffSumKernel, bceGradKernel, scaledDiffKernel, bceSumGradKernel, sqDiffSumGradKernel,
-  sgdKernel, adamKernel, rmspropKernel,
+  sgdKernel, adamKernel, rmspropKernel, fmaLoopKernel,
 };
 }  // namespace aekit
 

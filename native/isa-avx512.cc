@@ -33,7 +33,7 @@ const IsaTable kAvx512Table = {
   biasActKernel, unaryKernel, binaryKernel, whereKernel,
   sumAllKernel, maxAllKernel, sumIntoKernel, maxIntoKernel, actGradKernel,
   bceSumKernel, sqDiffSumKernel, bceGradKernel, scaledDiffKernel, bceSumGradKernel, sqDiffSumGradKernel,
-  sgdKernel, adamKernel, rmspropKernel,
+  sgdKernel, adamKernel, rmspropKernel, fmaLoopKernel,
 };
 }  // namespace aekit
 

@@ -20,6 +20,6 @@ const IsaTable kScalarTable = {
   biasActKernel, unaryKernel, binaryKernel, whereKernel,
   sumAllKernel, maxAllKernel, sumIntoKernel, maxIntoKernel, actGradKernel,
   bceSumKernel, sqDiffSumKernel, bceGradKernel, scaledDiffKernel, bceSumGradKernel, sqDiffSumGradKernel,
-  sgdKernel, adamKernel, rmspropKernel,
+  sgdKernel, adamKernel, rmspropKernel, fmaLoopKernel,
 };
 }  // namespace aekit

@@ -51,6 +51,9 @@ struct IsaTable {
   void (*sgd)(const SgdParams& p, float* param, const float* grad, float* vel, long n);
   void (*adam)(const AdamParams& p, float* param, const float* grad, float* m, float* v, long n);
   void (*rmsprop)(const RmspropParams& p, float* param, const float* grad, float* sq, float* buf, long n);
+  // `iters` rounds of 12 independent register FMA chains (the FMA peak probe); stores a sum in
+  // *sink to keep them live and returns the flops done.
+  double (*fmaLoop)(long iters, float* sink);
 };
 
 extern const IsaTable kAvx512Table;

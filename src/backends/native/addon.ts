@@ -24,6 +24,8 @@ export interface NativeAddon {
   supportedIsas(): string;
   /** [mr, nr, mc, kc, nc] of the active GEMM. */
   gemmParams(): [number, number, number, number, number];
+  /** GFLOP/s of a register-only FMA loop on every pool thread at once: `iters` rounds of 12 vector FMAs each. */
+  fmaPeak(iters: number): number;
   unary(op: number, x: Buf, out: Buf): void;
   binary(op: number, a: Buf, b: Buf, out: Buf, layout?: Int32Array): void;
   where(cond: Buf, a: Buf, b: Buf, out: Buf, layout: Int32Array): void;

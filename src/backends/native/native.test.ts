@@ -143,3 +143,17 @@ test('gatherRows copies the same rows as the data layer, on one thread and two, 
   assert.throws(() => be.gatherRows(src, dim, Int32Array.from([0, 1, 2, 3]), out), /out is too short/);
   be.release(out);
 });
+
+test('fmaPeak measures a positive rate on every ISA the CPU has and refuses a bad count', () => {
+  const isa = be.isa();
+  try {
+    for (const name of be.supportedIsas()) {
+      be.setIsa(name);
+      const gflops = be.addon.fmaPeak(1000);
+      assert.ok(Number.isFinite(gflops) && gflops > 0, `${name}: ${gflops}`);
+    }
+  } finally {
+    be.setIsa(isa);
+  }
+  assert.throws(() => be.addon.fmaPeak(0), /iters must be at least 1/);
+});
