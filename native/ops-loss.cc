@@ -8,13 +8,15 @@ namespace {
 
 constexpr long kParallelLossMin = 1 << 16;
 
-// Σ over [0, n) of sumFn, one partial per thread, combined in a fixed order.
-double parallelSum(long n, double (*sumFn)(const float*, const float*, long), const float* a, const float* b) {
+// Σ over [0, n) of sum(lo, hi), one piece per thread, combined in a fixed order: the same split
+// for every caller, so meanLoss and meanLossAndGrad give the same value.
+template <class F>
+double parallelSum(long n, F sum) {
   const int parts = n < kParallelLossMin ? 1 : threadCount();
   double partial[kMaxThreads];
   auto task = [&](int part, int) {
     const long lo = n * part / parts / 16 * 16, hi = part == parts - 1 ? n : n * (part + 1) / parts / 16 * 16;
-    partial[part] = sumFn(a + lo, b + lo, hi - lo);
+    partial[part] = sum(lo, hi);
   };
   parallelFor(parts, task);
   double total = 0;
@@ -35,7 +37,8 @@ napi_value MeanLoss(napi_env env, napi_callback_info info) {
   if (!args.ok()) return nullptr;
   if (nx != nt || no != 1) return args.error("input and target lengths differ, or the output is not one element");
   const IsaTable& isa = *gIsa;
-  const double total = parallelSum((long)nx, kind == 0 ? isa.bceSum : isa.sqDiffSum, x, t);
+  const auto sumFn = kind == 0 ? isa.bceSum : isa.sqDiffSum;
+  const double total = parallelSum((long)nx, [&](long lo, long hi) { return sumFn(x + lo, t + lo, hi - lo); });
   out[0] = (float)(total / (double)nx);
   return nullptr;
 }
@@ -72,19 +75,10 @@ napi_value MeanLossAndGrad(napi_env env, napi_callback_info info) {
   float* grad = args.f32(4, &ng);
   if (!args.ok()) return nullptr;
   if (nx != nt || nv != 1 || ng != nx) return args.error("input, target and gradient lengths differ, or the value is not one element");
-  const IsaTable& isa = *gIsa;
   const long n = (long)nx;
   const float scale = (float)((kind == 0 ? 1.0 : 2.0) / (double)n);
-  const int parts = n < kParallelLossMin ? 1 : threadCount();
-  double partial[kMaxThreads];
-  auto task = [&](int part, int) {
-    const long lo = n * part / parts / 16 * 16, hi = part == parts - 1 ? n : n * (part + 1) / parts / 16 * 16;
-    partial[part] = (kind == 0 ? isa.bceSumGrad : isa.sqDiffSumGrad)(scale, x + lo, t + lo, grad + lo, hi - lo);
-  };
-  parallelFor(parts, task);
-  double total = 0;
-  for (int i = 0; i < parts; i++) total += partial[i];
-  value[0] = (float)(total / (double)n);
+  const auto sumGrad = kind == 0 ? gIsa->bceSumGrad : gIsa->sqDiffSumGrad;
+  value[0] = (float)(parallelSum(n, [&](long lo, long hi) { return sumGrad(scale, x + lo, t + lo, grad + lo, hi - lo); }) / (double)n);
   return nullptr;
 }
 
