@@ -18,8 +18,10 @@ namespace {
 constexpr long kKC = 256, kMC = 256, kNC = 4096;
 // Column chunks per thread, claimed dynamically (see gemm()).
 constexpr long kChunksPerThread = 8;
-// Below this many multiply-adds a second thread costs more than it saves.
-constexpr double kParallelMinMacs = 1 << 19;
+// Below this many multiply-adds a second thread costs more than it saves: the operands, written
+// by the other core moments before, must cross between cores (~250 ns a line, ~27 GB/s on the CI
+// machine), which at 2^19 (e.g. Model A's 64→32 layer) made each backward product 2× slower.
+constexpr double kParallelMinMacs = 1 << 20;
 
 // Packing space per thread (pool workers and every JS thread that calls in), grown on demand.
 thread_local Scratch tPackA, tPackB;

@@ -16,6 +16,8 @@ namespace {
 // Workers spin this long after a job before sleeping (a futex wake-up costs tens of microseconds),
 // yielding now and then so other runnable threads on the core (V8's GC helpers) are not starved.
 constexpr auto kSpin = std::chrono::microseconds(2000);
+// Low half of a closed ticket: no task index reaches it, so nothing can be claimed.
+constexpr unsigned long kClosed = 0xffffffffUL;
 
 class Pool {
  public:
@@ -40,11 +42,15 @@ class Pool {
       return;
     }
     const unsigned long id = epoch_.load(std::memory_order_relaxed) + 1;
-    fn_.store(fn, std::memory_order_relaxed);
-    ctx_.store(ctx, std::memory_order_relaxed);
-    tasks_.store(tasks, std::memory_order_relaxed);
-    done_.store(0, std::memory_order_relaxed);
-    ticket_.store(id << 32, std::memory_order_release);
+    // Close the ticket before the job's fields change (all sequentially consistent): a worker still
+    // on the last job that reads a new field then finds the ticket closed or naming this job, so it
+    // cannot claim a task of this job with a stale ticket before the job is published.
+    ticket_.store(id << 32 | kClosed);
+    fn_.store(fn);
+    ctx_.store(ctx);
+    tasks_.store(tasks);
+    done_.store(0);
+    ticket_.store(id << 32);
     bool wake;
     {
       std::lock_guard<std::mutex> lock(mu_);
@@ -60,10 +66,11 @@ class Pool {
   // Claims tasks of job `id` through one atomic ticket (job id << 32 | next task), so a worker that
   // arrives late, after the job finished or a new one started, claims nothing.
   void work(int thread, unsigned long id) {
-    const TaskFn fn = fn_.load(std::memory_order_relaxed);
-    void* const ctx = ctx_.load(std::memory_order_relaxed);
-    const unsigned long tasks = (unsigned long)tasks_.load(std::memory_order_relaxed);
-    unsigned long t = ticket_.load(std::memory_order_acquire);
+    unsigned long t = ticket_.load();  // before the fields, which are then this job's or a later one's
+    if ((t >> 32) != id) return;
+    const TaskFn fn = fn_.load();
+    void* const ctx = ctx_.load();
+    const unsigned long tasks = (unsigned long)tasks_.load();
     while ((t >> 32) == id && (t & 0xffffffffUL) < tasks) {
       if (!ticket_.compare_exchange_weak(t, t + 1, std::memory_order_acq_rel)) continue;
       fn(ctx, (int)(t & 0xffffffffUL), thread);
