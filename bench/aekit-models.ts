@@ -9,7 +9,6 @@
  * names) and every epoch's batch order (`order`, int32 epochs × n) as safetensors, so that
  * `torch_models.py quality --start FILE` trains from exactly the same start on the same batches.
  */
-import { parseArgs } from 'node:util';
 import { registerBuiltinBackends } from '../src/backends/index.js';
 import { getBackend, Rng, setBackend } from '../src/core/index.js';
 import { loadMnist } from '../src/data/index.js';
@@ -18,8 +17,16 @@ import { createOptimizer } from '../src/nn/optim/index.js';
 import { mergeConfig, parseRunConfig, PRESETS } from '../src/train/config.js';
 import { evaluateReconstruction } from '../src/train/evaluate.js';
 import { trainStep } from '../src/train/trainer.js';
+import { benchArgs } from './peer.js';
 
-const { positionals, values } = parseArgs({
+const USAGE = `Usage:
+  node dist/bench/aekit-models.js speed --model A|B [--steps N] [--repeats R] [--warmup W] [--threads T] [--backend native]
+  node dist/bench/aekit-models.js quality --model B [--epochs 10] [--seed S] [--init torch] [--export FILE]
+
+aekit's side of bench/run.ts: training samples/s (speed) or test MSE after training (quality),
+as one JSON line.`;
+
+const { positionals, values } = benchArgs(USAGE, {
   allowPositionals: true,
   options: {
     model: { type: 'string', default: 'A' }, steps: { type: 'string', default: '100' }, repeats: { type: 'string', default: '3' },

@@ -6,11 +6,10 @@
  */
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 import * as ak from '../src/index.js';
 import { getKernel, type TensorInfo } from '../src/core/index.js';
 import type { NativeBackend } from '../src/backends/native/index.js';
-import { median, peerEnv, PYTHON, ROOT, runJson } from './peer.js';
+import { benchArgs, median, peerEnv, PYTHON, ROOT, runJson } from './peer.js';
 
 export interface GemmRow {
   /** M×K×N: op(A) is M×K, op(B) is K×N. */
@@ -110,7 +109,19 @@ function printTable(rows: readonly GemmRow[], describe: Record<string, unknown>)
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const { values } = parseArgs({ options: { rounds: { type: 'string', default: '3' }, shapes: { type: 'string' }, trans: { type: 'string' }, reps: { type: 'string', default: '30' } } });
+  const usage = `Usage: node dist/bench/gemm.js [flags]
+
+SGEMM GFLOP/s of aekit's native MatMul against NumPy/OpenBLAS, 2 threads each, alternated.
+
+Flags:
+  --shapes MxKxN,...   problem shapes (default ${DEFAULT_SHAPES.join(',')})
+  --trans NN,NT,...    transpose combinations of op(A), op(B) (default ${DEFAULT_TRANS.join(',')})
+  --rounds N           alternating rounds (default 3)
+  --reps N             timed calls per shape and round (default 30)
+  -h, --help           this text`;
+  const { values } = benchArgs(usage, {
+    options: { rounds: { type: 'string', default: '3' }, shapes: { type: 'string' }, trans: { type: 'string' }, reps: { type: 'string', default: '30' } },
+  });
   const rows = await gemmBench({
     rounds: Number(values.rounds),
     reps: Number(values.reps),

@@ -2,6 +2,7 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
 
 export const PYTHON = '/usr/bin/python3';
 export const ROOT = join(fileURLToPath(new URL('.', import.meta.url)), '..', '..');
@@ -51,4 +52,24 @@ export const aekit = (args: readonly string[]): Record<string, unknown> => runJs
 export function median(xs: readonly number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.floor(s.length / 2)]!;
+}
+
+/**
+ * parseArgs for a bench script, with `--help` (prints `usage`, exits 0) and a clear message and
+ * exit code 2 for an unknown or malformed flag instead of a stack trace.
+ */
+export function benchArgs<T extends ParseArgsConfig>(usage: string, config: T): ReturnType<typeof parseArgs<T>> {
+  const withHelp = { ...config, options: { ...config.options, help: { type: 'boolean', short: 'h' } } } as T;
+  let parsed: ReturnType<typeof parseArgs<T>>;
+  try {
+    parsed = parseArgs(withHelp);
+  } catch (err) {
+    console.error(`${(err as Error).message}\n\n${usage}`);
+    process.exit(2);
+  }
+  if ((parsed.values as Record<string, unknown>)['help']) {
+    console.log(usage);
+    process.exit(0);
+  }
+  return parsed;
 }

@@ -9,12 +9,29 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { fmaPeak, gemmBench, type GemmRow } from './gemm.js';
-import { aekit, median, PEER_CONFIGS, ROOT, torch } from './peer.js';
+import { aekit, benchArgs, median, PEER_CONFIGS, ROOT, torch } from './peer.js';
 
-const { values } = parseArgs({ options: { quick: { type: "boolean", default: false }, "skip-gemm": { type: "boolean", default: false }, rounds: { type: 'string', default: '3' } } });
+const USAGE = `Usage: npm run bench [-- flags]   (or: node dist/bench/run.js [flags])
+
+aekit (native backend) against PyTorch and NumPy/OpenBLAS on this machine, on the same MNIST
+batches: Model A and Model B training samples/s, SGEMM GFLOP/s, peak RSS, Model B quality.
+Prints a table and writes bench/results/latest.json. About 12 minutes on 2 cores.
+
+Flags:
+  --rounds N     alternating aekit/PyTorch rounds per model (default 3; medians are reported)
+  --quick        skip the 10-epoch quality runs
+  --skip-gemm    skip the SGEMM table
+  -h, --help     this text`;
+
+const { values } = benchArgs(USAGE, {
+  options: { quick: { type: 'boolean', default: false }, 'skip-gemm': { type: 'boolean', default: false }, rounds: { type: 'string', default: '3' } },
+});
 const rounds = Number(values.rounds);
+if (!Number.isInteger(rounds) || rounds < 1) {
+  console.error(`--rounds must be a positive whole number, got '${values.rounds}'\n\n${USAGE}`);
+  process.exit(2);
+}
 
 interface PeerRuns {
   config: string;
