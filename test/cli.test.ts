@@ -1,10 +1,17 @@
 /** End-to-end tests of the real `aekit` binary: a small training run, the model commands, and bad input. */
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, test } from 'node:test';
 import { decodePng } from '../src/util/png.js';
-import { aekit, tempDir } from './helpers.js';
+import { aekit, repoRoot, tempDir } from './helpers.js';
+
+test('the built CLI is executable, as `npx aekit` runs it through the shell', () => {
+  const pkg = JSON.parse(readFileSync(join(repoRoot(), 'package.json'), 'utf8'));
+  const bin = join(repoRoot(), pkg.bin.aekit);
+  assert.ok(statSync(bin).mode & 0o100, `${bin} lacks the executable bit (npm run build sets it)`);
+  assert.match(readFileSync(bin, 'utf8'), /^#!\/usr\/bin\/env node\n/);
+});
 
 const SMALL = ['--limit', '3000', '--hidden', '64', '--latent-dim', '8', '--batch-size', '64', '--quiet'];
 
