@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import * as ak from '../src/index.js';
 import { getKernel, type TensorInfo } from '../src/core/index.js';
 import type { NativeBackend } from '../src/backends/native/index.js';
-import { benchArgs, median, peerEnv, PYTHON, ROOT, runJson } from './peer.js';
+import { benchArgs, median, peerEnv, positiveInts, PYTHON, ROOT, runJson } from './peer.js';
 
 export interface GemmRow {
   /** M×K×N: op(A) is M×K, op(B) is K×N. */
@@ -123,8 +123,8 @@ Flags:
     options: { rounds: { type: 'string', default: '3' }, shapes: { type: 'string' }, trans: { type: 'string' }, reps: { type: 'string', default: '30' } },
   });
   const rows = await gemmBench({
-    rounds: Number(values.rounds),
-    reps: Number(values.reps),
+    rounds: positiveInts('rounds', values.rounds!, usage)[0]!,
+    reps: positiveInts('reps', values.reps!, usage)[0]!,
     ...(values.shapes ? { shapes: values.shapes.split(',') } : {}),
     ...(values.trans ? { trans: values.trans.split(',') } : {}),
   });

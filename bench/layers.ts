@@ -7,7 +7,8 @@
  *   node dist/bench/layers.js [--model A|B | --dims 784,128,64,32,64,128,784] [--threads 1,2] [--batch 256]
  */
 import { loadAddon } from '../src/backends/native/addon.js';
-import { benchArgs, median } from './peer.js';
+import { ACT } from '../src/backends/native/kernels/fused-dense.js';
+import { benchArgs, median, positiveInts } from './peer.js';
 
 const USAGE = `Usage: node dist/bench/layers.js [flags]
 
@@ -34,26 +35,16 @@ const { values } = benchArgs(USAGE, {
   },
 });
 
-function positiveList(flag: string, text: string): number[] {
-  const list = text.split(',').map(Number);
-  if (list.length === 0 || !list.every((v) => Number.isInteger(v) && v > 0)) {
-    console.error(`--${flag} must be positive whole numbers separated by commas, got '${text}'\n\n${USAGE}`);
-    process.exit(2);
-  }
-  return list;
-}
-
-const dims = values.dims ? positiveList('dims', values.dims) : MODELS[values.model!.toUpperCase()];
+const dims = values.dims ? positiveInts('dims', values.dims, USAGE, true) : MODELS[values.model!.toUpperCase()];
 if (!dims || dims.length < 2) {
   console.error(`--model must be A or B (or give --dims with at least two widths)\n\n${USAGE}`);
   process.exit(2);
 }
-const threadCounts = positiveList('threads', values.threads!);
-const [batch] = positiveList('batch', values.batch!) as [number];
-const [reps] = positiveList('reps', values.reps!) as [number];
+const threadCounts = positiveInts('threads', values.threads!, USAGE, true);
+const [batch] = positiveInts('batch', values.batch!, USAGE) as [number];
+const [reps] = positiveInts('reps', values.reps!, USAGE) as [number];
 
 const addon = loadAddon();
-const RELU = 1;
 
 function filled(n: number): Float32Array {
   const b = addon.alloc(n);
@@ -89,8 +80,8 @@ for (const threads of threadCounts) {
   let bwdTotal = 0;
   const rows: string[] = [];
   for (const L of layers) {
-    const fwd = micros(() => addon.fusedDense(L.x, L.w, L.b, L.y, batch, L.inF, L.out, RELU));
-    const bwd = micros(() => addon.fusedDenseGrad(L.dy, L.x, L.w, L.y, L.dx, L.dw, L.db, batch, L.inF, L.out, RELU));
+    const fwd = micros(() => addon.fusedDense(L.x, L.w, L.b, L.y, batch, L.inF, L.out, ACT.relu));
+    const bwd = micros(() => addon.fusedDenseGrad(L.dy, L.x, L.w, L.y, L.dx, L.dw, L.db, batch, L.inF, L.out, ACT.relu));
     fwdTotal += fwd;
     bwdTotal += bwd;
     const flop = 2 * batch * L.inF * L.out;

@@ -73,3 +73,17 @@ export function benchArgs<T extends ParseArgsConfig>(usage: string, config: T): 
   }
   return parsed;
 }
+
+/**
+ * The positive whole number of flag --`flag` (or, with `list`, the comma-separated numbers); on
+ * anything else a clear message, `usage` and exit 2.
+ */
+export function positiveInts(flag: string, text: string, usage: string, list = false): number[] {
+  const values = text.split(',').map(Number);
+  if ((!list && values.length !== 1) || !values.every((v) => Number.isInteger(v) && v > 0)) {
+    const what = list ? 'positive whole numbers separated by commas' : 'a positive whole number';
+    console.error(`--${flag} must be ${what}, got '${text}'\n\n${usage}`);
+    process.exit(2);
+  }
+  return values;
+}

@@ -10,7 +10,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fmaPeak, gemmBench, type GemmRow } from './gemm.js';
-import { aekit, benchArgs, median, PEER_CONFIGS, ROOT, torch } from './peer.js';
+import { aekit, benchArgs, median, PEER_CONFIGS, positiveInts, ROOT, torch } from './peer.js';
 
 const USAGE = `Usage: npm run bench [-- flags]   (or: node dist/bench/run.js [flags])
 
@@ -27,11 +27,7 @@ Flags:
 const { values } = benchArgs(USAGE, {
   options: { quick: { type: 'boolean', default: false }, 'skip-gemm': { type: 'boolean', default: false }, rounds: { type: 'string', default: '3' } },
 });
-const rounds = Number(values.rounds);
-if (!Number.isInteger(rounds) || rounds < 1) {
-  console.error(`--rounds must be a positive whole number, got '${values.rounds}'\n\n${USAGE}`);
-  process.exit(2);
-}
+const [rounds] = positiveInts('rounds', values.rounds!, USAGE) as [number];
 
 interface PeerRuns {
   config: string;

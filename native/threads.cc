@@ -67,7 +67,6 @@ class Pool {
   // arrives late, after the job finished or a new one started, claims nothing.
   void work(int thread, unsigned long id) {
     unsigned long t = ticket_.load();  // before the fields, which are then this job's or a later one's
-    if ((t >> 32) != id) return;
     const TaskFn fn = fn_.load();
     void* const ctx = ctx_.load();
     const unsigned long tasks = (unsigned long)tasks_.load();

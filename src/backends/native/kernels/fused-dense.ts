@@ -3,8 +3,8 @@ import { fmtShape, registerKernel, type Activation, type KernelFn, type TensorIn
 import type { NativeAddon } from '../addon.js';
 import { requireFloat32 } from './util.js';
 
-// Act codes of native/isa.h.
-const ACT: Record<Activation, number> = { linear: 0, relu: 1, sigmoid: 2, tanh: 3 };
+/** Act codes of native/isa.h, as the addon's fusedDense and fusedDenseGrad take them. */
+export const ACT: Record<Activation, number> = { linear: 0, relu: 1, sigmoid: 2, tanh: 3 };
 
 /** (batch, in, out) from x (B, in), w (out, in) and b (out), or an error naming the mismatch. */
 function denseDims(kernel: string, x: TensorInfo, w: TensorInfo, b?: TensorInfo): [number, number, number] {
