@@ -19,7 +19,7 @@
       ],
       "defines": ["NAPI_VERSION=8"],
       "cflags": ["-O3", "-fno-math-errno", "-pthread", "-fvisibility=hidden"],
-      "cflags_cc": ["-std=gnu++17"],
+      "cflags_cc": ["-std=gnu++20"],
       "ldflags": ["-pthread"]
     }
   ]

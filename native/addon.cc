@@ -139,8 +139,13 @@ const Entry kEntries[] = {
 
 NAPI_MODULE_INIT() {
   using namespace aekit;
+  char msg[320];
+  if (const char* err = checkIsaTables()) {
+    std::snprintf(msg, sizeof msg, "aekit native: %s", err);
+    napi_throw_error(env, nullptr, msg);
+    return nullptr;
+  }
   if (const char* err = initIsa()) {
-    char msg[320];
     std::snprintf(msg, sizeof msg, "aekit native: AEKIT_NATIVE_ISA: %s", err);
     napi_throw_error(env, nullptr, msg);
     return nullptr;

@@ -42,7 +42,7 @@ const char* supportedIsas() {
   static std::string list;
   list.clear();
   for (const char* n : {"avx512", "avx2", "scalar"})
-    if (isaSupported(n)) list += (list.empty() ? "" : ",") + std::string(n);
+    if (isaSupported(n)) list.append(list.empty() ? "" : ",").append(n);  // not operator+: a GCC 12 -Wrestrict false alarm in C++20
   return list.c_str();
 }
 
@@ -58,6 +58,17 @@ const char* selectIsa(const char* name) {
     return msg;
   }
   gIsa = t;
+  return nullptr;
+}
+
+const char* checkIsaTables() {
+  static char msg[128];
+  for (const IsaTable* t : {&kAvx512Table, &kAvx2Table, &kScalarTable}) {
+    if (const char* entry = missingIsaEntry(*t)) {
+      std::snprintf(msg, sizeof msg, "the '%s' kernel table has no '%s' entry", t->name ? t->name : "?", entry);
+      return msg;
+    }
+  }
   return nullptr;
 }
 

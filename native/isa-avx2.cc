@@ -18,17 +18,10 @@ namespace isa_avx2 {
 #define AEKIT_AVX2_MR 6
 #endif
 constexpr int kMR = AEKIT_AVX2_MR, kNV = 2;
+#include "isa-table.inc"
 }  // namespace isa_avx2
 
-using namespace isa_avx2;
-const IsaTable kAvx2Table = {
-  "avx2", kMR, kNV * Vec::W,
-  gemmMicroKernel<kMR, kNV>, gemmMicroKernelDirect<kMR, kNV>, packAKernel<kMR>, packBKernel<kNV * Vec::W>,
-  biasActKernel, unaryKernel, binaryKernel, whereKernel,
-  sumAllKernel, maxAllKernel, sumIntoKernel, maxIntoKernel, actGradKernel,
-  bceSumKernel, sqDiffSumKernel, bceGradKernel, scaledDiffKernel, bceSumGradKernel, sqDiffSumGradKernel,
-  sgdKernel, adamKernel, rmspropKernel, fmaLoopKernel,
-};
+const IsaTable kAvx2Table = isa_avx2::makeTable("avx2");
 }  // namespace aekit
 
 #pragma GCC pop_options

@@ -24,17 +24,10 @@ namespace isa_avx512 {
 #define AEKIT_AVX512_NV 2
 #endif
 constexpr int kMR = AEKIT_AVX512_MR, kNV = AEKIT_AVX512_NV;
+#include "isa-table.inc"
 }  // namespace isa_avx512
 
-using namespace isa_avx512;
-const IsaTable kAvx512Table = {
-  "avx512", kMR, kNV * Vec::W,
-  gemmMicroKernel<kMR, kNV>, gemmMicroKernelDirect<kMR, kNV>, packAKernel<kMR>, packBKernel<kNV * Vec::W>,
-  biasActKernel, unaryKernel, binaryKernel, whereKernel,
-  sumAllKernel, maxAllKernel, sumIntoKernel, maxIntoKernel, actGradKernel,
-  bceSumKernel, sqDiffSumKernel, bceGradKernel, scaledDiffKernel, bceSumGradKernel, sqDiffSumGradKernel,
-  sgdKernel, adamKernel, rmspropKernel, fmaLoopKernel,
-};
+const IsaTable kAvx512Table = isa_avx512::makeTable("avx512");
 }  // namespace aekit
 
 #pragma GCC pop_options

@@ -11,15 +11,8 @@ namespace isa_scalar {
 #include "reduce-optim.inc"
 #include "gemm.inc"
 constexpr int kMR = 4, kNV = 4;
+#include "isa-table.inc"
 }  // namespace isa_scalar
 
-using namespace isa_scalar;
-const IsaTable kScalarTable = {
-  "scalar", kMR, kNV * Vec::W,
-  gemmMicroKernel<kMR, kNV>, gemmMicroKernelDirect<kMR, kNV>, packAKernel<kMR>, packBKernel<kNV * Vec::W>,
-  biasActKernel, unaryKernel, binaryKernel, whereKernel,
-  sumAllKernel, maxAllKernel, sumIntoKernel, maxIntoKernel, actGradKernel,
-  bceSumKernel, sqDiffSumKernel, bceGradKernel, scaledDiffKernel, bceSumGradKernel, sqDiffSumGradKernel,
-  sgdKernel, adamKernel, rmspropKernel, fmaLoopKernel,
-};
+const IsaTable kScalarTable = isa_scalar::makeTable("scalar");
 }  // namespace aekit

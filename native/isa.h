@@ -56,6 +56,29 @@ struct IsaTable {
   double (*fmaLoop)(long iters, float* sink);
 };
 
+// Every function entry of IsaTable by name, for missingIsaEntry(); the static_assert below fails
+// when an entry is added to the struct but not here.
+#define AEKIT_ISA_ENTRIES(X)                                                                          \
+  X(gemmMicro) X(gemmMicroDirect) X(packA) X(packB) X(biasAct) X(unary) X(binary) X(where) X(sumAll) \
+  X(maxAll) X(sumInto) X(maxInto) X(actGrad) X(bceSum) X(sqDiffSum) X(bceGrad) X(scaledDiff)         \
+  X(bceSumGrad) X(sqDiffSumGrad) X(sgd) X(adam) X(rmsprop) X(fmaLoop)
+
+#define AEKIT_COUNT_ENTRY(f) +1
+static_assert((0 AEKIT_ISA_ENTRIES(AEKIT_COUNT_ENTRY)) * sizeof(void (*)()) == sizeof(IsaTable) - offsetof(IsaTable, gemmMicro),
+              "AEKIT_ISA_ENTRIES must list every function entry of IsaTable");
+#undef AEKIT_COUNT_ENTRY
+
+// The name of the first entry of t that is unset (null, or a tile size below 1); nullptr when none is.
+inline const char* missingIsaEntry(const IsaTable& t) {
+  if (!t.name) return "name";
+  if (t.mr < 1 || t.nr < 1) return "mr/nr";
+#define AEKIT_NULL_ENTRY(f) \
+  if (!t.f) return #f;
+  AEKIT_ISA_ENTRIES(AEKIT_NULL_ENTRY)
+#undef AEKIT_NULL_ENTRY
+  return nullptr;
+}
+
 extern const IsaTable kAvx512Table;
 extern const IsaTable kAvx2Table;
 extern const IsaTable kScalarTable;
