@@ -30,9 +30,8 @@ napi_value string(napi_env env, const char* s) {
 // alloc(n) → Float32Array over n floats of fresh 64-byte-aligned native memory.
 napi_value Alloc(napi_env env, napi_callback_info info) {
   Args args(env, info, "alloc");
-  const long n = args.i64(0);
+  const long n = args.size(0, "size");
   if (!args.ok()) return nullptr;
-  if (n < 0) return args.error("size must be non-negative");
   return allocFloat32(env, (size_t)n);
 }
 
@@ -59,7 +58,7 @@ napi_value AllocStatsFn(napi_env env, napi_callback_info) {
 
 napi_value SetThreads(napi_env env, napi_callback_info info) {
   Args args(env, info, "setThreads");
-  const long n = args.i64(0);
+  const long n = args.size(0, "thread count");
   if (!args.ok()) return nullptr;
   if (n < 1 || n > kMaxThreads) return args.error("thread count must be between 1 and 64");
   setThreadCount((int)n);
@@ -96,7 +95,7 @@ napi_value GemmParams(napi_env env, napi_callback_info) {
 // peak the GEMM is measured against); iters rounds of 12 vector FMAs per thread.
 napi_value FmaPeak(napi_env env, napi_callback_info info) {
   Args args(env, info, "fmaPeak");
-  const long iters = args.i64(0);
+  const long iters = args.size(0, "iters");
   if (!args.ok()) return nullptr;
   if (iters < 1) return args.error("iters must be at least 1");
   const int threads = threadCount();

@@ -15,7 +15,23 @@ constexpr long kParallelUpdateMin = 1 << 16;
 thread_local Scratch tDz;     // (batch, out) slopes dy ⊙ act'(y)
 thread_local Scratch tDbAcc;  // (out) column sums in double
 
-bool validAct(long act) { return act >= kLinear && act <= kActTanh; }
+constexpr const char* kActs = "0 (linear), 1 (relu), 2 (sigmoid) or 3 (tanh)";
+
+// dz = dy ⊙ act'(y) (into dzBuf; dz is dy itself when act is linear), folded into the column sums db
+// while in L1. Threads take column ranges, so each sum still runs over the rows in order: the result
+// does not depend on the thread count.
+void slopesAndBiasGrad(int act, const float* dy, const float* y, float* dzBuf, double* sums, float* db, long batch, long out) {
+  const IsaTable& t = *gIsa;
+  const float* dz = dzBuf ? dzBuf : dy;
+  splitRange(out, batch * out >= kParallelUpdateMin ? 0 : out + 1, [&](long lo, long hi) {
+    std::memset(sums + lo, 0, sizeof(double) * (hi - lo));
+    for (long r = 0; r < batch; r++) {
+      if (dzBuf) t.actGrad(act, dy + r * out + lo, y + r * out + lo, dzBuf + r * out + lo, hi - lo);
+      t.sumInto(sums + lo, dz + r * out + lo, hi - lo);
+    }
+  }, 16);
+  for (long j = 0; j < out; j++) db[j] = (float)sums[j];
+}
 
 }  // namespace
 
@@ -26,11 +42,12 @@ napi_value MatMul(napi_env env, napi_callback_info info) {
   const float* a = args.f32(0, &na);
   const float* b = args.f32(1, &nb);
   float* c = args.f32(2, &nc);
-  const long m = args.i64(3), n = args.i64(4), k = args.i64(5);
-  const bool ta = args.i64(6) != 0, tb = args.i64(7) != 0;
+  const long m = args.size(3, "m"), n = args.size(4, "n"), k = args.size(5, "k");
+  const bool ta = args.flag(6, "transA"), tb = args.flag(7, "transB");
+  args.holds("a", na, m, k, "m × k");
+  args.holds("b", nb, k, n, "k × n");
+  args.holds("out", nc, m, n, "m × n");
   if (!args.ok()) return nullptr;
-  if (m < 0 || n < 0 || k < 0 || na != (size_t)(m * k) || nb != (size_t)(k * n) || nc != (size_t)(m * n))
-    return args.error("buffer lengths do not match m, n, k");
   gemm({m, n, k, a, ta ? m : k, ta, b, tb ? k : n, tb, c, n});
   return nullptr;
 }
@@ -43,14 +60,16 @@ napi_value FusedDense(napi_env env, napi_callback_info info) {
   const float* w = args.f32(1, &nw);
   const float* b = args.f32(2, &nb);
   float* y = args.f32(3, &ny);
-  const long batch = args.i64(4), in = args.i64(5), out = args.i64(6), act = args.i64(7);
+  const long batch = args.size(4, "batch"), in = args.size(5, "in"), out = args.size(6, "out");
+  const int act = args.code(7, "act", kActTanh + 1, kActs);
+  args.holds("x", nx, batch, in, "batch × in");
+  args.holds("w", nw, out, in, "out × in");
+  args.holds("b", nb, out, "out");
+  args.holds("y", ny, batch, out, "batch × out");
   if (!args.ok()) return nullptr;
-  if (!validAct(act)) return args.error("unknown activation");
-  if (batch < 0 || in < 0 || out < 0 || nx != (size_t)(batch * in) || nw != (size_t)(out * in) || nb != (size_t)out || ny != (size_t)(batch * out))
-    return args.error("buffer lengths do not match batch, in, out");
   GemmProblem p{batch, out, in, x, in, false, w, in, true, y, out};
   p.bias = b;
-  p.act = (int)act;
+  p.act = act;
   gemm(p);
   return nullptr;
 }
@@ -68,26 +87,20 @@ napi_value FusedDenseGrad(napi_env env, napi_callback_info info) {
   float* dx = args.f32(4, &ndx);
   float* dw = args.f32(5, &ndw);
   float* db = args.f32(6, &ndb);
-  const long batch = args.i64(7), in = args.i64(8), out = args.i64(9), act = args.i64(10);
+  const long batch = args.size(7, "batch"), in = args.size(8, "in"), out = args.size(9, "out");
+  const int act = args.code(10, "act", kActTanh + 1, kActs);
+  args.holds("dy", ndy, batch, out, "batch × out");
+  args.holds("x", nx, batch, in, "batch × in");
+  args.holds("w", nw, out, in, "out × in");
+  args.holds("y", ny, batch, out, "batch × out");
+  if (ndx != 0) args.holds("dx", ndx, batch, in, "batch × in (or 0 for no input gradient)");
+  args.holds("dw", ndw, out, in, "out × in");
+  args.holds("db", ndb, out, "out");
   if (!args.ok()) return nullptr;
-  if (!validAct(act)) return args.error("unknown activation");
-  const size_t bo = (size_t)(batch * out), bi = (size_t)(batch * in), oi = (size_t)(out * in);
-  if (batch < 0 || in < 0 || out < 0 || ndy != bo || ny != bo || nx != bi || nw != oi || (ndx != bi && ndx != 0) || ndw != oi || ndb != (size_t)out)
-    return args.error("buffer lengths do not match batch, in, out");
-  const IsaTable& t = *gIsa;
-  // dz = dy ⊙ act'(y), folded into the column sums db while in L1. Threads take column ranges, so
-  // each sum still runs over the rows in order: the result does not depend on the thread count.
-  float* dzBuf = act == kLinear ? nullptr : tDz.get(bo);
-  const float* dz = dzBuf ? dzBuf : dy;
+  float* dzBuf = act == kLinear ? nullptr : tDz.get((size_t)(batch * out));
   double* sums = reinterpret_cast<double*>(tDbAcc.get(2 * (size_t)out));
-  splitRange(out, bo >= (size_t)kParallelUpdateMin ? 0 : out + 1, [&](long lo, long hi) {
-    std::memset(sums + lo, 0, sizeof(double) * (hi - lo));
-    for (long r = 0; r < batch; r++) {
-      if (dzBuf) t.actGrad((int)act, dy + r * out + lo, y + r * out + lo, dzBuf + r * out + lo, hi - lo);
-      t.sumInto(sums + lo, dz + r * out + lo, hi - lo);
-    }
-  }, 16);
-  for (long j = 0; j < out; j++) db[j] = (float)sums[j];
+  slopesAndBiasGrad(act, dy, y, dzBuf, sums, db, batch, out);
+  const float* dz = dzBuf ? dzBuf : dy;
   if (ndx != 0) gemm({batch, in, out, dz, out, false, w, in, false, dx, in});
   gemm({out, in, batch, dz, out, true, x, in, false, dw, in});
   return nullptr;
@@ -100,9 +113,10 @@ napi_value SgdUpdate(napi_env env, napi_callback_info info) {
   float* p = args.f32(0, &np);
   const float* g = args.f32(1, &ng);
   float* v = args.f32(2, &nv);
-  SgdParams o{(float)args.f64(3), (float)args.f64(4), (float)(1 - args.f64(5)), (float)args.f64(6), args.i64(7) != 0, args.i64(8) != 0};
+  SgdParams o{(float)args.f64(3), (float)args.f64(4), (float)(1 - args.f64(5)), (float)args.f64(6), args.flag(7, "nesterov"), args.flag(8, "first")};
+  args.holds("grad", ng, (long)np, "param's length");
+  if (o.momentum != 0.f) args.holds("velocity", nv, (long)np, "param's length");
   if (!args.ok()) return nullptr;
-  if (ng != np || (o.momentum != 0.f && nv != np)) return args.error("param, grad and velocity lengths differ");
   const IsaTable& t = *gIsa;
   splitRange((long)np, kParallelUpdateMin, [&](long lo, long hi) { t.sgd(o, p + lo, g + lo, v + lo, hi - lo); });
   return nullptr;
@@ -117,10 +131,12 @@ napi_value AdamUpdate(napi_env env, napi_callback_info info) {
   float* m = args.f32(2, &nm);
   float* v = args.f32(3, &nv);
   const double lr = args.f64(4), b1 = args.f64(5), b2 = args.f64(6), eps = args.f64(7), wd = args.f64(8);
-  const bool decoupled = args.i64(9) != 0;
+  const bool decoupled = args.flag(9, "decoupled");
   const double step = args.f64(10);
+  args.holds("grad", ng, (long)np, "param's length");
+  args.holds("m", nm, (long)np, "param's length");
+  args.holds("v", nv, (long)np, "param's length");
   if (!args.ok()) return nullptr;
-  if (ng != np || nm != np || nv != np) return args.error("param, grad, m and v lengths differ");
   if (!(step >= 1)) return args.error("step must count from 1");
   // Bias corrections in double, as PyTorch computes them in Python floats. AdamW shrinks p; Adam adds λp to g.
   AdamParams o{(float)b1, (float)(1 - b1), (float)b2, (float)(1 - b2), (float)eps, decoupled ? 0.f : (float)wd,
@@ -140,8 +156,10 @@ napi_value RmspropUpdate(napi_env env, napi_callback_info info) {
   float* buf = args.f32(3, &nb);
   const double alpha = args.f64(5);
   RmspropParams o{(float)args.f64(4), (float)alpha, (float)(1 - alpha), (float)args.f64(6), (float)args.f64(7), (float)args.f64(8)};
+  args.holds("grad", ng, (long)np, "param's length");
+  args.holds("squareAvg", ns, (long)np, "param's length");
+  if (o.momentum > 0.f) args.holds("momentumBuf", nb, (long)np, "param's length");
   if (!args.ok()) return nullptr;
-  if (ng != np || ns != np || (o.momentum > 0.f && nb != np)) return args.error("param, grad, squareAvg and momentumBuf lengths differ");
   const IsaTable& t = *gIsa;
   splitRange((long)np, kParallelUpdateMin, [&](long lo, long hi) { t.rmsprop(o, p + lo, g + lo, sq + lo, buf + lo, hi - lo); });
   return nullptr;

@@ -20,10 +20,17 @@ long minParallelUnary(int op) {
   return expensive ? kParallelMin / 4 : kParallelMin;
 }
 
-long product(const long* d, int rank) {
+// Dims of one shape of a layout descriptor into dims, their element count into *count; false (and
+// a thrown error) when a dim is negative or the count overflows.
+bool readDims(Args& args, const int32_t* d, int rank, long* dims, long* count) {
   long n = 1;
-  for (int i = 0; i < rank; i++) n *= d[i];
-  return n;
+  for (int i = 0; i < rank; i++) {
+    if (d[i] < 0) return args.rangeError("layout dimension %d is negative", (int)d[i]), false;
+    dims[i] = d[i];
+    n = args.product(n, dims[i], "the layout's element count");
+  }
+  *count = n;
+  return args.ok();
 }
 
 // Rows of a Strided layout, split across threads when the whole output is large.
@@ -41,30 +48,32 @@ bool parseLayout(Args& args, size_t descArg, int ops, const size_t* lens, size_t
   if (!desc) return false;
   const int rank = dlen > 0 ? desc[0] : -1;
   if (rank < 0 || rank > kMaxRank || dlen != (size_t)(1 + rank * (ops + 1))) return args.error("malformed layout descriptor"), false;
-  long dims[4][kMaxRank];
+  long dims[4][kMaxRank], count[4] = {0, 0, 0, 0};
   for (int o = 0; o <= ops; o++)
-    for (int i = 0; i < rank; i++) dims[o][i] = desc[1 + o * rank + i];
-  if ((size_t)product(dims[0], rank) != outLen) return args.error("output length does not match the output shape"), false;
+    if (!readDims(args, desc + 1 + o * rank, rank, dims[o], &count[o])) return false;
+  if ((size_t)count[0] != outLen) return args.error("output length does not match the output shape"), false;
   for (int o = 0; o < ops; o++)
-    if ((size_t)product(dims[o + 1], rank) != lens[o]) return args.error("an input length does not match its shape"), false;
-  const long one = 1;
+    if ((size_t)count[o + 1] != lens[o]) return args.error("an input length does not match its shape"), false;
+  const long one = 1, zero = 0;
   const long* opDims[3] = {dims[1], dims[2], dims[3]};
   const long* ones[3] = {&one, &one, &one};
+  const long* zeros[3] = {&zero, &zero, &zero};
   const bool ok = rank == 0 ? s->init(1, &one, ops, ones) : s->init(rank, dims[0], ops, opDims);
   if (!ok) return args.error("shapes cannot be broadcast together"), false;
+  // Nothing to do for an empty output: one empty row, so no row count of its other dims can overflow.
+  if (outLen == 0) s->init(1, &zero, ops, zeros);
   return true;
 }
 
 // unary(op, x, out)
 napi_value Unary(napi_env env, napi_callback_info info) {
   Args args(env, info, "unary");
-  const int op = (int)args.i64(0);
+  const int op = args.code(0, "op", kCopy + 1);
   size_t nx = 0, ny = 0;
   const float* x = args.f32(1, &nx);
   float* y = args.f32(2, &ny);
+  args.holds("out", ny, (long)nx, "x's length");
   if (!args.ok()) return nullptr;
-  if (nx != ny) return args.error("input and output lengths differ");
-  if (op < kNeg || op > kCopy) return args.error("unknown unary op");
   const IsaTable& t = *gIsa;
   splitRange((long)nx, minParallelUnary(op), [&](long lo, long hi) { t.unary(op, x + lo, y + lo, hi - lo); });
   return nullptr;
@@ -73,13 +82,12 @@ napi_value Unary(napi_env env, napi_callback_info info) {
 // binary(op, a, b, out[, layout]): without a layout each input has out's length or length 1.
 napi_value Binary(napi_env env, napi_callback_info info) {
   Args args(env, info, "binary");
-  const int op = (int)args.i64(0);
+  const int op = args.code(0, "op", kEqual + 1);
   size_t lens[2] = {0, 0}, ny = 0;
   const float* a = args.f32(1, &lens[0]);
   const float* b = args.f32(2, &lens[1]);
   float* y = args.f32(3, &ny);
   if (!args.ok()) return nullptr;
-  if (op < kAdd || op > kEqual) return args.error("unknown binary op");
   const IsaTable& t = *gIsa;
   const long minPar = op == kPow ? kParallelMin / 8 : kParallelMin;
   if (args.absent(4)) {

@@ -63,7 +63,7 @@ void reduceStrided(bool isMax, const Strided& s, const float* x, float* y, long 
 // reduce(isMax, x, out, layout [rank, inDims…, keptDims…]) where keptDims has 1 on reduced axes.
 napi_value Reduce(napi_env env, napi_callback_info info) {
   Args args(env, info, "reduce");
-  const bool isMax = args.i64(0) != 0;
+  const bool isMax = args.flag(0, "isMax");
   size_t nx = 0, ny = 0;
   const float* x = args.f32(1, &nx);
   float* y = args.f32(2, &ny);
@@ -97,6 +97,36 @@ void transpose2d(const float* src, long sp, long sq, float* dst, long P, long Q)
     }
 }
 
+// Transpose's layout with size-1 axes dropped and output axes that are also adjacent in the input merged.
+struct TransposeLayout {
+  long dims[kMaxRank], str[kMaxRank], total;
+  int rank;
+};
+
+// Reads [rank, outDims…, inStridesForOutAxes…]; false (and a thrown error) when it is malformed,
+// its counts overflow, or it reaches outside x or y.
+bool parseTranspose(Args& args, const int32_t* desc, size_t dlen, size_t nx, size_t ny, TransposeLayout* t) {
+  const int rank = dlen > 0 ? desc[0] : -1;
+  if (rank < 0 || rank > kMaxRank || dlen != (size_t)(1 + 2 * rank)) return args.error("malformed layout descriptor"), false;
+  long total = 1, maxOff = 0;
+  int r = 0;
+  for (int i = 0; i < rank; i++) {
+    const long d = desc[1 + i], st = desc[1 + rank + i];
+    if (d < 0 || st < 0) return args.error("negative dimension or stride in layout"), false;
+    total = args.product(total, d, "the layout's element count");
+    // Each term is checked to at most 2^53 - 1, so a sum of kMaxRank terms cannot overflow.
+    if (d > 0) maxOff += args.product(d - 1, st, "the layout's largest offset");
+    if (!args.ok()) return false;
+    if (d == 1) continue;
+    if (r > 0 && t->str[r - 1] == st * d) t->dims[r - 1] *= d, t->str[r - 1] = st;
+    else t->dims[r] = d, t->str[r] = st, r++;
+  }
+  if ((size_t)total != ny || nx != ny || (total > 0 && (size_t)maxOff >= nx)) return args.error("layout does not match the buffer lengths"), false;
+  t->total = total;
+  t->rank = r;
+  return true;
+}
+
 }  // namespace
 
 // transpose(x, out, layout [rank, outDims…, inStridesForOutAxes…]) computed on the JS side.
@@ -106,32 +136,19 @@ napi_value Transpose(napi_env env, napi_callback_info info) {
   const float* x = args.f32(0, &nx);
   float* y = args.f32(1, &ny);
   const int32_t* desc = args.i32s(2, &dlen);
-  if (!args.ok()) return nullptr;
-  const int rank = dlen > 0 ? desc[0] : -1;
-  if (rank < 0 || rank > kMaxRank || dlen != (size_t)(1 + 2 * rank)) return args.error("malformed layout descriptor");
-  // Drop size-1 axes and merge output axes that are also adjacent in the input.
-  long dims[kMaxRank], str[kMaxRank], total = 1, maxOff = 0;
-  int r = 0;
-  for (int i = 0; i < rank; i++) {
-    const long d = desc[1 + i], st = desc[1 + rank + i];
-    if (d < 0 || st < 0) return args.error("negative dimension or stride in layout");
-    total *= d;
-    maxOff += (d - 1) * st;
-    if (d == 1) continue;
-    if (r > 0 && str[r - 1] == st * d) dims[r - 1] *= d, str[r - 1] = st;
-    else dims[r] = d, str[r] = st, r++;
-  }
-  if ((size_t)total != ny || nx != ny || (total > 0 && (size_t)maxOff >= nx)) return args.error("layout does not match the buffer lengths");
-  if (total == 0) return nullptr;
+  TransposeLayout L;
+  if (!args.ok() || !parseTranspose(args, desc, dlen, nx, ny, &L)) return nullptr;
+  if (L.total == 0) return nullptr;
+  const int r = L.rank;
   if (r <= 1) return std::memcpy(y, x, sizeof(float) * ny), nullptr;
-  const long P = dims[r - 2], Q = dims[r - 1], outer = total / (P * Q);
+  const long P = L.dims[r - 2], Q = L.dims[r - 1], outer = L.total / (P * Q);
   long idx[kMaxRank] = {0}, off = 0;
   for (long o = 0; o < outer; o++) {
-    transpose2d(x + off, str[r - 2], str[r - 1], y + o * P * Q, P, Q);
+    transpose2d(x + off, L.str[r - 2], L.str[r - 1], y + o * P * Q, P, Q);
     for (int i = r - 3; i >= 0; i--) {
-      off += str[i];
-      if (++idx[i] < dims[i]) break;
-      off -= str[i] * dims[i];
+      off += L.str[i];
+      if (++idx[i] < L.dims[i]) break;
+      off -= L.str[i] * L.dims[i];
       idx[i] = 0;
     }
   }
@@ -146,11 +163,14 @@ napi_value GatherRows(napi_env env, napi_callback_info info) {
   Args args(env, info, "gatherRows");
   size_t nsrc = 0, nidx = 0, nout = 0;
   const float* src = args.f32(0, &nsrc);
-  const long dim = args.i64(1);
+  const long dim = args.size(1, "dim");
   const int32_t* idx = args.i32s(2, &nidx);
   float* out = args.f32(3, &nout);
+  const long need = args.product((long)nidx, dim, "indices × dim");
   if (!args.ok()) return nullptr;
-  if (dim <= 0 || nsrc % dim != 0 || nout < nidx * dim) return args.error("src is not whole rows of dim, or out is too short");
+  if (dim == 0) return args.rangeError("dim must be at least 1");
+  if (nsrc % dim != 0) return args.rangeError("src (%zu elements) is not whole rows of dim = %ld", nsrc, dim);
+  if (nout < (size_t)need) return args.rangeError("out is too short: length %zu where indices × dim is %ld", nout, need);
   const long rows = (long)(nsrc / dim);
   long bad = -1;
   for (size_t i = 0; i < nidx; i++)

@@ -7,6 +7,8 @@ namespace aekit {
 namespace {
 
 constexpr long kParallelLossMin = 1 << 16;
+enum LossKind : int { kBce, kMse };
+constexpr const char* kKinds = "0 (BCE with logits) or 1 (MSE)";
 
 // Σ over [0, n) of sum(lo, hi), one piece per thread, combined in a fixed order: the same split
 // for every caller, so meanLoss and meanLossAndGrad give the same value.
@@ -29,15 +31,16 @@ double parallelSum(long n, F sum) {
 // meanLoss(kind, x, t, out): out[0] = mean of the loss; kind 0 = BCE with logits, 1 = MSE.
 napi_value MeanLoss(napi_env env, napi_callback_info info) {
   Args args(env, info, "meanLoss");
-  const long kind = args.i64(0);
+  const int kind = args.code(0, "kind", kMse + 1, kKinds);
   size_t nx = 0, nt = 0, no = 0;
   const float* x = args.f32(1, &nx);
   const float* t = args.f32(2, &nt);
   float* out = args.f32(3, &no);
+  args.holds("t", nt, (long)nx, "x's length");
+  args.holds("out", no, 1, "the mean loss's length");
   if (!args.ok()) return nullptr;
-  if (nx != nt || no != 1) return args.error("input and target lengths differ, or the output is not one element");
   const IsaTable& isa = *gIsa;
-  const auto sumFn = kind == 0 ? isa.bceSum : isa.sqDiffSum;
+  const auto sumFn = kind == kBce ? isa.bceSum : isa.sqDiffSum;
   const double total = parallelSum((long)nx, [&](long lo, long hi) { return sumFn(x + lo, t + lo, hi - lo); });
   out[0] = (float)(total / (double)nx);
   return nullptr;
@@ -46,18 +49,20 @@ napi_value MeanLoss(napi_env env, napi_callback_info info) {
 // meanLossGrad(kind, dy, x, t, out): BCE out = dy·(σ(x) − t)/N; MSE out = dy·2(x − t)/N.
 napi_value MeanLossGrad(napi_env env, napi_callback_info info) {
   Args args(env, info, "meanLossGrad");
-  const long kind = args.i64(0);
+  const int kind = args.code(0, "kind", kMse + 1, kKinds);
   size_t ndy = 0, nx = 0, nt = 0, no = 0;
   const float* dy = args.f32(1, &ndy);
   const float* x = args.f32(2, &nx);
   const float* t = args.f32(3, &nt);
   float* out = args.f32(4, &no);
+  args.holds("dy", ndy, 1, "the mean loss's length");
+  args.holds("t", nt, (long)nx, "x's length");
+  args.holds("out", no, (long)nx, "x's length");
   if (!args.ok()) return nullptr;
-  if (ndy != 1 || nx != nt || no != nx) return args.error("dy must have one element and input, target and output one length");
   const IsaTable& isa = *gIsa;
-  const float scale = (float)((kind == 0 ? 1.0 : 2.0) * dy[0] / (double)nx);
+  const float scale = (float)((kind == kBce ? 1.0 : 2.0) * dy[0] / (double)nx);
   splitRange((long)nx, kParallelLossMin, [&](long lo, long hi) {
-    if (kind == 0) isa.bceGrad(scale, x + lo, t + lo, out + lo, hi - lo);
+    if (kind == kBce) isa.bceGrad(scale, x + lo, t + lo, out + lo, hi - lo);
     else isa.scaledDiff(scale, x + lo, t + lo, out + lo, hi - lo);
   });
   return nullptr;
@@ -67,17 +72,19 @@ napi_value MeanLossGrad(napi_env env, napi_callback_info info) {
 // dy = 1, in one pass; the same fixed per-thread split as meanLoss, so the value matches it.
 napi_value MeanLossAndGrad(napi_env env, napi_callback_info info) {
   Args args(env, info, "meanLossAndGrad");
-  const long kind = args.i64(0);
+  const int kind = args.code(0, "kind", kMse + 1, kKinds);
   size_t nx = 0, nt = 0, nv = 0, ng = 0;
   const float* x = args.f32(1, &nx);
   const float* t = args.f32(2, &nt);
   float* value = args.f32(3, &nv);
   float* grad = args.f32(4, &ng);
+  args.holds("t", nt, (long)nx, "x's length");
+  args.holds("value", nv, 1, "the mean loss's length");
+  args.holds("grad", ng, (long)nx, "x's length");
   if (!args.ok()) return nullptr;
-  if (nx != nt || nv != 1 || ng != nx) return args.error("input, target and gradient lengths differ, or the value is not one element");
   const long n = (long)nx;
-  const float scale = (float)((kind == 0 ? 1.0 : 2.0) / (double)n);
-  const auto sumGrad = kind == 0 ? gIsa->bceSumGrad : gIsa->sqDiffSumGrad;
+  const float scale = (float)((kind == kBce ? 1.0 : 2.0) / (double)n);
+  const auto sumGrad = kind == kBce ? gIsa->bceSumGrad : gIsa->sqDiffSumGrad;
   value[0] = (float)(parallelSum(n, [&](long lo, long hi) { return sumGrad(scale, x + lo, t + lo, grad + lo, hi - lo); }) / (double)n);
   return nullptr;
 }

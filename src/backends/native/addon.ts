@@ -1,7 +1,9 @@
 /**
  * Loading the aekit_native Node-API addon (built from native/ by `npm install` through node-gyp)
  * and its typed surface. Storage arguments are float32 typed arrays; the addon throws a TypeError
- * naming the argument when one is not.
+ * naming the argument when one is not, and a RangeError naming it when a size is not a
+ * non-negative integer, a product of sizes overflows, a buffer's length does not match the sizes,
+ * or a code (loss kind, op, activation, flag) is outside its set.
  */
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
