@@ -7,7 +7,8 @@
 
 namespace aekit {
 
-// A Float32Array of n elements over fresh aligned memory that is freed when the array is collected.
+// A Float32Array of n elements over fresh aligned memory that is freed when the array is collected;
+// nullptr, with an Error thrown, when the memory or the array cannot be had.
 napi_value allocFloat32(napi_env env, size_t n);
 
 struct AllocStats {
@@ -21,7 +22,8 @@ AllocStats allocStats();
 class Scratch {
  public:
   ~Scratch();
-  float* get(size_t n);
+  // Space for n floats, or nullptr when it cannot be allocated.
+  [[nodiscard]] float* get(size_t n);
 
  private:
   void* data_ = nullptr;

@@ -3,6 +3,7 @@
 #include "gemm.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cstdlib>
 #include <cstring>
 
@@ -86,21 +87,25 @@ long balancedBlock(long total, long max, long quantum) {
 // C[r] = op(A)·op(B) over the region's rows and columns. Full micro-tiles read A in place (a row
 // of A is contiguous in k, or a column is when A is transposed): measured faster than packing A
 // at every shape of the dense autoencoders here. Only a last partial row panel is packed.
-void gemmRegion(const GemmProblem& p, const Region& r) {
+// False when packing space cannot be allocated.
+bool gemmRegion(const GemmProblem& p, const Region& r) {
   const IsaTable& t = *gIsa;
   const long kcMax = balancedBlock(p.k, kKC, 8);
   const long mcMax = balancedBlock(r.m1 - r.m0, kMC, t.mr), ncMax = balancedBlock(r.n1 - r.n0, kNC, t.nr);
   const bool sliver = r.m1 - r.m0 <= mcMax;  // one row block: nothing reuses a packed B sliver
   float* pa = tPackA.get(kcMax * t.mr);
+  if (!pa) return false;
   for (long jc = r.n0; jc < r.n1; jc += ncMax) {
     const long nc = std::min(r.n1 - jc, ncMax);
     for (long pc = 0; pc < p.k; pc += kcMax) {
       const long kc = std::min(p.k - pc, kcMax);
       float* pb = tPackB.get(kc * (sliver ? t.nr : (nc + t.nr - 1) / t.nr * t.nr));
+      if (!pb) return false;
       const long nextKc = std::min(kcMax, std::max(0L, p.k - pc - kc));
       for (long ic = r.m0; ic < r.m1; ic += mcMax) macroKernel(t, p, pa, pb, ic, std::min(r.m1 - ic, mcMax), jc, nc, pc, kc, nextKc, ic == r.m0, sliver);
     }
   }
+  return true;
 }
 
 // K = 0: the product is zero, so C is act(bias) or zero.
@@ -118,29 +123,32 @@ int threadsFor(const GemmProblem& p) {
 
 // Threads split C into column chunks (each thread packs only its own slivers of B; A is read in
 // place), or into row blocks when C is too narrow for two chunks per thread.
-void gemm(const GemmProblem& p) {
-  if (p.m == 0 || p.n == 0) return;
-  if (p.k == 0) return gemmEmptyK(p);
+bool gemm(const GemmProblem& p) {
+  if (p.m == 0 || p.n == 0) return true;
+  if (p.k == 0) return gemmEmptyK(p), true;
   const IsaTable& t = *gIsa;
   const int threads = threadsFor(p);
   const long tilesN = (p.n + t.nr - 1) / t.nr, tilesM = (p.m + t.mr - 1) / t.mr;
   const bool byColumns = tilesN >= 2L * threads, byRows = tilesM >= 2L * threads;
   if (threads == 1 || (!byColumns && !byRows)) return gemmRegion(p, {0, p.m, 0, p.n});
+  std::atomic<bool> packed{true};  // workers cannot throw: a failed allocation is reported here
   // Column chunks are claimed dynamically (a few per thread), so a thread that starts late or is
   // preempted takes fewer of them instead of holding the others up.
   if (byColumns) {
     const long chunks = std::min<long>(tilesN / 2, kChunksPerThread * threads);
     auto chunk = [&](int i, int) {
       const long lo = tilesN * i / chunks * t.nr, hi = std::min(p.n, tilesN * (i + 1) / chunks * t.nr);
-      gemmRegion(p, {0, p.m, lo, hi});
+      if (!gemmRegion(p, {0, p.m, lo, hi})) packed = false;
     };
-    return parallelFor((int)chunks, chunk);
+    parallelFor((int)chunks, chunk);
+    return packed;
   }
   auto rows = [&](int i, int) {
     const long lo = tilesM * i / threads * t.mr, hi = std::min(p.m, tilesM * (i + 1) / threads * t.mr);
-    gemmRegion(p, {lo, hi, 0, p.n});
+    if (!gemmRegion(p, {lo, hi, 0, p.n})) packed = false;
   };
   parallelFor(threads, rows);
+  return packed;
 }
 
 GemmBlocking gemmBlocking() { return {kMC, kKC, kNC}; }

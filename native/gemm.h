@@ -17,7 +17,8 @@ struct GemmProblem {
   int act = 0;                  // Act applied after the bias
 };
 
-void gemm(const GemmProblem& p);
+// False (C then partly written) when packing space cannot be allocated.
+[[nodiscard]] bool gemm(const GemmProblem& p);
 
 // Block sizes (floats). Exposed for the benchmark's description.
 struct GemmBlocking { long mc, kc, nc; };

@@ -15,6 +15,7 @@ constexpr long kParallelUpdateMin = 1 << 16;
 thread_local Scratch tDz;     // (batch, out) slopes dy ⊙ act'(y)
 thread_local Scratch tDbAcc;  // (out) column sums in double
 
+constexpr const char* kNoPackingSpace = "cannot allocate GEMM packing space";
 constexpr const char* kActs = "0 (linear), 1 (relu), 2 (sigmoid) or 3 (tanh)";
 
 // dz = dy ⊙ act'(y) (into dzBuf; dz is dy itself when act is linear), folded into the column sums db
@@ -48,7 +49,7 @@ napi_value MatMul(napi_env env, napi_callback_info info) {
   args.holds("b", nb, k, n, "k × n");
   args.holds("out", nc, m, n, "m × n");
   if (!args.ok()) return nullptr;
-  gemm({m, n, k, a, ta ? m : k, ta, b, tb ? k : n, tb, c, n});
+  if (!gemm({m, n, k, a, ta ? m : k, ta, b, tb ? k : n, tb, c, n})) return args.error(kNoPackingSpace);
   return nullptr;
 }
 
@@ -70,7 +71,7 @@ napi_value FusedDense(napi_env env, napi_callback_info info) {
   GemmProblem p{batch, out, in, x, in, false, w, in, true, y, out};
   p.bias = b;
   p.act = act;
-  gemm(p);
+  if (!gemm(p)) return args.error(kNoPackingSpace);
   return nullptr;
 }
 
@@ -99,10 +100,11 @@ napi_value FusedDenseGrad(napi_env env, napi_callback_info info) {
   if (!args.ok()) return nullptr;
   float* dzBuf = act == kLinear ? nullptr : tDz.get((size_t)(batch * out));
   double* sums = reinterpret_cast<double*>(tDbAcc.get(2 * (size_t)out));
+  if ((act != kLinear && !dzBuf) || !sums) return args.error("cannot allocate scratch space");
   slopesAndBiasGrad(act, dy, y, dzBuf, sums, db, batch, out);
   const float* dz = dzBuf ? dzBuf : dy;
-  if (ndx != 0) gemm({batch, in, out, dz, out, false, w, in, false, dx, in});
-  gemm({out, in, batch, dz, out, true, x, in, false, dw, in});
+  if (ndx != 0 && !gemm({batch, in, out, dz, out, false, w, in, false, dx, in})) return args.error(kNoPackingSpace);
+  if (!gemm({out, in, batch, dz, out, true, x, in, false, dw, in})) return args.error(kNoPackingSpace);
   return nullptr;
 }
 

@@ -37,7 +37,8 @@ float reduceAll(bool isMax, const float* x, long n) {
 
 // The output is an operand of the input's shape with stride 0 on reduced axes: each input row is
 // folded into one output value (reduced inner axis) or into a run of outputs (kept inner axis).
-void reduceStrided(bool isMax, const Strided& s, const float* x, float* y, long outLen) {
+// False when the sum's scratch space cannot be allocated.
+bool reduceStrided(bool isMax, const Strided& s, const float* x, float* y, long outLen) {
   const IsaTable& t = *gIsa;
   const bool innerReduced = s.strides[0][s.rank - 1] == 0;
   if (isMax) {
@@ -47,15 +48,17 @@ void reduceStrided(bool isMax, const Strided& s, const float* x, float* y, long 
       const float m = t.maxAll(x + row * n, n), a = y[off[0]];
       y[off[0]] = (a != a || m != m) ? __builtin_nanf("") : (m > a ? m : a);
     });
-    return;
+    return true;
   }
   double* acc = reinterpret_cast<double*>(tAcc.get(2 * (size_t)outLen));
+  if (!acc) return false;
   std::memset(acc, 0, sizeof(double) * outLen);
   s.forRows(0, s.rows(), [&](long row, const long* off, long n) {
     if (innerReduced) acc[off[0]] += t.sumAll(x + row * n, n);
     else t.sumInto(acc + off[0], x + row * n, n);
   });
   for (long i = 0; i < outLen; i++) y[i] = (float)acc[i];
+  return true;
 }
 
 }  // namespace
@@ -80,7 +83,7 @@ napi_value Reduce(napi_env env, napi_callback_info info) {
     for (size_t i = 0; i < ny; i++) y[i] = isMax ? -__builtin_inff() : 0.f;
     return nullptr;
   }
-  reduceStrided(isMax, s, x, y, (long)ny);
+  if (!reduceStrided(isMax, s, x, y, (long)ny)) return args.error("cannot allocate scratch space");
   return nullptr;
 }
 

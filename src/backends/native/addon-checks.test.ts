@@ -1,13 +1,15 @@
 /**
  * The addon's entry points check what they are given before they touch memory: sizes are
  * non-negative integers, their products are checked for overflow, each buffer holds exactly what
- * the sizes say, and enumerated codes are in their set. Calls straight to the raw addon (the
- * kernels above it check shapes first), each of which crashed the process or was silently misread
- * before these checks; now each throws a RangeError naming the function and the problem.
+ * the sizes say, enumerated codes are in their set, and memory that cannot be had is an Error.
+ * Calls straight to the raw addon (the kernels above it check shapes first), each of which crashed
+ * the process or was silently misread before these checks; now each throws naming the function
+ * and the problem.
  */
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { test } from 'node:test';
-import { loadAddon } from './addon.js';
+import { ADDON_PATH, loadAddon } from './addon.js';
 
 const addon = loadAddon();
 const f32 = (n: number): Float32Array => new Float32Array(n);
@@ -79,6 +81,23 @@ test('enumerated codes outside their set are refused, naming the argument and th
   refuses('matmul', () => addon.matmul(f32(6), f32(6), f32(4), 2, 2, 3, 2, 0), /transA must be 0 or 1, got 2$/);
   refuses('reduce', () => addon.reduce(2, f32(2), f32(1), ints(1, 2, 1)), /isMax must be 0 or 1, got 2$/);
   refuses('adamUpdate', () => addon.adamUpdate(f32(2), f32(2), f32(2), f32(2), 0.1, 0.9, 0.999, 1e-8, 0, 0.5, 1), /decoupled must be 0 or 1, got 0\.5$/);
+});
+
+test('alloc past the 2^32 bytes of an external buffer throws an Error naming the bytes', () => {
+  // Node 20 refused the buffer after freeing the block through our finalizer, and alloc freed it
+  // again (SIGSEGV); 2^52 floats were reported only as "out of memory".
+  assert.throws(() => addon.alloc(2 ** 30 + 16), { name: 'Error', message: 'aekit native alloc: cannot allocate 4294967360 bytes: more than the 2^32 of a Node-API external buffer' });
+  assert.throws(() => addon.alloc(2 ** 52), { name: 'Error', message: /^aekit native alloc: cannot allocate 18014398509481984 bytes/ });
+});
+
+test('alloc throws an Error naming the bytes when the system has no memory for them', { skip: process.platform !== 'linux' && 'needs ulimit -v' }, () => {
+  // A process limited to 4 GiB of address space cannot get a block of 4 GiB - 64 bytes.
+  const script = `const a = require(${JSON.stringify(ADDON_PATH)});
+    try { a.alloc(2 ** 30 - 16); console.log('allocated'); } catch (e) { console.log(e.message); }`;
+  const env = { ...process.env, AEKIT_THREADS: '1' };
+  const r = spawnSync('bash', ['-c', 'ulimit -v 4194304 && exec "$0" -e "$1"', process.execPath, script], { encoding: 'utf8', env });
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(r.stdout.trim(), 'aekit native alloc: cannot allocate 4294967232 bytes: out of memory');
 });
 
 test('after the refused calls the addon still computes', () => {
