@@ -23,9 +23,11 @@ describe('aekit train on MNIST, then the model commands', () => {
   });
 
   test('the run directory holds the model, events, metrics and pictures', () => {
-    for (const f of ['config.json', 'model.safetensors', 'events.jsonl', 'metrics.json', 'reconstructions.png', 'loss.png', 'checkpoint.json']) {
+    for (const f of ['config.json', 'model.safetensors', 'events.jsonl', 'metrics.json', 'reconstructions.png', 'loss.png', 'run.json']) {
       assert.ok(existsSync(join(dir, f)), `missing ${f}`);
     }
+    const run = JSON.parse(readFileSync(join(dir, 'run.json'), 'utf8'));
+    assert.deepEqual([run.status, run.epochs, run.epochsDone, run.checkpoint], ['finished', 2, 2, 'checkpoints/epoch-0002']);
     const m = JSON.parse(readFileSync(join(dir, 'metrics.json'), 'utf8'));
     for (const k of ['backend', 'epochs', 'samplesPerSec', 'wallSeconds']) assert.ok(k in m, `metrics.json lacks ${k}`);
     assert.equal(m.epochs, 2);
@@ -92,7 +94,7 @@ describe('aekit train on MNIST, then the model commands', () => {
 
   test('a second train into the same directory is refused', () => {
     const r = aekit(['train', '--epochs', '1', '--out', dir, ...SMALL]);
-    assert.equal(r.status, 3);
+    assert.equal(r.status, 2);
     assert.match(r.stderr, /already holds a run: resume it with --resume/);
   });
 });
@@ -160,10 +162,13 @@ describe('a diverging run stops with the step and layer named, keeping the last 
     // A linear network under SGD diverges geometrically once the rate is too large (ReLUs would just die).
     const base = ['--optimizer', 'sgd', '--loss', 'mse', '--activation', 'linear', '--output-activation', 'linear', ...SMALL];
     assert.equal(aekit(['train', '--epochs', '1', '--lr', '0.01', '--out', dir, ...base]).status, 0);
-    const ckptBefore = readFileSync(join(dir, 'checkpoint.json'), 'utf8');
+    const ckptBefore = readFileSync(join(dir, 'checkpoints', 'epoch-0001', 'model.safetensors'));
     const r = aekit(['train', '--resume', dir, '--epochs', '3', '--lr', '1e12', '--quiet']);
     assert.equal(r.status, 4, r.stderr);
     assert.match(r.stderr, /non-finite loss at epoch 2, step \d+: layer (en|de)coder\.layers\.\d+ (has non-finite (weight|bias) values|produced non-finite outputs)/);
-    assert.equal(readFileSync(join(dir, 'checkpoint.json'), 'utf8'), ckptBefore);
+    const run = JSON.parse(readFileSync(join(dir, 'run.json'), 'utf8'));
+    assert.deepEqual([run.status, run.epochsDone, run.checkpoint], ['diverged', 1, 'checkpoints/epoch-0001']);
+    assert.match(run.message, /non-finite loss at epoch 2/);
+    assert.ok(readFileSync(join(dir, 'checkpoints', 'epoch-0001', 'model.safetensors')).equals(ckptBefore), 'the last good checkpoint is kept');
   });
 });

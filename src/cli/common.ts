@@ -1,49 +1,55 @@
 /** Helpers shared by the commands: backend choice, model loading, data input and result output. */
 import { registerBuiltinBackends } from '../backends/index.js';
 import { backendFallbackNotes, setBackend, type Backend } from '../core/index.js';
-import type { Dataset } from '../data/index.js';
+import { checkFinite, type Dataset } from '../data/index.js';
 import { loadModelDir, type LoadedModel } from '../io/model-dir.js';
 import { registerBuiltinModels } from '../models/index.js';
-import { loadDataset } from '../train/data-setup.js';
-import { asInput, InputError, UsageError } from './errors.js';
+import { loadDataset, type LoadOptions } from '../train/data-setup.js';
+import { chooseWeights } from '../train/run-dir.js';
+import { classify, InputError, UsageError } from './errors.js';
 
 export interface Io {
   out: NodeJS.WriteStream;
   err: NodeJS.WriteStream;
 }
 
-export async function useBackend(name: string, threads: string | null, io: Io, quiet: boolean): Promise<Backend> {
+/** Select the backend (a name already checked by its schema field) and size its pool (0: one thread per core). */
+export async function useBackend(name: string, threads: number, io: Io, quiet: boolean): Promise<Backend> {
   registerBuiltinBackends();
-  if (!['auto', 'native', 'reference'].includes(name)) throw new UsageError(`--backend: '${name}' is not one of auto, native, reference`);
   let be: Backend;
   try {
     be = await setBackend(name);
   } catch (err) {
     throw new UsageError(`backend '${name}' is not available: ${(err as Error).message}`);
   }
-  if (threads !== null) {
-    const n = Number(threads);
-    if (!Number.isInteger(n) || n < 0) throw new UsageError(`--threads: "${threads}" is not a whole number`);
-    be.setThreads?.(n);
-  }
+  if (threads > 0) be.setThreads?.(threads);
   if (name === 'auto' && backendFallbackNotes().length && !quiet) io.err.write(`aekit: ${backendFallbackNotes().join('; ')}; using '${be.name}'\n`);
   return be;
 }
 
-export function loadModel(dir: string | undefined, command: string): LoadedModel {
+/**
+ * Load the trained model in `dir`: a finished run or model directory as it is; an unfinished run
+ * through its last checkpoint, saying so on stderr; a run with no checkpoint is refused.
+ */
+export function loadModel(dir: string | undefined, command: string, io: Io, quiet = false): LoadedModel {
   if (!dir) throw new UsageError(`aekit ${command} needs a model directory (see aekit ${command} --help)`);
   registerBuiltinModels();
-  return asInput(() => loadModelDir(dir));
+  return classify(InputError, () => {
+    const { dir: weights, note } = chooseWeights(dir);
+    if (note !== null && !quiet) io.err.write(`aekit ${command}: note: ${note}\n`);
+    return { ...loadModelDir(weights), dir };
+  });
 }
 
 /** Read input data for a loaded model, check its width and apply the model's normalisation. */
-export function loadInput(spec: string, m: LoadedModel, labelColumn: string | null, limit: number | null = null): Dataset {
-  const ds = asInput(() => loadDataset(spec, { split: 'test', labelColumn, limit }));
+export function loadInput(spec: string, m: LoadedModel, opts: Omit<LoadOptions, 'split'> = {}): Dataset {
+  const ds = classify(InputError, () => {
+    const d = loadDataset(spec, { ...opts, split: 'test' });
+    checkFinite(d);
+    return d;
+  });
   const dim = m.model.config.inputDim;
   if (ds.dim !== dim) throw new InputError(`${ds.source} has ${ds.dim} features per sample but the model expects ${dim}`);
-  for (let i = 0; i < ds.x.length; i++) {
-    if (!Number.isFinite(ds.x[i]!)) throw new InputError(`${ds.source}: row ${Math.floor(i / ds.dim) + 1}, column ${(i % ds.dim) + 1} is ${ds.x[i]} (NaN and Inf are not valid inputs)`);
-  }
   if (m.normalizer) m.normalizer.apply(ds);
   return ds;
 }

@@ -3,6 +3,7 @@ import { getVariant } from '../models/index.js';
 import { dataFlags, dataSchema, optimizerFlags, optimizerSchema, trainFlags, trainSchema } from '../train/config.js';
 import { boolean, nullable, string, type Field, type Schema } from '../util/schema.js';
 import type { FlagSpec } from './args.js';
+import { classify, UsageError } from './errors.js';
 
 function fromTable<T>(section: string, group: string, schema: Schema<T>, table: { readonly [K in keyof T]-?: string | null }): FlagSpec[] {
   const out: FlagSpec[] = [];
@@ -15,7 +16,7 @@ function fromTable<T>(section: string, group: string, schema: Schema<T>, table: 
 
 /** All flags that set config values, for the model kind `kind`. */
 export function configFlags(kind: string): FlagSpec[] {
-  const v = getVariant(kind);
+  const v = classify(UsageError, () => getVariant(kind));
   return [
     ...fromTable('model', `Model (${kind}: ${v.summary})`, v.schema, v.flags as { readonly [k: string]: string | null }),
     ...fromTable('data', 'Data', dataSchema, dataFlags),
@@ -32,9 +33,10 @@ export const COMMON_FLAGS: FlagSpec[] = [
   opt('help', boolean('show this help', false), 'Output'),
 ];
 
+/** The same fields (and bounds) as the training flags --backend and --threads. */
 export const BACKEND_FLAGS: FlagSpec[] = [
-  opt('backend', string('compute backend: auto, native or reference', 'auto'), 'Engine'),
-  opt('threads', nullable(string('native threads (default: one per core)', '')), 'Engine'),
+  opt('backend', trainSchema.backend as Field<unknown>, 'Engine'),
+  opt('threads', trainSchema.threads as Field<unknown>, 'Engine'),
 ];
 
 export { string, boolean, nullable };

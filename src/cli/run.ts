@@ -4,7 +4,7 @@ import { infoCommand } from './commands/info.js';
 import { MODEL_COMMANDS, modelCommand } from './commands/model-io.js';
 import { trainCommand } from './commands/train.js';
 import type { Io } from './common.js';
-import { EXIT, InputError, UsageError } from './errors.js';
+import { EXIT, InputError, OutputError, UsageError } from './errors.js';
 
 const HELP = `aekit — autoencoders in TypeScript
 
@@ -51,7 +51,12 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
       io.err.write(`aekit ${command}: ${e.message}\n`);
       return EXIT.input;
     }
-    io.err.write(`aekit ${command}: internal error: ${e.stack ?? e.message}\n`);
+    if (err instanceof OutputError) {
+      io.err.write(`aekit ${command}: ${e.message}\n`);
+      return EXIT.output;
+    }
+    const detail = process.env.AEKIT_DEBUG ? (e.stack ?? e.message) : `${e.name}: ${e.message} (this is a bug in aekit; AEKIT_DEBUG=1 prints where it happened)`;
+    io.err.write(`aekit ${command}: internal error: ${detail}\n`);
     return EXIT.internal;
   }
 }

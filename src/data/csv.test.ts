@@ -21,11 +21,12 @@ test('detects a header, reads numeric columns and a named label column', () => {
 });
 
 test('without a header every line is data; labelColumn may be an index, negative from the end', () => {
-  const ds = parseCsv('1,2,3\n4,5,6', 'n.csv', { labelColumn: -1 });
+  const ds = parseCsv('1,2,7\n4,5,6', 'n.csv', { labelColumn: -1 });
   assert.deepEqual([...ds.x], [1, 2, 4, 5]);
-  assert.deepEqual([...ds.labels!], [3, 6]);
+  assert.deepEqual([...ds.labels!], [7, 6]);
   assert.equal(ds.featureNames, null);
-  assert.deepEqual([...parseCsv('1,2,3\n4,5,6', 'n.csv', { labelColumn: 0 }).labels!], [1, 4]);
+  assert.deepEqual([...parseCsv('1,2,7\n4,5,6', 'n.csv', { labelColumn: 0 }).labels!], [1, 4]);
+  assert.deepEqual([...parseCsv('1,2,7\n4,5,6', 'n.csv', { labelColumn: '0' }).labels!], [1, 4]);
   assert.equal(parseCsv('1,2\n', 'n.csv').labels, null);
 });
 
@@ -75,6 +76,24 @@ test('empty files, header-only files and blank lines inside the data are refused
   assert.throws(() => parseCsv('a\n1\n\n2\n', 'b.csv'), { message: 'b.csv:3: blank line inside the data' });
   assert.throws(() => parseCsv('"a,b\n1\n', 'u.csv'), { message: 'u.csv:1: quoted field is never closed' });
   assert.throws(() => parseCsv('"a"x,b\n1,2\n', 'u.csv'), /u\.csv:1: unexpected "x" after a closing quote/);
+});
+
+test('a first line of column numbers (0..n-1 or 1..n, three or more) is a header; header: false reads it as data', () => {
+  for (const head of ['0,1,2', '1,2,3', ' 0 , 1 , 2 ']) {
+    const ds = parseCsv(`${head}\n7,8,9\n`, 'c.csv');
+    assert.equal(ds.n, 1, head);
+    assert.deepEqual(ds.featureNames, head.split(','));
+  }
+  assert.equal(parseCsv('0,1,2\n7,8,9\n', 'c.csv', { header: false }).n, 2);
+  assert.equal(parseCsv('0,1\n7,8\n', 'c.csv').n, 2, 'two columns reading 0,1 are more likely a data row');
+  assert.equal(parseCsv('2020,2021,2022\n7,8,9\n', 'c.csv').n, 2, 'other numbers are data unless header: true');
+});
+
+test('a label column named by a number is found by its name before its index', () => {
+  const ds = parseCsv('a,0,b\n1,2,3\n4,5,6\n', 'n.csv', { labelColumn: '0' });
+  assert.deepEqual([...ds.labels!], [2, 5]);
+  assert.deepEqual(ds.featureNames, ['a', 'b']);
+  assert.deepEqual([...parseCsv('a,x,b\n1,2,3\n4,5,6\n', 'n.csv', { labelColumn: '0' }).labels!], [1, 4], 'no column named 0: an index');
 });
 
 test('label column problems are named', () => {

@@ -8,9 +8,16 @@ import { makeDataset, type Dataset } from './dataset.js';
 import { readFileBytes } from './file.js';
 
 export interface CsvOptions {
-  /** Whether the first line names the columns; by default it does when any of its fields is not a number. */
+  /**
+   * Whether the first line names the columns. By default it does when any of its fields is not a
+   * number, or when its (three or more) fields are the column numbers 0…n-1 or 1…n (how pandas and R
+   * name unnamed columns); any other all-numeric first line is data. Pass true or false to say which.
+   */
   header?: boolean;
-  /** The label column: a header name, or a 0-based index (negative counts from the end, -1 = last). */
+  /**
+   * The label column: a header name, or a 0-based index (negative counts from the end, -1 = last).
+   * A string is looked up in the header first, so a column named "0" is found by its name.
+   */
   labelColumn?: string | number;
   /** Field separator, one character; default ','. */
   delimiter?: string;
@@ -34,7 +41,7 @@ export function parseCsv(text: string, name: string, opts: CsvOptions = {}): Csv
   const records = dataRecords(text, delimiter, name);
   const first = records[0];
   if (first === undefined) throw new Error(`${name}: empty file`);
-  const hasHeader = opts.header ?? first.fields.some((f) => !NUMBER.test(f.trim()));
+  const hasHeader = opts.header ?? looksLikeHeader(first.fields);
   const header = hasHeader ? first.fields : null;
   const rows = hasHeader ? records.slice(1) : records;
   if (rows.length === 0) throw new Error(`${name}: no data rows after the header on line ${first.line}`);
@@ -84,7 +91,18 @@ function parseNumber(field: string, where: () => string): number {
   return v;
 }
 
+function looksLikeHeader(fields: readonly string[]): boolean {
+  if (fields.some((f) => !NUMBER.test(f.trim()))) return true;
+  // Column numbers as names; from three columns on, a data row that happens to read 0,1,2 is unlikely.
+  const numbers = fields.map((f) => Number(f.trim()));
+  return numbers.length >= 3 && (numbers.every((v, i) => v === i) || numbers.every((v, i) => v === i + 1));
+}
+
 function resolveLabelColumn(spec: string | number, header: string[] | null, cols: number, name: string): number {
+  if (typeof spec === 'string') {
+    const text = spec.trim();
+    if (/^-?\d+$/.test(text) && !header?.some((h) => h.trim() === text)) spec = Number(text);
+  }
   if (typeof spec === 'number') {
     if (!Number.isInteger(spec) || spec < -cols || spec >= cols) {
       throw new Error(`${name}: option labelColumn ${spec} is not a column index in [${-cols}, ${cols})`);

@@ -37,7 +37,7 @@ test('checkFinite passes finite data and names the row and column of the first N
   const ds = table();
   checkFinite(ds);
   ds.x[5] = NaN;
-  assert.throws(() => checkFinite(ds), /^Error: t\.csv: row 2, column 1: value NaN is not finite$/);
+  assert.throws(() => checkFinite(ds), /^Error: t\.csv: row 3, column 2: value NaN is not finite \(NaN and Inf are not valid inputs\)$/);
   ds.x[2] = -Infinity;
-  assert.throws(() => checkFinite(ds), /t\.csv: row 1, column 0: value -Infinity is not finite/);
+  assert.throws(() => checkFinite(ds), /t\.csv: row 2, column 1: value -Infinity is not finite/);
 });

@@ -46,7 +46,7 @@ export function subset(ds: Dataset, indices: ArrayLike<number>): Dataset {
   return { x, n: indices.length, dim, sampleShape: [...ds.sampleShape], labels, source: ds.source };
 }
 
-/** Throw naming the source, row and column (both 0-based) of the first NaN or ±Infinity. */
+/** Throw naming the source, row and column (both counted from 1, as every command reports them) of the first NaN or ±Infinity. */
 export function checkFinite(ds: Dataset): void {
   const { x, dim } = ds;
   for (let i = 0; i < x.length; i++) {
@@ -54,7 +54,7 @@ export function checkFinite(ds: Dataset): void {
     // v - v is NaN exactly when v is NaN or ±Infinity: one test instead of two.
     if (v - v !== 0) {
       const row = Math.floor(i / dim);
-      throw new Error(`${ds.source}: row ${row}, column ${i - row * dim}: value ${v} is not finite`);
+      throw new Error(`${ds.source}: row ${row + 1}, column ${i - row * dim + 1}: value ${v} is not finite (NaN and Inf are not valid inputs)`);
     }
   }
 }

@@ -75,7 +75,7 @@ test('fitting refuses bad kinds, empty data and non-finite values; apply refuses
   assert.throws(() => fitNormalizer('minmax', makeDataset({ x: new Float32Array(0), sampleShape: [3], source: 'e' })), /e: cannot fit a normaliser on zero rows/);
   const bad = train();
   bad.x[4] = NaN;
-  assert.throws(() => fitNormalizer('standard', bad), /train\.csv: row 1, column 1: value NaN is not finite/);
+  assert.throws(() => fitNormalizer('standard', bad), /train\.csv: row 2, column 2: value NaN is not finite/);
   const norm = fitNormalizer('minmax', train());
   assert.throws(() => norm.apply(makeDataset({ x: new Float32Array(4), sampleShape: [2], source: 'w' })), /w: normaliser fitted on 3 features, data has 2/);
   assert.throws(() => norm.invert(new Float32Array(4)), /4 values do not split into rows of 3/);

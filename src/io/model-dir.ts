@@ -5,13 +5,13 @@
  * A directory is written as a whole into a temporary sibling and renamed into place, so a reader
  * never sees weights from one epoch beside state from another.
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { Rng } from '../core/index.js';
 import { normalizerFromJSON, type Normalizer } from '../data/index.js';
 import { createModel, parseModelConfig, type Autoencoder, type ModelConfigBase } from '../models/index.js';
 import type { Optimizer, OptimizerState } from '../nn/optim/index.js';
-import { fsyncDir, writeJsonAtomic } from '../util/atomic.js';
+import { ensureDir, fsyncDir, writeJsonAtomic } from '../util/atomic.js';
 import { floatTensors, readSafetensors, writeSafetensors, type SafetensorsTensor } from './safetensors.js';
 
 export const MODEL_FORMAT = 'aekit-model';
@@ -34,6 +34,8 @@ export interface SaveOptions {
   optimizer?: Optimizer;
   /** Trainer state for exact resume (written to state.json). */
   state?: unknown;
+  /** Write config.json only (a run directory before its model has finished training). */
+  configOnly?: boolean;
 }
 
 export function modelConfigJson(o: SaveOptions): ModelDirConfig {
@@ -48,8 +50,9 @@ export function modelConfigJson(o: SaveOptions): ModelDirConfig {
 
 /** Write config.json and model.safetensors into `dir` (each file atomically). */
 export function writeModelFiles(dir: string, o: SaveOptions): void {
-  mkdirSync(dir, { recursive: true });
+  ensureDir(dir);
   writeJsonAtomic(join(dir, 'config.json'), modelConfigJson(o));
+  if (o.configOnly) return;
   writeSafetensors(join(dir, 'model.safetensors'), parameterTensors(o.model), { format: 'pt', producer: 'aekit' });
 }
 
@@ -89,17 +92,46 @@ export interface LoadedModel {
 export function readModelConfig(dir: string): ModelDirConfig {
   const path = join(dir, 'config.json');
   if (!existsSync(path)) throw new Error(`${dir} is not a model directory: no config.json`);
+  const c = readJsonObject(path, 'config');
+  if (c.format !== MODEL_FORMAT) throw new Error(`${path}: not an aekit model (format is ${JSON.stringify(c.format)})`);
+  if (c.formatVersion !== MODEL_FORMAT_VERSION) throw new Error(`${path}: format version ${JSON.stringify(c.formatVersion)} is not supported (this aekit reads ${MODEL_FORMAT_VERSION})`);
+  const model = parseModelConfig(c.model, `${path}: model`);
+  const data = c.data as Partial<ModelDirConfig['data']> | undefined;
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) throw new Error(`${path}: missing the "data" object (sampleShape, normalizer)`);
+  const shape = data.sampleShape;
+  if (!Array.isArray(shape) || shape.length === 0 || !shape.every((d) => Number.isSafeInteger(d) && d > 0)) {
+    throw new Error(`${path}: data.sampleShape must be a non-empty list of positive integers, got ${JSON.stringify(shape)}`);
+  }
+  const width = shape.reduce((a: number, b: number) => a * b, 1);
+  if (width !== model.inputDim) throw new Error(`${path}: data.sampleShape [${shape.join(', ')}] holds ${width} values but model.inputDim is ${model.inputDim}`);
+  const normalizer = data.normalizer ?? null;
+  if (normalizer !== null) {
+    const n = wrapped(path, () => normalizerFromJSON(normalizer));
+    if (n.offset.length !== width) throw new Error(`${path}: data.normalizer has ${n.offset.length} values per feature but the model takes ${width} features`);
+  }
+  return { ...(c as unknown as ModelDirConfig), model, data: { sampleShape: shape, normalizer } };
+}
+
+/** Parse a JSON file that must hold an object; errors name the file. */
+export function readJsonObject(path: string, what: string): Record<string, unknown> {
   let raw: unknown;
   try {
     raw = JSON.parse(readFileSync(path, 'utf8'));
   } catch (err) {
     throw new Error(`${path}: invalid JSON (${(err as Error).message})`);
   }
-  const c = raw as Partial<ModelDirConfig>;
-  if (c.format !== MODEL_FORMAT) throw new Error(`${path}: not an aekit model (format is ${JSON.stringify(c.format)})`);
-  if (c.formatVersion !== MODEL_FORMAT_VERSION) throw new Error(`${path}: format version ${c.formatVersion} is not supported (this aekit reads ${MODEL_FORMAT_VERSION})`);
-  if (!c.data || !Array.isArray(c.data.sampleShape)) throw new Error(`${path}: missing data.sampleShape`);
-  return { ...(c as ModelDirConfig), model: parseModelConfig(c.model, `${path}: model`) };
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new Error(`${path}: expected a JSON object (the ${what}), got ${raw === null ? 'null' : Array.isArray(raw) ? 'an array' : typeof raw}`);
+  return raw as Record<string, unknown>;
+}
+
+/** Run `fn`, prefixing the message of a plain error with `path`. */
+function wrapped<T>(path: string, fn: () => T): T {
+  try {
+    return fn();
+  } catch (err) {
+    if (err instanceof Error && !(err instanceof TypeError) && !err.message.startsWith(path)) throw new Error(`${path}: ${err.message}`);
+    throw err;
+  }
 }
 
 /** Rebuild a model from its directory through the registry and load its weights. */
@@ -119,17 +151,35 @@ export function loadWeights(dir: string, model: Autoencoder): void {
 }
 
 /** Restore optimizer buffers saved by saveModelDir. */
-export function loadOptimizerState(dir: string, optimizer: Optimizer): void {
+export function loadOptimizerState(dir: string, optimizer: Optimizer, model: Autoencoder): void {
   const path = join(dir, 'optimizer.safetensors');
+  if (!existsSync(path)) throw new Error(`${dir}: no optimizer.safetensors, so this is not a resumable checkpoint`);
   const { tensors, metadata } = readSafetensors(path);
-  const meta = JSON.parse(metadata.optimizer ?? '{}') as Omit<OptimizerState, 'buffers'>;
+  const meta = wrapped(path, () => {
+    const m: unknown = JSON.parse(metadata.optimizer ?? '{}');
+    if (typeof m !== 'object' || m === null || Array.isArray(m)) throw new Error('metadata "optimizer" must be a JSON object');
+    return m as Omit<OptimizerState, 'buffers'>;
+  });
   const buffers: OptimizerState['buffers'] = {};
-  for (const [k, t] of Object.entries(tensors)) buffers[k] = { shape: [...t.shape], data: Float32Array.from(t.data as ArrayLike<number>) };
-  optimizer.loadStateDict({ ...meta, buffers });
+  const params = new Map(model.namedParameters().map(([n, t]) => [n, t.shape]));
+  for (const [k, t] of Object.entries(tensors)) {
+    const name = k.slice(0, k.lastIndexOf('.'));
+    const shape = params.get(name);
+    if (shape === undefined) throw new Error(`${path}: buffer '${k}' belongs to no parameter of the model`);
+    const isStep = k.endsWith('.step');
+    if (!isStep && (t.shape.length !== shape.length || t.shape.some((d, i) => d !== shape[i]))) {
+      throw new Error(`${path}: buffer '${k}' has shape [${t.shape.join(', ')}], its parameter has [${shape.join(', ')}]`);
+    }
+    const data = Float32Array.from(t.data as ArrayLike<number>);
+    if (!data.every(Number.isFinite)) throw new Error(`${path}: buffer '${k}' holds values that are not finite`);
+    buffers[k] = { shape: [...t.shape], data };
+  }
+  wrapped(path, () => optimizer.loadStateDict({ ...meta, buffers }));
 }
 
-export function readState<T>(dir: string): T {
+/** The raw state.json of a checkpoint (the trainer validates its fields). */
+export function readState(dir: string): Record<string, unknown> {
   const path = join(dir, 'state.json');
   if (!existsSync(path)) throw new Error(`${dir}: no state.json, so this is not a resumable checkpoint`);
-  return JSON.parse(readFileSync(path, 'utf8')) as T;
+  return readJsonObject(path, 'trainer state');
 }

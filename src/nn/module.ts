@@ -72,11 +72,18 @@ export abstract class Module {
       if (v.shape.length !== t.shape.length || v.shape.some((d, i) => d !== t.shape[i])) {
         throw new Error(`${source}: parameter '${name}' has shape [${v.shape.join(', ')}], the model expects [${t.shape.join(', ')}]`);
       }
+      const bad = firstNonFinite(v.data);
+      if (bad >= 0) throw new Error(`${source}: parameter '${name}' holds ${v.data[bad]} at index ${bad}; a model's weights must be finite (was it saved from a diverged run?)`);
       t.assign(v.data);
     }
     const extra = [...values.keys()].filter((k) => !own.some(([n]) => n === k));
     if (extra.length) throw new Error(`${source}: unexpected parameters ${extra.join(', ')}`);
   }
+}
+
+function firstNonFinite(d: ArrayLike<number>): number {
+  for (let i = 0; i < d.length; i++) if (!Number.isFinite(d[i]!)) return i;
+  return -1;
 }
 
 /** A numbered list of modules (`layers.0`, `layers.1`, …). */

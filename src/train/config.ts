@@ -3,12 +3,15 @@
  * the resolved config is validated, saved with every run, and drives the CLI flags and docs.
  */
 import { parseModelConfig, type ModelConfigBase, type FlagTable } from '../models/index.js';
+import { optimizerSchema, type OptimizerSettings } from '../nn/optim/config.js';
 import { integer, nullable, number, oneOf, parseConfig, string, type Schema } from '../util/schema.js';
 
 export interface DataConfig {
   /** 'mnist' (bundled), or a file: .csv, .npy or .idx (IDX image file). */
   dataset: string;
   labelColumn: string | null;
+  /** Whether a CSV's first line is a header: 'auto' (detected; see readCsv), 'yes' or 'no'. */
+  header: 'auto' | 'yes' | 'no';
   testDataset: string | null;
   normalize: 'none' | 'minmax' | 'standard';
   valFraction: number;
@@ -17,34 +20,18 @@ export interface DataConfig {
 
 export const dataSchema: Schema<DataConfig> = {
   dataset: string("'mnist' (bundled) or a path to a .csv, .npy or IDX file", 'mnist'),
-  labelColumn: nullable(string('CSV column holding labels (excluded from features)', '')),
+  labelColumn: nullable(string('CSV column holding labels (excluded from features): a header name, else a 0-based index', '')),
+  header: oneOf("CSV first line is a header: auto (when a field is not a number, or the fields are 0..n-1 or 1..n), yes, or no", ['auto', 'yes', 'no'] as const, 'auto'),
   testDataset: nullable(string('test data (default: MNIST test set for mnist, none otherwise)', '')),
   normalize: oneOf('per-feature normalisation, fitted on the training split', ['none', 'minmax', 'standard'] as const, 'none'),
   valFraction: number('fraction of training data held out for validation', 0.1, { min: 0, max: 0.9 }),
   limit: nullable(integer('use only the first N training samples', 0, { min: 1 })),
 };
 
-export interface OptimizerSettings {
-  kind: 'sgd' | 'momentum' | 'nesterov' | 'rmsprop' | 'adam' | 'adamw';
-  lr: number;
-  momentum: number | null;
-  beta1: number;
-  beta2: number;
-  eps: number;
-  weightDecay: number;
-  alpha: number;
-}
+/** The most threads a backend pool runs (the native addon's limit). */
+export const MAX_THREADS = 64;
 
-export const optimizerSchema: Schema<OptimizerSettings> = {
-  kind: oneOf('optimizer', ['sgd', 'momentum', 'nesterov', 'rmsprop', 'adam', 'adamw'] as const, 'adam'),
-  lr: number('learning rate', 1e-3, { positive: true }),
-  momentum: nullable(number('momentum (default: 0.9 for momentum and nesterov, 0 for rmsprop)', 0.9, { min: 0, max: 1 })),
-  beta1: number('Adam β1', 0.9, { min: 0, max: 1 }),
-  beta2: number('Adam β2', 0.999, { min: 0, max: 1 }),
-  eps: number('Adam/RMSprop ε', 1e-8, { positive: true }),
-  weightDecay: number('weight decay (L2; decoupled for adamw)', 0, { min: 0 }),
-  alpha: number('RMSprop smoothing constant', 0.99, { min: 0, max: 1 }),
-};
+export { optimizerSchema, type OptimizerSettings };
 
 export interface TrainConfig {
   epochs: number;
@@ -64,9 +51,9 @@ export interface TrainConfig {
 export const trainSchema: Schema<TrainConfig> = {
   epochs: integer('passes over the training data', 10, { min: 1 }),
   batchSize: integer('samples per gradient step', 256, { min: 1 }),
-  seed: integer('seed for initialisation, shuffling and noise', 42, { min: 0 }),
+  seed: integer('seed for initialisation, shuffling and noise (0 to 2^32 - 1)', 42, { min: 0, max: 2 ** 32 - 1 }),
   backend: oneOf('compute backend', ['auto', 'native', 'reference'] as const, 'auto'),
-  threads: integer('native threads (0: one per core)', 0, { min: 0, max: 256 }),
+  threads: integer('native threads (0: one per core)', 0, { min: 0, max: MAX_THREADS }),
   earlyStopping: integer('stop after N epochs without validation improvement (0: off)', 0, { min: 0 }),
   minDelta: number('smallest validation improvement that counts', 0, { min: 0 }),
   clipNorm: number('clip the global gradient norm to this (0: off)', 0, { min: 0 }),
@@ -84,7 +71,7 @@ export interface RunConfig {
 }
 
 export const dataFlags: FlagTable<DataConfig> = {
-  dataset: 'data', labelColumn: 'label-column', testDataset: 'test-data', normalize: 'normalize', valFraction: 'val-fraction', limit: 'limit',
+  dataset: 'data', labelColumn: 'label-column', header: 'header', testDataset: 'test-data', normalize: 'normalize', valFraction: 'val-fraction', limit: 'limit',
 };
 export const optimizerFlags: FlagTable<OptimizerSettings> = {
   kind: 'optimizer', lr: 'lr', momentum: 'momentum', beta1: 'beta1', beta2: 'beta2', eps: 'eps', weightDecay: 'weight-decay', alpha: 'alpha',

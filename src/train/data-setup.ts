@@ -17,20 +17,30 @@ export interface PreparedData {
 }
 
 /** Read one data set: 'mnist' / 'mnist:test', or a .csv, .npy or IDX file. */
-export function loadDataset(spec: string, opts: { labelColumn?: string | null; split?: 'train' | 'test'; limit?: number | null } = {}): Dataset {
+export interface LoadOptions {
+  labelColumn?: string | null;
+  header?: 'auto' | 'yes' | 'no';
+  split?: 'train' | 'test';
+  limit?: number | null;
+}
+
+export function loadDataset(spec: string, opts: LoadOptions = {}): Dataset {
   const limit = opts.limit ?? undefined;
   if (spec === 'mnist' || spec === 'mnist:train' || spec === 'mnist:test') {
     const split = spec === 'mnist:test' ? 'test' : spec === 'mnist:train' ? 'train' : (opts.split ?? 'train');
     return loadMnist(split, limit !== undefined ? { limit } : {});
   }
   if (!existsSync(spec)) throw new Error(`no such file: ${spec}`);
-  const ds = readAny(spec, opts.labelColumn ?? null);
+  const ds = readAny(spec, opts);
   return limit !== undefined && limit < ds.n ? { ...ds, n: limit, x: ds.x.subarray(0, limit * ds.dim), labels: ds.labels?.subarray(0, limit) ?? null } : ds;
 }
 
-function readAny(path: string, labelColumn: string | null): Dataset {
+function readAny(path: string, opts: LoadOptions): Dataset {
   const lower = path.toLowerCase();
-  if (lower.endsWith('.csv')) return readCsv(path, labelColumn !== null ? { labelColumn: /^-?\d+$/.test(labelColumn) ? Number(labelColumn) : labelColumn } : {});
+  if (lower.endsWith('.csv')) {
+    const header = opts.header === 'yes' ? { header: true } : opts.header === 'no' ? { header: false } : {};
+    return readCsv(path, { ...header, ...(opts.labelColumn != null ? { labelColumn: opts.labelColumn } : {}) });
+  }
   if (lower.endsWith('.npy')) return loadNpy(path);
   const { shape, data } = readIdx(path);
   const scale = data instanceof Uint8Array ? 1 / 255 : 1;
@@ -39,10 +49,10 @@ function readAny(path: string, labelColumn: string | null): Dataset {
 }
 
 export function prepareData(cfg: DataConfig, seed: number): PreparedData {
-  const full = loadDataset(cfg.dataset, { labelColumn: cfg.labelColumn, split: 'train', limit: cfg.limit });
+  const full = loadDataset(cfg.dataset, { labelColumn: cfg.labelColumn, header: cfg.header, split: 'train', limit: cfg.limit });
   checkFinite(full);
   const testSpec = cfg.testDataset ?? (cfg.dataset === 'mnist' ? 'mnist:test' : null);
-  const test = testSpec ? loadDataset(testSpec, { labelColumn: cfg.labelColumn, split: 'test' }) : null;
+  const test = testSpec ? loadDataset(testSpec, { labelColumn: cfg.labelColumn, header: cfg.header, split: 'test' }) : null;
   if (test) {
     checkFinite(test);
     if (test.dim !== full.dim) throw new Error(`${test.source} has ${test.dim} features per sample but ${full.source} has ${full.dim}`);

@@ -9,7 +9,7 @@ export interface ReconMetrics {
   loss: number;
   /** Mean squared error per feature (pixel). */
   mse: number;
-  /** Binary cross-entropy per feature, log clamped at −100 as PyTorch does; null if targets leave [0, 1]. */
+  /** Binary cross-entropy per feature, log clamped at −100 as PyTorch does; null if targets or reconstructions leave [0, 1]. */
   bce: number | null;
   /** Squared error summed over the features of a sample, averaged over samples. */
   sqErrPerImage: number;
@@ -32,7 +32,7 @@ export function evaluateReconstruction(model: Autoencoder, ds: Dataset, batchSiz
           const ti = t[i]!;
           const ri = r[i]!;
           sq += (ri - ti) * (ri - ti);
-          if (ti < 0 || ti > 1) binary = false;
+          if (ti < 0 || ti > 1 || !(ri >= 0 && ri <= 1)) binary = false;
           bce -= ti * Math.max(Math.log(ri), -100) + (1 - ti) * Math.max(Math.log(1 - ri), -100);
         }
       }),

@@ -1,32 +1,35 @@
 /**
  * A whole training run as the CLI and the server start it: resolve data, build the model and
  * optimizer, train with checkpoints in a run directory, then write the final model, metrics and
- * pictures. Resuming reads everything back from the run directory.
+ * pictures. Resuming reads everything back from the run's last checkpoint. `run.json` says at every
+ * moment what the directory holds (see run-dir.ts); the final model.safetensors appears only when
+ * the run has finished.
  */
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { backendFallbackNotes, getBackend, Rng, setBackend } from '../core/index.js';
 import { registerBuiltinBackends } from '../backends/index.js';
-import { loadOptimizerState, loadWeights, readModelConfig, readState, writeModelFiles } from '../io/model-dir.js';
+import { loadOptimizerState, loadWeights, readModelConfig, readState, writeModelFiles, type SaveOptions } from '../io/model-dir.js';
 import { createModel, registerBuiltinModels, type Autoencoder } from '../models/index.js';
-import { createOptimizer } from '../nn/optim/index.js';
+import { createOptimizer, type Optimizer } from '../nn/optim/index.js';
 import { writeJsonAtomic } from '../util/atomic.js';
+import { classify, InputError, UsageError } from '../util/errors.js';
 import { parseRunConfig, type RunConfig } from './config.js';
 import { prepareData, type PreparedData } from './data-setup.js';
 import { evaluateReconstruction, type ReconMetrics } from './evaluate.js';
 import { fanOut, JsonlSink, type EventSink } from './events.js';
 import { writeRunPictures } from './pictures.js';
-import { latestCheckpoint, writeCheckpoint } from './run-dir.js';
+import { checkRunDirFree, cleanRunDir, createRunDir, latestCheckpoint, newRunRecord, readRunRecord, writeCheckpoint, writeRunRecord, type RunRecord } from './run-dir.js';
 import { makeSchedule } from './schedule.js';
-import { train, type TrainResult, type TrainState } from './trainer.js';
+import { DivergedError, parseTrainState, train, type TrainResult, type TrainState } from './trainer.js';
 
 export interface SessionOptions {
   config: RunConfig;
   outDir: string;
   onEvent?: EventSink;
-  /** Continue the run in outDir from its latest checkpoint. */
+  /** Continue the run in outDir from its latest checkpoint (from the start if it has none yet). */
   resume?: boolean;
-  /** Called once with a note when 'auto' had to fall back from a faster backend. */
+  /** Called with a note when 'auto' had to fall back from a faster backend, or a resume starts over. */
   onNote?: (note: string) => void;
 }
 
@@ -41,44 +44,47 @@ export interface SessionResult {
 export async function runSession(o: SessionOptions): Promise<SessionResult> {
   registerBuiltinModels();
   const config = o.config;
+  const rec = o.resume ? openRunToResume(o.outDir, config) : checkNewRunDir(o.outDir);
   await selectBackend(config, o.onNote);
-  const data = prepareData(config.data, config.train.seed);
+  const data = classify(InputError, () => prepareData(config.data, config.train.seed));
   config.model = checkInputDim(config, data.train.dim);
   const model = createModel(config.model, new Rng(config.train.seed));
-  const { momentum, ...optRest } = config.optimizer;
-  const optimizer = createOptimizer(momentum === null ? optRest : { ...optRest, momentum });
+  const optimizer = makeOptimizer(config);
   const schedule = makeSchedule(config.train, config.optimizer.lr);
+  const saveBase: SaveOptions = { model, sampleShape: data.sampleShape, normalizer: data.normalizer, run: config };
   let resumeState: TrainState | undefined;
-  if (o.resume) {
-    const ckpt = latestCheckpoint(o.outDir);
-    if (!ckpt) throw new Error(`${o.outDir} has no checkpoint to resume from (no checkpoint.json)`);
-    loadWeights(ckpt, model);
-    loadOptimizerState(ckpt, optimizer);
-    resumeState = readState<TrainState>(ckpt);
+  if (rec) {
+    resumeState = restore(o.outDir, rec, model, optimizer, o.onNote);
+    rec.status = 'running';
+    rec.epochs = config.train.epochs;
+    rec.message = null;
   } else {
-    refuseExistingRun(o.outDir);
+    createRunDir(o.outDir);
+    writeModelFiles(o.outDir, { ...saveBase, configOnly: true });
   }
-  const saveBase = { model, sampleShape: data.sampleShape, normalizer: data.normalizer, run: config };
-  writeModelFiles(o.outDir, saveBase);
+  const run = rec ?? newRunRecord(config.train.epochs);
+  writeRunRecord(o.outDir, run);
   const log = new JsonlSink(join(o.outDir, 'events.jsonl'));
   const onEvent = fanOut(log.write, o.onEvent ?? (() => {}));
   try {
     const result = train({
       model, optimizer, schedule, config: config.train, train: data.train, val: data.val, onEvent,
-      checkpoint: (state) => writeCheckpoint(o.outDir, state.epochsDone, { ...saveBase, optimizer, state }),
+      checkpoint: (state) => {
+        const dir = writeCheckpoint(o.outDir, run, state.epochsDone, { ...saveBase, optimizer, state });
+        writeModelFiles(o.outDir, { ...saveBase, configOnly: true }); // the config that produced this checkpoint
+        return dir;
+      },
       ...(resumeState ? { resume: resumeState } : {}),
     });
-    writeModelFiles(o.outDir, saveBase);
-    if (data.test) onEvent({ type: 'evaluation_start', split: 'test', samples: data.test.n });
-    const test = data.test ? evaluateReconstruction(model, data.test, config.train.evalBatchSize) : null;
-    if (test) onEvent({ type: 'evaluation', split: 'test', metrics: { ...test, bce: test.bce ?? NaN } });
-    const metrics = metricsJson(config, result, test, model);
-    writeJsonAtomic(join(o.outDir, 'metrics.json'), metrics);
-    writeRunPictures(o.outDir, model, data, result.state.history);
+    const finished = finish(o.outDir, config, saveBase, model, data, result, onEvent);
+    Object.assign(run, { status: 'finished', epochs: result.state.epochsDone });
+    writeRunRecord(o.outDir, run);
     onEvent({ type: 'run_end', status: result.status, epochs: result.state.epochsDone, wallSeconds: result.wallSeconds, samplesPerSec: result.samplesPerSec });
-    return { outDir: o.outDir, config, train: result, test, metrics };
+    return { outDir: o.outDir, config, train: result, ...finished };
   } catch (err) {
-    onEvent({ type: 'run_end', status: 'failed', epochs: -1, wallSeconds: 0, samplesPerSec: 0, error: (err as Error).message });
+    Object.assign(run, { status: err instanceof DivergedError ? 'diverged' : 'failed', message: (err as Error).message });
+    writeRunRecord(o.outDir, run);
+    onEvent({ type: 'run_end', status: 'failed', epochs: run.epochsDone, wallSeconds: 0, samplesPerSec: 0, error: (err as Error).message });
     throw err;
   } finally {
     log.close();
@@ -86,9 +92,60 @@ export async function runSession(o: SessionOptions): Promise<SessionResult> {
   }
 }
 
+/** Final weights, test metrics, metrics.json and pictures of a run that trained to its end. */
+function finish(dir: string, config: RunConfig, saveBase: SaveOptions, model: Autoencoder, data: PreparedData, result: TrainResult, onEvent: EventSink) {
+  writeModelFiles(dir, saveBase);
+  if (data.test) onEvent({ type: 'evaluation_start', split: 'test', samples: data.test.n });
+  const test = data.test ? evaluateReconstruction(model, data.test, config.train.evalBatchSize) : null;
+  if (test) onEvent({ type: 'evaluation', split: 'test', metrics: { ...test, bce: test.bce ?? NaN } });
+  const metrics = metricsJson(config, result, test, model);
+  writeJsonAtomic(join(dir, 'metrics.json'), metrics);
+  writeRunPictures(dir, model, data, result.state.history);
+  return { test, metrics };
+}
+
+function makeOptimizer(config: RunConfig): Optimizer {
+  const { momentum, ...optRest } = config.optimizer;
+  return classify(UsageError, () => createOptimizer(momentum === null ? optRest : { ...optRest, momentum }));
+}
+
+/** Refuse an --out that exists and is not an empty directory, before any data is read. */
+function checkNewRunDir(dir: string): null {
+  checkRunDirFree(dir);
+  return null;
+}
+
+/** The run record of a run to continue; refuses directories that are not runs and runs already done. */
+function openRunToResume(dir: string, config: RunConfig): RunRecord {
+  if (!existsSync(dir)) throw new UsageError(`--resume ${dir}: no such directory`);
+  const rec = readRunRecord(dir);
+  if (rec === null) throw new UsageError(`--resume ${dir}: not an aekit run directory (no run.json)`);
+  if (rec.status === 'finished' && config.train.epochs <= rec.epochsDone) {
+    throw new UsageError(`${dir} has finished its ${rec.epochsDone} epochs; to train further pass --epochs N with N > ${rec.epochsDone}`);
+  }
+  cleanRunDir(dir);
+  return rec;
+}
+
+/** Load weights, optimizer buffers and trainer state from the last checkpoint; undefined to start over. */
+function restore(dir: string, rec: RunRecord, model: Autoencoder, optimizer: Optimizer, onNote?: (n: string) => void): TrainState | undefined {
+  const ckpt = latestCheckpoint(dir, rec);
+  if (ckpt === null) {
+    onNote?.(`${dir} was stopped before its first checkpoint; starting it over from epoch 1`);
+    return undefined;
+  }
+  return classify(InputError, () => {
+    loadWeights(ckpt, model);
+    loadOptimizerState(ckpt, optimizer, model);
+    const state = parseTrainState(readState(ckpt), join(ckpt, 'state.json'));
+    if (state.epochsDone !== rec.epochsDone) throw new Error(`${join(ckpt, 'state.json')}: epochsDone is ${state.epochsDone} but run.json says ${rec.epochsDone}`);
+    return state;
+  });
+}
+
 async function selectBackend(config: RunConfig, onNote?: (n: string) => void): Promise<void> {
   registerBuiltinBackends();
-  const be = await setBackend(config.train.backend);
+  const be = await classify(UsageError, () => setBackend(config.train.backend));
   if (config.train.threads > 0) be.setThreads?.(config.train.threads);
   const notes = backendFallbackNotes();
   if (config.train.backend === 'auto' && notes.length) onNote?.(`${notes.join('; ')}; using '${be.name}'`);
@@ -96,21 +153,27 @@ async function selectBackend(config: RunConfig, onNote?: (n: string) => void): P
 
 function checkInputDim(config: RunConfig, dim: number): RunConfig['model'] {
   const given = config.model.inputDim;
-  if (given !== dim && given !== 784) throw new Error(`model.inputDim is ${given} but the data has ${dim} features per sample`);
+  if (given !== dim && given !== 784) throw new UsageError(`model.inputDim is ${given} but the data has ${dim} features per sample`);
   return { ...config.model, inputDim: dim };
 }
 
-function refuseExistingRun(dir: string): void {
-  if (existsSync(join(dir, 'checkpoint.json')) || (existsSync(join(dir, 'model.safetensors')) && readdirSync(dir).length > 0)) {
-    throw new Error(`${dir} already holds a run: resume it with --resume ${dir}, or choose another --out`);
-  }
-}
-
-/** Read a run directory's resolved config so `--resume` needs no other flags. */
+/**
+ * The configuration a run continues with: its last checkpoint's (the one that produced the weights
+ * being resumed), or the run's own config.json before the first checkpoint.
+ */
 export function readRunConfig(dir: string): RunConfig {
-  const c = readModelConfig(dir);
-  if (c.run === undefined) throw new Error(`${dir}/config.json has no run configuration, so it cannot be resumed`);
-  return parseRunConfig(c.run);
+  const rec = readRunRecord(dir);
+  if (rec === null) throw new UsageError(`--resume ${dir}: not an aekit run directory (no run.json)`);
+  return classify(InputError, () => {
+    const from = latestCheckpoint(dir, rec) ?? dir;
+    const c = readModelConfig(from);
+    if (c.run === undefined) throw new Error(`${join(from, 'config.json')} has no run configuration, so it cannot be resumed`);
+    try {
+      return parseRunConfig(c.run);
+    } catch (err) {
+      throw new Error(`${join(from, 'config.json')}: run.${(err as Error).message}`);
+    }
+  });
 }
 
 function metricsJson(config: RunConfig, r: TrainResult, test: ReconMetrics | null, model: Autoencoder): Record<string, unknown> {

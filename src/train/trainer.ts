@@ -33,6 +33,8 @@ export interface TrainState {
   stopped: boolean;
   history: EpochRecord[];
   schedule: unknown;
+  /** Loss of the run's first step: the yardstick for runaway loss. */
+  firstLoss: number | null;
 }
 
 export interface TrainOptions {
@@ -55,16 +57,49 @@ export interface TrainResult {
   samplesPerSec: number;
 }
 
-/** Training produced NaN or Inf; names the step and the first layer whose parameters are not finite. */
-export class NonFiniteError extends Error {
-  constructor(readonly epoch: number, readonly step: number, detail: string) {
-    super(`non-finite loss at epoch ${epoch + 1}, step ${step}: ${detail}`);
-    this.name = 'NonFiniteError';
+/** A step loss this many times the first step's means training is running away (Adam with a huge rate stays finite). */
+export const RUNAWAY_FACTOR = 1e4;
+
+/** Training diverged: NaN/Inf (naming the first layer at fault) or a runaway loss. */
+export class DivergedError extends Error {
+  constructor(readonly epoch: number, readonly step: number, what: string, detail: string) {
+    super(`${what} at epoch ${epoch + 1}, step ${step}: ${detail}`);
+    this.name = 'DivergedError';
   }
 }
 
 export function freshState(): TrainState {
-  return { epochsDone: 0, step: 0, bestValLoss: null, bestEpoch: -1, badEpochs: 0, stopped: false, history: [], schedule: null };
+  return { epochsDone: 0, step: 0, bestValLoss: null, bestEpoch: -1, badEpochs: 0, stopped: false, history: [], schedule: null, firstLoss: null };
+}
+
+/** Validate a trainer state read from `path` (a checkpoint's state.json); errors name the field. */
+export function parseTrainState(raw: Record<string, unknown>, path: string): TrainState {
+  const bad = (k: string, want: string) => new Error(`${path}: ${k} must be ${want}, got ${JSON.stringify(raw[k])}`);
+  const int = (k: string, min: number) => {
+    if (!Number.isSafeInteger(raw[k]) || (raw[k] as number) < min) throw bad(k, `an integer ≥ ${min}`);
+    return raw[k] as number;
+  };
+  const numOrNull = (k: string) => {
+    if (raw[k] === undefined || raw[k] === null) return null;
+    if (typeof raw[k] !== 'number' || !Number.isFinite(raw[k])) throw bad(k, 'a finite number or null');
+    return raw[k] as number;
+  };
+  if (typeof raw.stopped !== 'boolean') throw bad('stopped', 'true or false');
+  const history = raw.history;
+  if (!Array.isArray(history) || !history.every(isEpochRecord)) throw bad('history', 'a list of epoch records');
+  const state: TrainState = {
+    epochsDone: int('epochsDone', 0), step: int('step', 0), bestValLoss: numOrNull('bestValLoss'), bestEpoch: int('bestEpoch', -1),
+    badEpochs: int('badEpochs', 0), stopped: raw.stopped, history: history as EpochRecord[], schedule: raw.schedule ?? null,
+    firstLoss: numOrNull('firstLoss') ?? (history as EpochRecord[])[0]?.trainLoss ?? null,
+  };
+  if (history.length !== state.epochsDone) throw new Error(`${path}: history has ${history.length} epochs but epochsDone is ${state.epochsDone}`);
+  return state;
+}
+
+function isEpochRecord(r: unknown): boolean {
+  if (typeof r !== 'object' || r === null) return false;
+  const e = r as Record<string, unknown>;
+  return Number.isSafeInteger(e.epoch) && typeof e.trainLoss === 'number' && (e.valLoss === null || typeof e.valLoss === 'number') && typeof e.lr === 'number';
 }
 
 export function train(o: TrainOptions): TrainResult {
@@ -91,7 +126,9 @@ export function train(o: TrainOptions): TrainResult {
     for (const idx of loader.batches(epoch)) {
       const loss = trainStep(o, params, idx, rng);
       state.step++;
-      if (!Number.isFinite(loss)) throw new NonFiniteError(epoch, state.step, diagnose(model, o.train, idx));
+      if (!Number.isFinite(loss)) throw new DivergedError(epoch, state.step, 'non-finite loss', diagnose(model, o.train, idx));
+      state.firstLoss ??= loss;
+      if (loss > RUNAWAY_FACTOR * state.firstLoss) throw runaway(epoch, state.step, loss, state.firstLoss);
       lossSum += loss * idx.length;
       onEvent({ type: 'step', epoch, step: state.step, batch: ++b, batches, loss, lr: optimizer.lr });
     }
@@ -108,12 +145,17 @@ export function train(o: TrainOptions): TrainResult {
     state.schedule = o.schedule.state();
     if (o.checkpoint) {
       const bad = firstNonFinite(model);
-      if (bad) throw new NonFiniteError(epoch, state.step, `parameter ${bad} is not finite; the last good checkpoint is kept`);
+      if (bad) throw new DivergedError(epoch, state.step, 'non-finite weights', `parameter ${bad} is not finite; the last good checkpoint is kept`);
       onEvent({ type: 'checkpoint', epoch, dir: o.checkpoint(state) });
     }
   }
   const wallSeconds = (performance.now() - t0) / 1000;
   return { status: state.stopped ? 'early_stopped' : 'completed', state, wallSeconds, samplesPerSec: trainedSamples / Math.max(trainSeconds, 1e-9) };
+}
+
+function runaway(epoch: number, step: number, loss: number, first: number): DivergedError {
+  const detail = `the loss ${loss.toPrecision(3)} is over ${RUNAWAY_FACTOR.toLocaleString('en-US')}× the first step's ${first.toPrecision(3)}, so training is diverging (try a lower --lr or --clip-norm)`;
+  return new DivergedError(epoch, step, 'runaway loss', detail);
 }
 
 /** What one optimisation step needs. */

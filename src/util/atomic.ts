@@ -1,13 +1,23 @@
 /** Crash-safe file writes: write a temporary file beside the target, fsync it, rename, fsync the folder. */
-import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
-import { dirname, basename, join } from 'node:path';
+import { closeSync, fsyncSync, lstatSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import { OutputError } from './errors.js';
+
+/** Suffix of every temporary file or folder aekit writes; a crash may leave one, and the next run removes it. */
+export const TEMP_SUFFIX = '.tmp';
 
 /** Write `chunks` to `path` so that readers see either the old file or the complete new one. */
 export function writeFileAtomic(path: string, ...chunks: (Uint8Array | string)[]): void {
   const dir = dirname(path);
-  mkdirSync(dir, { recursive: true });
-  const tmp = join(dir, `.${basename(path)}.${process.pid}.${Date.now()}.tmp`);
-  const fd = openSync(tmp, 'w');
+  ensureDir(dir);
+  if (isDirectory(path)) throw new OutputError(`cannot write ${path}: it is a directory`);
+  const tmp = join(dir, `.${basename(path)}.${process.pid}.${Date.now()}${TEMP_SUFFIX}`);
+  let fd: number;
+  try {
+    fd = openSync(tmp, 'w');
+  } catch (err) {
+    throw outputError(path, err);
+  }
   try {
     for (const c of chunks) {
       const buf = typeof c === 'string' ? Buffer.from(c, 'utf8') : c;
@@ -15,13 +25,17 @@ export function writeFileAtomic(path: string, ...chunks: (Uint8Array | string)[]
       while (off < buf.byteLength) off += writeSync(fd, buf, off, buf.byteLength - off);
     }
     fsyncSync(fd);
-  } catch (err) {
     closeSync(fd);
+    renameSync(tmp, path);
+  } catch (err) {
+    try {
+      closeSync(fd);
+    } catch {
+      // Already closed before the rename failed.
+    }
     rmSync(tmp, { force: true });
-    throw err;
+    throw outputError(path, err);
   }
-  closeSync(fd);
-  renameSync(tmp, path);
   fsyncDir(dir);
 }
 
@@ -39,4 +53,88 @@ export function fsyncDir(dir: string): void {
 
 export function writeJsonAtomic(path: string, value: unknown): void {
   writeFileAtomic(path, JSON.stringify(value, null, 2) + '\n');
+}
+
+/**
+ * Create `dir` and any missing parents, one level at a time. Node's recursive mkdir loops forever
+ * under /proc (it retries a parent that exists but refuses children), so we walk up ourselves.
+ */
+export function ensureDir(dir: string): void {
+  const missing: string[] = [];
+  let p = resolve(dir);
+  for (;;) {
+    const kind = pathKind(p);
+    if (kind === 'directory') break;
+    if (kind === 'other') throw new OutputError(`cannot create ${dir}: ${p} exists and is not a directory`);
+    missing.push(p);
+    const up = dirname(p);
+    if (up === p) break;
+    p = up;
+  }
+  for (const m of missing.reverse()) {
+    try {
+      mkdirSync(m);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw outputError(dir, err);
+    }
+  }
+}
+
+/** Remove temporary files and folders a killed aekit left in `dir` (not recursive). */
+export function removeStaleTemps(dir: string): string[] {
+  const removed: string[] = [];
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return removed;
+  }
+  for (const name of names) {
+    if (!name.startsWith('.') || !(name.endsWith(TEMP_SUFFIX) || /\.tmp-\d+$/.test(name))) continue;
+    rmSync(join(dir, name), { recursive: true, force: true });
+    removed.push(name);
+  }
+  return removed;
+}
+
+function pathKind(p: string): 'missing' | 'directory' | 'other' {
+  try {
+    return statSync(p).isDirectory() ? 'directory' : 'other';
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return lstatExists(p) ? 'other' : 'missing';
+    if (code === 'ENOTDIR') return 'other';
+    throw outputError(p, err);
+  }
+}
+
+function lstatExists(p: string): boolean {
+  try {
+    lstatSync(p);
+    return true; // a dangling symbolic link
+  } catch {
+    return false;
+  }
+}
+
+function isDirectory(p: string): boolean {
+  try {
+    return statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+const REASONS: Record<string, string> = {
+  EACCES: 'permission denied', EPERM: 'operation not permitted', EROFS: 'read-only file system', ENOSPC: 'no space left on the device',
+  EDQUOT: 'disk quota exceeded', EISDIR: 'it is a directory', ENOTDIR: 'a parent is not a directory', ENOENT: 'no such directory',
+  ENAMETOOLONG: 'the name is too long', EEXIST: 'it already exists',
+};
+
+/** A write failure as an OutputError naming the path and the reason in words. */
+export function outputError(path: string, err: unknown): Error {
+  if (err instanceof OutputError) return err;
+  const code = (err as NodeJS.ErrnoException).code;
+  if (code === undefined) return err as Error;
+  return new OutputError(`cannot write ${path}: ${REASONS[code] ?? (err as Error).message}`);
 }

@@ -28,6 +28,8 @@ interface NumOpts {
   max?: number;
   /** Exclude `min` itself (e.g. a learning rate must be > 0). */
   positive?: boolean;
+  /** An exclusive upper bound (e.g. Adam's β must be < 1). */
+  below?: number;
 }
 
 function checkRange(v: number, o: NumOpts): number {
@@ -35,6 +37,7 @@ function checkRange(v: number, o: NumOpts): number {
   if (o.positive && v <= 0) throw new Error(`${v} must be > 0`);
   if (o.min !== undefined && v < o.min) throw new Error(`${v} must be ≥ ${o.min}`);
   if (o.max !== undefined && v > o.max) throw new Error(`${v} must be ≤ ${o.max}`);
+  if (o.below !== undefined && v >= o.below) throw new Error(`${v} must be < ${o.below}`);
   return v;
 }
 

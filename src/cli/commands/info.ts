@@ -13,12 +13,12 @@ export async function infoCommand(argv: readonly string[], io: Io): Promise<numb
   }
   const json = argv.includes('--json');
   const rest = argv.filter((a) => a !== '--json');
-  await useBackend('reference', null, io, true);
+  await useBackend('reference', 0, io, true);
   let model: Autoencoder;
   let source: string;
   let config: unknown;
   if (rest[0] && !rest[0].startsWith('--')) {
-    const m = loadModel(rest[0], 'info');
+    const m = loadModel(rest[0], 'info', io);
     [model, source, config] = [m.model, m.dir, m.config];
   } else {
     const { config: c } = resolveConfig(rest);

@@ -9,16 +9,19 @@ import { evaluateReconstruction } from '../../train/evaluate.js';
 import { reconstructionGrid } from '../../train/pictures.js';
 import { forEachBatch } from '../../train/trainer.js';
 import { writeFileAtomic } from '../../util/atomic.js';
+import { dataSchema, type DataConfig } from '../../train/config.js';
+import { integer, parseConfig, type Field } from '../../util/schema.js';
 import { formatHelp, parseArgs, type FlagSpec } from '../args.js';
 import { defaultData, loadInput, loadModel, printJson, useBackend, type Io } from '../common.js';
 import { EXIT, InputError, UsageError } from '../errors.js';
 import { BACKEND_FLAGS, COMMON_FLAGS, nullable, opt, string } from '../flags.js';
 
 const DATA = opt('data', nullable(string("input: 'mnist:test', or a .csv, .npy or IDX file (default: the model's test data)", '')), 'Input');
-const LABEL = opt('label-column', nullable(string('CSV label column to leave out of the features', '')), 'Input');
-const LIMIT = opt('limit', nullable(string('use only the first N samples', '')), 'Input');
+const LABEL = opt('label-column', nullable(string("CSV label column to leave out of the features (default: the one the model was trained with, for its own data)", '')), 'Input');
+const HEADER = opt('header', dataSchema.header as Field<unknown>, 'Input');
+const LIMIT = opt('limit', nullable(integer('use only the first N samples', 0, { min: 1 })), 'Input');
 const OUT = opt('out', nullable(string('output file: .npy or .csv', '')), 'Output');
-const BATCH = opt('batch-size', string('samples per batch', '1000'), 'Engine');
+const BATCH = opt('batch-size', integer('samples per batch', 1000, { min: 1 }), 'Engine');
 
 interface Cmd {
   usage: string;
@@ -31,7 +34,7 @@ const COMMANDS: Record<string, Cmd> = {
   eval: {
     usage: 'aekit eval MODEL_DIR [--data FILE] [--json]',
     description: 'Reconstruction metrics of a trained model: MSE and BCE per feature, squared error per sample.',
-    flags: [DATA, LABEL, LIMIT, BATCH],
+    flags: [DATA, LABEL, HEADER, LIMIT, BATCH],
     run(m, o, io) {
       const ds = input(m, o);
       const r = evaluateReconstruction(m.model, ds, batchSize(o));
@@ -43,7 +46,7 @@ const COMMANDS: Record<string, Cmd> = {
   encode: {
     usage: 'aekit encode MODEL_DIR --data FILE --out codes.npy|codes.csv',
     description: 'Latent codes (one row per sample) of the input data.',
-    flags: [DATA, LABEL, LIMIT, OUT, BATCH],
+    flags: [DATA, LABEL, HEADER, LIMIT, OUT, BATCH],
     run(m, o, io) {
       const ds = input(m, o);
       const z = mapBatches(ds, batchSize(o), m.model.config.latentDim, (x) => m.model.encode(x));
@@ -67,7 +70,7 @@ const COMMANDS: Record<string, Cmd> = {
   reconstruct: {
     usage: 'aekit reconstruct MODEL_DIR [--data FILE] --out recon.npy [--png grid.png]',
     description: 'Reconstructions of the input data (in its original units); --png draws originals above reconstructions.',
-    flags: [DATA, LABEL, LIMIT, OUT, opt('png', nullable(string('also write a picture of the first 10 samples', '')), 'Output'), BATCH],
+    flags: [DATA, LABEL, HEADER, LIMIT, OUT, opt('png', nullable(string('also write a picture of the first 10 samples', '')), 'Output'), BATCH],
     run(m, o, io) {
       const ds = input(m, o);
       const png = o.get('png') as string | null | undefined;
@@ -100,23 +103,34 @@ export async function modelCommand(name: string, argv: readonly string[], io: Io
   const { positionals, values } = parseArgs(argv, [...c.flags, ...BACKEND_FLAGS, ...COMMON_FLAGS], name);
   const o = new Map([...values].map(([k, v]) => [k.replace(/^opt\./, ''), v]));
   if (positionals.length > 1) throw new UsageError(`aekit ${name} takes one model directory, got ${positionals.join(' ')}`);
-  await useBackend((o.get('backend') as string | undefined) ?? 'auto', (o.get('threads') as string | null | undefined) ?? null, io, o.get('quiet') === true);
-  const m = loadModel(positionals[0], name);
+  const quiet = o.get('quiet') === true;
+  await useBackend((o.get('backend') as string | undefined) ?? 'auto', (o.get('threads') as number | undefined) ?? 0, io, quiet || o.get('json') === true);
+  const m = loadModel(positionals[0], name, io, quiet);
   return noGrad(() => c.run(m, o, io));
 }
 
 function input(m: LoadedModel, o: Map<string, unknown>): Dataset {
-  const spec = (o.get('data') as string | null | undefined) ?? defaultData(m);
-  const limitText = o.get('limit') as string | null | undefined;
-  const limit = limitText ? Number(limitText) : null;
-  if (limit !== null && !(Number.isInteger(limit) && limit > 0)) throw new UsageError(`--limit: "${limitText}" is not a positive integer`);
-  return loadInput(spec, m, (o.get('label-column') as string | null | undefined) ?? null, limit);
+  const given = o.get('data') as string | null | undefined;
+  const spec = given ?? defaultData(m);
+  const recorded = recordedData(m);
+  const own = recorded !== null && (spec === recorded.dataset || spec === recorded.testDataset);
+  const labelColumn = (o.get('label-column') as string | null | undefined) ?? (own ? recorded.labelColumn : null);
+  const header = (o.get('header') as DataConfig['header'] | undefined) ?? (own ? recorded.header : 'auto');
+  return loadInput(spec, m, { labelColumn, header, limit: (o.get('limit') as number | null | undefined) ?? null });
+}
+
+/** The data section of the run that trained `m`, when it records one. */
+function recordedData(m: LoadedModel): DataConfig | null {
+  const run = m.config.run as { data?: unknown } | undefined;
+  try {
+    return parseConfig(dataSchema, run?.data, 'data');
+  } catch {
+    return null;
+  }
 }
 
 function batchSize(o: Map<string, unknown>): number {
-  const n = Number(o.get('batch-size') ?? 1000);
-  if (!Number.isInteger(n) || n < 1) throw new UsageError(`--batch-size: "${String(o.get('batch-size'))}" is not a positive integer`);
-  return n;
+  return (o.get('batch-size') as number | undefined) ?? 1000;
 }
 
 /** Apply `fn` batch by batch and collect its (B, width) outputs into one n × width array. */
@@ -141,11 +155,21 @@ function readCodes(path: string, latentDim: number): Dataset {
 function writeMatrix(o: Map<string, unknown>, io: Io, values: Float32Array, n: number, width: number, prefix: string): number {
   const out = o.get('out') as string | null | undefined;
   if (!out) throw new UsageError('--out FILE.npy (or .csv) is required');
-  if (out.toLowerCase().endsWith('.csv')) writeCsv(out, { data: values, cols: width }, Array.from({ length: width }, (_, i) => `${prefix}${i}`));
-  else if (out.toLowerCase().endsWith('.npy')) writeNpy(out, values, [n, width]);
-  else throw new UsageError(`--out ${out}: use a .npy or .csv file name`);
+  const csv = out.toLowerCase().endsWith('.csv');
+  if (!csv && !out.toLowerCase().endsWith('.npy')) throw new UsageError(`--out ${out}: use a .npy or .csv file name`);
+  checkFiniteOutput(values, width);
+  if (csv) writeCsv(out, { data: values, cols: width }, Array.from({ length: width }, (_, i) => `${prefix}${i}`));
+  else writeNpy(out, values, [n, width]);
   if (o.get('json') === true) printJson(io, { out, rows: n, cols: width });
   else if (o.get('quiet') !== true) io.out.write(`wrote ${n} × ${width} to ${out}\n`);
   return EXIT.ok;
 }
 
+/** Refuse to write NaN/Inf results: finite weights and inputs overflow only when inputs are far outside the training range. */
+function checkFiniteOutput(values: Float32Array, width: number): void {
+  for (let i = 0; i < values.length; i++) {
+    if (Number.isFinite(values[i]!)) continue;
+    const row = Math.floor(i / width) + 1;
+    throw new InputError(`the result for input row ${row} is ${values[i]} (not finite): that input lies far outside the range the model was trained on; nothing was written`);
+  }
+}

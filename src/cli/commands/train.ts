@@ -1,13 +1,13 @@
 /** aekit train: train an autoencoder (MNIST and a dense AE when given no arguments). */
-import { readFileSync } from 'node:fs';
+import { readFileBytes } from '../../data/file.js';
 import { join } from 'node:path';
 import { registerBuiltinModels } from '../../models/index.js';
-import { NonFiniteError } from '../../train/trainer.js';
+import { DivergedError } from '../../train/trainer.js';
 import { mergeConfig, parseRunConfig, PRESETS, type RunConfig } from '../../train/config.js';
 import { readRunConfig, runSession, type SessionResult } from '../../train/session.js';
 import { formatHelp, parseArgs, toNested, type FlagSpec } from '../args.js';
 import { printJson, useBackend, type Io } from '../common.js';
-import { EXIT, InputError, UsageError } from '../errors.js';
+import { classify, EXIT, InputError, UsageError } from '../errors.js';
 import { COMMON_FLAGS, configFlags, nullable, opt, string } from '../flags.js';
 import { fmtRate, progressSink } from '../progress.js';
 
@@ -40,7 +40,7 @@ export function trainHelp(): string {
     '  aekit train --data table.csv --label-column label --normalize standard --loss mse --output-activation linear',
     '  aekit train --resume runs/keras --epochs 20',
     '',
-    'Exit codes: 0 ok, 2 bad flags or config, 3 bad input data, 4 training diverged (NaN/Inf), 130 interrupted.',
+    'Exit codes: 0 ok, 2 bad flags or config, 3 bad input data, 4 training diverged (NaN/Inf or runaway loss), 5 an output could not be written.',
   ]);
 }
 
@@ -50,41 +50,47 @@ export function resolveConfig(argv: readonly string[]): { config: RunConfig; opt
   if (positionals.length) throw new UsageError(`aekit train takes no positional arguments (got '${positionals[0]}')`);
   const opts = new Map([...values].filter(([k]) => k.startsWith('opt.')).map(([k, v]) => [k.slice(4), v]));
   const resume = opts.get('resume') as string | null | undefined;
-  let base: Record<string, unknown>;
-  if (resume) {
-    base = { ...(readRunConfigOrFail(resume) as unknown as Record<string, unknown>) };
-  } else {
-    const presetName = (opts.get('preset') as string | undefined) ?? 'default';
-    const preset = PRESETS[presetName];
-    if (!preset) throw new UsageError(`--preset: unknown preset '${presetName}' (known: ${Object.keys(PRESETS).join(', ')})`);
-    base = mergeConfig({}, preset.config);
-    const file = opts.get('config') as string | null | undefined;
-    if (file) base = mergeConfig(base, readConfigFile(file));
-  }
   const overrides = toNested(values, ['model', 'data', 'optimizer', 'train']);
   if (opts.has('model')) overrides.model = { ...overrides.model, kind: opts.get('model') };
-  try {
-    return { config: parseRunConfig(mergeConfig(base, overrides)), opts };
-  } catch (err) {
-    throw new UsageError((err as Error).message);
+  if (resume) {
+    for (const flag of ['out', 'preset', 'config', 'model']) {
+      if (opts.has(flag)) throw new UsageError(`--${flag} cannot be used with --resume: a run continues in its own directory with its own configuration`);
+    }
+    const base = readRunConfig(resume);
+    const config = parseOrUsage(mergeConfig(base as unknown as Record<string, unknown>, overrides));
+    checkResumeOverrides(base, config, specs(base.model.kind));
+    return { config, opts };
   }
+  const presetName = (opts.get('preset') as string | undefined) ?? 'default';
+  const preset = PRESETS[presetName];
+  if (!preset) throw new UsageError(`--preset: unknown preset '${presetName}' (known: ${Object.keys(PRESETS).join(', ')})`);
+  let base = mergeConfig({}, preset.config);
+  const file = opts.get('config') as string | null | undefined;
+  if (file) base = mergeConfig(base, readConfigFile(file));
+  return { config: parseOrUsage(mergeConfig(base, overrides)), opts };
 }
 
-function readRunConfigOrFail(dir: string): RunConfig {
-  try {
-    return readRunConfig(dir);
-  } catch (err) {
-    throw new InputError((err as Error).message);
+function parseOrUsage(raw: Record<string, unknown>): RunConfig {
+  return classify(UsageError, () => parseRunConfig(raw));
+}
+
+/** Settings a resumed run may change; the others would make it a different run (or break exact resume). */
+const RESUMABLE = new Set(['train.epochs', 'train.earlyStopping', 'train.minDelta', 'train.clipNorm', 'train.backend', 'train.threads', 'train.evalBatchSize', 'optimizer.lr', 'optimizer.weightDecay']);
+
+function checkResumeOverrides(base: RunConfig, next: RunConfig, flags: readonly FlagSpec[]): void {
+  for (const section of ['model', 'data', 'optimizer', 'train'] as const) {
+    const [a, b] = [base[section] as unknown as Record<string, unknown>, next[section] as unknown as Record<string, unknown>];
+    for (const key of Object.keys(b)) {
+      const path = `${section}.${key}`;
+      if (RESUMABLE.has(path) || JSON.stringify(a[key]) === JSON.stringify(b[key])) continue;
+      const flag = flags.find((f) => f.path.join('.') === path)?.name ?? path;
+      throw new UsageError(`--${flag} cannot change when resuming (the run was trained with ${JSON.stringify(a[key])}); start a new run to change it. A resumed run may change: ${[...RESUMABLE].map((p) => `--${flags.find((f) => f.path.join('.') === p)?.name ?? p}`).join(', ')}`);
+    }
   }
 }
 
 function readConfigFile(path: string): Record<string, unknown> {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch {
-    throw new InputError(`--config: no such file: ${path}`);
-  }
+  const text = new TextDecoder().decode(classify(InputError, () => readFileBytes(path)));
   try {
     const v = JSON.parse(text) as unknown;
     if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new Error('expected a JSON object');
@@ -111,20 +117,19 @@ export async function trainCommand(argv: readonly string[], io: Io): Promise<num
   const resume = (opts.get('resume') as string | null | undefined) ?? null;
   const outDir = resume ?? (opts.get('out') as string | null | undefined) ?? defaultOut();
   const tty = io.err.isTTY === true;
-  await useBackend(config.train.backend, config.train.threads > 0 ? String(config.train.threads) : null, io, quiet);
+  await useBackend(config.train.backend, config.train.threads, io, quiet);
   let result: SessionResult;
   try {
     result = await runSession({
       config, outDir, resume: resume !== null,
-      ...(quiet ? {} : { onEvent: progressSink({ stream: io.err, tty }) }),
+      ...(quiet ? {} : { onEvent: progressSink({ stream: io.err, tty }), onNote: (n: string) => io.err.write(`aekit train: note: ${n}\n`) }),
     });
   } catch (err) {
-    if (err instanceof NonFiniteError) {
+    if (err instanceof DivergedError) {
       io.err.write(`aekit train: ${err.message}\n`);
       return EXIT.diverged;
     }
-    if (err instanceof UsageError || err instanceof InputError) throw err;
-    throw new InputError((err as Error).message);
+    throw err;
   }
   if (json) printJson(io, { outDir, ...result.metrics });
   else if (!quiet) summary(io, result);

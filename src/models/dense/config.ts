@@ -43,7 +43,14 @@ export const denseFlags: FlagTable<Omit<DenseAEConfig, 'kind'>> = {
   init: 'init',
 };
 
+/** Weights above this count (4 GiB of float32, three times that with Adam) are refused before any allocation. */
+export const MAX_PARAMETERS = 2 ** 30;
+
 export function validateDense(c: DenseAEConfig): void {
+  const widths = [c.inputDim, ...c.hidden, c.latentDim];
+  let params = 0;
+  for (let i = 1; i < widths.length; i++) params += 2 * (widths[i - 1]! * widths[i]! + widths[i]!);
+  if (params > MAX_PARAMETERS) throw new Error(`model: ${widths.join('-')} mirrored has about ${params.toExponential(2)} parameters, more than the ${MAX_PARAMETERS.toExponential(2)} aekit allows`);
   if (c.loss === 'bce' && c.outputActivation !== 'sigmoid') {
     throw new Error(`model.loss 'bce' needs model.outputActivation 'sigmoid' (got '${c.outputActivation}'); use --loss mse for unbounded data`);
   }
