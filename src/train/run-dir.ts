@@ -9,10 +9,10 @@
  * diverged weights for a trained model. aekit creates run directories itself and never writes into
  * a non-empty directory that is not one of its runs.
  */
-import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import { saveModelDir, type SaveOptions } from '../io/model-dir.js';
-import { ensureDir, removeStaleTemps, writeJsonAtomic } from '../util/atomic.js';
+import { ensureDir, fsyncDir, outputError, removeStaleTemps, writeJsonAtomic } from '../util/atomic.js';
 import { InputError, UsageError } from '../util/errors.js';
 
 export const RUN_FILE = 'run.json';
@@ -46,12 +46,28 @@ export function writeRunRecord(runDir: string, r: RunRecord): void {
 }
 
 /**
- * Make `dir` a new run directory: created if missing, adopted if empty. A directory holding
- * anything else is refused, so aekit never overwrites files it did not write.
+ * Make `dir` a new run directory holding what `fill` writes (run.json and config.json): built in a
+ * temporary sibling and renamed into place, so a kill leaves either no run or a resumable one. A
+ * missing directory is created and an empty one replaced; anything else is refused, so aekit never
+ * overwrites files it did not write.
  */
-export function createRunDir(dir: string): void {
+export function createRunDir(dir: string, fill: (tmp: string) => void): void {
   checkRunDirFree(dir);
-  ensureDir(dir);
+  const parent = dirname(resolve(dir));
+  ensureDir(parent);
+  const prefix = `.${basename(resolve(dir))}.tmp-`;
+  // Half-built copies of this run left by killed processes.
+  for (const name of readdirSync(parent)) if (name.startsWith(prefix) && /^\d+$/.test(name.slice(prefix.length))) rmSync(join(parent, name), { recursive: true, force: true });
+  const tmp = join(parent, `${prefix}${process.pid}`);
+  ensureDir(tmp);
+  fill(tmp);
+  try {
+    renameSync(tmp, dir); // replaces `dir` only if it is an empty directory
+  } catch (err) {
+    rmSync(tmp, { recursive: true, force: true });
+    throw outputError(dir, err);
+  }
+  fsyncDir(parent);
 }
 
 /** Throw unless `dir` is missing or an empty directory, so a new run may be written there. */

@@ -58,12 +58,15 @@ export async function runSession(o: SessionOptions): Promise<SessionResult> {
     rec.status = 'running';
     rec.epochs = config.train.epochs;
     rec.message = null;
-  } else {
-    createRunDir(o.outDir);
-    writeModelFiles(o.outDir, { ...saveBase, configOnly: true });
   }
   const run = rec ?? newRunRecord(config.train.epochs);
-  writeRunRecord(o.outDir, run);
+  if (rec) writeRunRecord(o.outDir, run);
+  else {
+    createRunDir(o.outDir, (tmp) => {
+      writeModelFiles(tmp, { ...saveBase, configOnly: true });
+      writeRunRecord(tmp, run);
+    });
+  }
   const log = new JsonlSink(join(o.outDir, 'events.jsonl'));
   const onEvent = fanOut(log.write, o.onEvent ?? (() => {}));
   try {
