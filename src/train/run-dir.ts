@@ -9,7 +9,7 @@
  * diverged weights for a trained model. aekit creates run directories itself and never writes into
  * a non-empty directory that is not one of its runs.
  */
-import { existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { saveModelDir, type SaveOptions } from '../io/model-dir.js';
 import { ensureDir, fsyncDir, outputError, removeStaleTemps, writeJsonAtomic } from '../util/atomic.js';
@@ -59,7 +59,11 @@ export function createRunDir(dir: string, fill: (tmp: string) => void): void {
   // Half-built copies of this run left by killed processes.
   for (const name of readdirSync(parent)) if (name.startsWith(prefix) && /^\d+$/.test(name.slice(prefix.length))) rmSync(join(parent, name), { recursive: true, force: true });
   const tmp = join(parent, `${prefix}${process.pid}`);
-  ensureDir(tmp);
+  try {
+    mkdirSync(tmp);
+  } catch (err) {
+    throw outputError(dir, err);
+  }
   fill(tmp);
   try {
     renameSync(tmp, dir); // replaces `dir` only if it is an empty directory
