@@ -2,10 +2,11 @@
  * CSV tables of numbers: an optional header, one optional integer label column, every other
  * column numeric. Errors name the file, the line and the column (columns numbered from 1).
  */
+import { constants as bufferConstants } from 'node:buffer';
 import { writeFileAtomic } from '../util/atomic.js';
 import { csvRecords, type CsvRecord } from './csv-records.js';
 import { makeDataset, type Dataset } from './dataset.js';
-import { readFileBytes } from './file.js';
+import { readFileBytes, readLimits, type FileLimit } from './file.js';
 
 export interface CsvOptions {
   /** Whether the first line names the columns; by default it does when any of its fields is not a number. */
@@ -25,7 +26,13 @@ const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 
 /** Read a numeric CSV file into a dataset with sample shape [dim]. */
 export function readCsv(path: string, opts: CsvOptions = {}): CsvDataset {
-  return parseCsv(new TextDecoder().decode(readFileBytes(path)), path, opts);
+  return parseCsv(new TextDecoder().decode(readFileBytes(path, csvLimit())), path, opts);
+}
+
+// Decoded UTF-8 has at most one UTF-16 unit per byte, so this bound keeps the text within one JavaScript string.
+function csvLimit(): FileLimit {
+  const bytes = Math.min(readLimits.maxFileBytes, bufferConstants.MAX_STRING_LENGTH);
+  return { bytes, what: bytes === readLimits.maxFileBytes ? 'readLimits.maxFileBytes' : 'the longest string JavaScript holds' };
 }
 
 /** Parse CSV text; `name` labels error messages. */

@@ -52,5 +52,5 @@ test('bad magic, unknown type code, truncation and trailing bytes name the file 
 test('a missing file says no such file', () => {
   const path = join(dir, 'absent.idx');
   assert.throws(() => readIdx(path), { message: `no such file: ${path}` });
-  assert.throws(() => readIdx(dir), /is a directory/);
+  assert.throws(() => readIdx(dir), { message: `${dir}: is not a regular file (a directory)` });
 });

@@ -21,8 +21,11 @@ export function loadMnist(split: 'train' | 'test', opts: MnistOptions = {}): Dat
     throw new Error(`loadMnist: option limit must be a positive integer, got ${limit}`);
   }
   const prefix = join(mnistDir(), split === 'train' ? 'train' : 't10k');
-  const imagesPath = `${prefix}-images-idx3-ubyte`;
-  const labelsPath = `${prefix}-labels-idx1-ubyte`;
+  return loadMnistFiles(`${prefix}-images-idx3-ubyte`, `${prefix}-labels-idx1-ubyte`, limit);
+}
+
+/** MNIST-format images and labels from two IDX files (what loadMnist reads; the fuzzing harness feeds it broken ones). */
+export function loadMnistFiles(imagesPath: string, labelsPath: string, limit?: number): Dataset {
   const labels = readIdx(labelsPath);
   if (!(labels.data instanceof Uint8Array) || labels.shape.length !== 1) {
     throw new Error(`${labelsPath}: expected a vector of unsigned byte labels, got shape [${labels.shape}]`);
@@ -41,7 +44,7 @@ function readScaledImages(path: string, n: number, total: number): Float32Array 
   const { fd, size } = openForReading(path);
   try {
     const head = new Uint8Array(Math.min(IDX_MAX_HEADER, size));
-    readAt(fd, head, 0);
+    readAt(fd, head, 0, path);
     const { shape, typeCode, dataStart } = parseIdxHeader(head, size, path);
     if (typeCode !== 0x08 || shape.length !== 3 || shape[1] !== 28 || shape[2] !== 28 || shape[0] !== total) {
       throw new Error(`${path}: expected unsigned bytes of shape [${total}, 28, 28], got type 0x${typeCode.toString(16)} shape [${shape}]`);
@@ -50,7 +53,7 @@ function readScaledImages(path: string, n: number, total: number): Float32Array 
     const chunk = new Uint8Array(1 << 20);
     for (let done = 0; done < x.length; done += chunk.length) {
       const part = chunk.subarray(0, Math.min(chunk.length, x.length - done));
-      readAt(fd, part, dataStart + done);
+      readAt(fd, part, dataStart + done, path);
       for (let i = 0; i < part.length; i++) x[done + i] = part[i]! / 255;
     }
     return x;

@@ -191,3 +191,10 @@ test('a Python file with a dtype we do not read fails naming it', { skip: python
   execFileSync(PY, ['-c', script, path]);
   assert.throws(() => readSafetensors(path), /f16\.safetensors: tensor 'h': dtype F16 is not supported/);
 });
+
+test('special files are refused unread (reading /dev/zero would grow memory without bound)', { skip: !existsSync('/dev/zero') }, () => {
+  const t0 = performance.now();
+  assert.throws(() => readSafetensors('/dev/zero'), { message: '/dev/zero: is not a regular file (a character device)' });
+  assert.throws(() => readSafetensors(dir), { message: `${dir}: is not a regular file (a directory)` });
+  assert.ok(performance.now() - t0 < 1000);
+});

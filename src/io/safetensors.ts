@@ -5,7 +5,7 @@
  * plus an optional "__metadata__" map of strings. Tensors are laid out contiguously in sorted-name
  * order. Reading validates everything the format requires, with errors naming the file and byte.
  */
-import { readFileSync } from 'node:fs';
+import { readFileBytes } from '../data/file.js';
 import { writeFileAtomic } from '../util/atomic.js';
 
 export type SafetensorsDType = 'F32' | 'F64' | 'I32' | 'U8' | 'I64';
@@ -121,7 +121,7 @@ export function writeSafetensors(path: string, tensors: Record<string, Safetenso
 
 /** Read and validate a safetensors file. */
 export function readSafetensors(path: string): SafetensorsFile {
-  return parseSafetensors(readFileSync(path), path);
+  return parseSafetensors(readFileBytes(path), path);
 }
 
 /** Parse and validate safetensors bytes; `source` names the file in errors. Tensor data is copied. */
