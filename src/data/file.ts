@@ -100,3 +100,19 @@ function fileError(path: string, err: unknown): Error {
 export function byteError(path: string, offset: number, message: string): Error {
   return new Error(`${path}: byte ${offset}: ${message}`);
 }
+
+/** `text` for an error message: control characters escaped, and cut to `max` characters so that a huge field cannot flood the terminal. */
+export function printable(text: string, max = 80): string {
+  const escaped = JSON.stringify(text.length <= max ? text : text.slice(0, max)).slice(1, -1);
+  return text.length <= max ? escaped : `${escaped}… (${text.length} characters)`;
+}
+
+/** `text` in double quotes for an error message; the same as JSON.stringify for short text. */
+export function quoted(text: string, max = 80): string {
+  return `"${printable(text, max)}"`;
+}
+
+/** The dimensions of a shape for an error message, the first eight and then their count. */
+export function dims(shape: readonly number[], separator = ','): string {
+  return shape.length <= 8 ? shape.join(separator) : `${shape.slice(0, 8).join(separator)}${separator}… (${shape.length} dimensions)`;
+}

@@ -3,7 +3,7 @@ import { closeSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { makeDataset, type Dataset } from './dataset.js';
-import { openForReading, readAt } from './file.js';
+import { dims, openForReading, readAt } from './file.js';
 import { IDX_MAX_HEADER, parseIdxHeader, readIdx } from './idx.js';
 
 export interface MnistOptions {
@@ -28,7 +28,7 @@ export function loadMnist(split: 'train' | 'test', opts: MnistOptions = {}): Dat
 export function loadMnistFiles(imagesPath: string, labelsPath: string, limit?: number): Dataset {
   const labels = readIdx(labelsPath);
   if (!(labels.data instanceof Uint8Array) || labels.shape.length !== 1) {
-    throw new Error(`${labelsPath}: expected a vector of unsigned byte labels, got shape [${labels.shape}]`);
+    throw new Error(`${labelsPath}: expected a vector of unsigned byte labels, got shape [${dims(labels.shape)}]`);
   }
   const n = Math.min(limit ?? Infinity, labels.shape[0]!);
   return makeDataset({
@@ -47,7 +47,7 @@ function readScaledImages(path: string, n: number, total: number): Float32Array 
     readAt(fd, head, 0, path);
     const { shape, typeCode, dataStart } = parseIdxHeader(head, size, path);
     if (typeCode !== 0x08 || shape.length !== 3 || shape[1] !== 28 || shape[2] !== 28 || shape[0] !== total) {
-      throw new Error(`${path}: expected unsigned bytes of shape [${total}, 28, 28], got type 0x${typeCode.toString(16)} shape [${shape}]`);
+      throw new Error(`${path}: expected unsigned bytes of shape [${total}, 28, 28], got type 0x${typeCode.toString(16)} shape [${dims(shape)}]`);
     }
     const x = new Float32Array(n * PIXELS);
     const chunk = new Uint8Array(1 << 20);
