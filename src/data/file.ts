@@ -112,6 +112,12 @@ export function quoted(text: string, max = 80): string {
   return `"${printable(text, max)}"`;
 }
 
+/** A JSON value for an error message, cut like `printable`. */
+export function jsonExcerpt(value: unknown, max = 80): string {
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length <= max ? text : `${text.slice(0, max)}… (${text.length} characters)`;
+}
+
 /** The dimensions of a shape for an error message, the first eight and then their count. */
 export function dims(shape: readonly number[], separator = ','): string {
   return shape.length <= 8 ? shape.join(separator) : `${shape.slice(0, 8).join(separator)}${separator}… (${shape.length} dimensions)`;

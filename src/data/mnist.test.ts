@@ -62,3 +62,16 @@ test('MNIST files that are special files are refused unread', { skip: !existsSyn
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('images that do not match the labels fail naming both files', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'aekit-mnist-'));
+  try {
+    const labels = join(dir, 'labels-idx1-ubyte'), images = join(dir, 'images-idx3-ubyte');
+    writeFileSync(labels, Uint8Array.of(0, 0, 8, 1, 0, 0, 0, 0));
+    writeFileSync(images, Uint8Array.of(0, 0, 8, 3, 0, 0, 0, 1, 0, 0, 0, 28, 0, 0, 0, 28, ...new Uint8Array(784)));
+    const want = `${images}: expected unsigned bytes of shape [0, 28, 28] (0 images for the labels in ${labels}), got type 0x8 shape [1,28,28]`;
+    assert.throws(() => loadMnistFiles(images, labels), { message: want });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
