@@ -103,13 +103,32 @@ export function byteError(path: string, offset: number, message: string): Error 
 
 /** `text` for an error message: control characters escaped, and cut to `max` characters so that a huge field cannot flood the terminal. */
 export function printable(text: string, max = 80): string {
-  const escaped = JSON.stringify(text.length <= max ? text : text.slice(0, max)).slice(1, -1);
-  return text.length <= max ? escaped : `${escaped}… (${text.length} characters)`;
+  let out = '';
+  for (const ch of text) {
+    // Escaping first and cutting after, so that a run of control bytes is cut too.
+    const escaped = JSON.stringify(ch).slice(1, -1);
+    if (out.length + escaped.length > max) return `${out}… (${text.length} characters)`;
+    out += escaped;
+  }
+  return out;
 }
 
 /** `text` in double quotes for an error message; the same as JSON.stringify for short text. */
 export function quoted(text: string, max = 80): string {
   return `"${printable(text, max)}"`;
+}
+
+/**
+ * How many values a shape holds. 0 when any dimension is 0: a plain product turns NaN once the
+ * other dimensions overflow to Infinity, and NaN passes every size comparison.
+ */
+export function elementCount(shape: readonly number[]): number {
+  return shape.includes(0) ? 0 : shape.reduce((a, b) => a * b, 1);
+}
+
+/** A byte count for an error message; past 2^53 the count itself is inexact. */
+export function byteCount(n: number): string {
+  return n > Number.MAX_SAFE_INTEGER ? 'more than 2^53' : String(n);
 }
 
 /** A JSON value for an error message, cut like `printable`. */

@@ -74,7 +74,10 @@ function readValue(s: Scanner): Value {
   while (s.peek() !== ')') {
     const m = /^\d+L?/.exec(s.text.slice(s.i));
     if (m === null) throw s.error('expected a non-negative integer in the shape');
-    dims.push(Number.parseInt(m[0], 10));
+    const d = Number.parseInt(m[0], 10);
+    // Past 2^53 the parsed number is not the dimension written.
+    if (!Number.isSafeInteger(d)) throw s.error(`dimension ${printable(m[0])} is larger than 2^53`);
+    dims.push(d);
     s.i += m[0].length;
     if (s.peek() === ',') s.i++;
     else if (s.peek() !== ')') throw s.error(`expected ',' or ')' in the shape`);

@@ -5,7 +5,7 @@
  */
 import { writeFileAtomic } from '../util/atomic.js';
 import { makeDataset, type Dataset } from './dataset.js';
-import { byteError, dims, printable, readFileBytes } from './file.js';
+import { byteCount, byteError, dims, elementCount, printable, readFileBytes } from './file.js';
 import { parseNpyHeader } from './npy-header.js';
 
 export type NpyDType = '<f4' | '<f8' | '|u1' | '<i4' | '<i8';
@@ -47,11 +47,11 @@ export function parseNpy(bytes: Uint8Array, name: string): NpyArray {
   if (header.fortranOrder) {
     throw new Error(`${name}: the array is stored in Fortran order; save it in C order (numpy.ascontiguousarray) first`);
   }
-  const count = header.shape.reduce((a, b) => a * b, 1);
+  const count = elementCount(header.shape);
   const info = DTYPES[dtype];
   const end = dataStart + count * info.size;
   if (bytes.length < end) {
-    throw byteError(name, bytes.length, `truncated: shape (${dims(header.shape)}) of ${dtype} needs ${end} bytes, file has ${bytes.length}`);
+    throw byteError(name, bytes.length, `truncated: shape (${dims(header.shape)}) of ${dtype} needs ${byteCount(end)} bytes, file has ${bytes.length}`);
   }
   if (bytes.length > end) throw byteError(name, end, `${bytes.length - end} trailing bytes after the data`);
   return { shape: header.shape, dtype, data: decode(bytes.subarray(dataStart, end), dtype, name, dataStart) };

@@ -9,6 +9,7 @@ export type Mutation =
   | { kind: 'flip'; at: number; bit: number }
   | { kind: 'set'; at: number; value: number }
   | { kind: 'insert'; at: number; bytes: Uint8Array }
+  | { kind: 'fill'; at: number; length: number; value: number }
   | { kind: 'delete'; at: number; length: number }
   | { kind: 'truncate'; at: number }
   | { kind: 'copy'; from: number; at: number; length: number }
@@ -39,6 +40,7 @@ function mutation(tokens: readonly string[]): fc.Arbitrary<Mutation> {
     fc.record({ kind: fc.constant('flip' as const), at, bit: fc.nat(7) }),
     fc.record({ kind: fc.constant('set' as const), at, value: fc.constantFrom(0, 1, 0x7f, 0x80, 0xff, 0x20, 0x0a, 0x22, 0x2c) }),
     fc.record({ kind: fc.constant('insert' as const), at, bytes: fc.uint8Array({ minLength: 1, maxLength: 16 }) }),
+    fc.record({ kind: fc.constant('fill' as const), at, length: fc.integer({ min: 1, max: 2048 }), value: fc.constantFrom(0, 0x20, 0x31, 0xff) }),
     fc.record({ kind: fc.constant('delete' as const), at, length: fc.integer({ min: 1, max: 16 }) }),
     fc.record({ kind: fc.constant('truncate' as const), at }),
     fc.record({ kind: fc.constant('copy' as const), from: at, at, length: fc.integer({ min: 1, max: 64 }) }),
@@ -71,6 +73,7 @@ export function applyMutation(input: Uint8Array, m: Mutation): Uint8Array {
     case 'flip': return n === 0 ? input : edit(input, m.at % n, (b) => b ^ (1 << m.bit));
     case 'set': return n === 0 ? input : edit(input, m.at % n, () => m.value);
     case 'insert': return splice(input, pos(m.at), 0, m.bytes);
+    case 'fill': return splice(input, pos(m.at), m.length, new Uint8Array(m.length).fill(m.value));
     case 'delete': return splice(input, pos(m.at), m.length, new Uint8Array(0));
     case 'truncate': return input.slice(0, pos(m.at));
     case 'copy': return splice(input, pos(m.at), 0, input.slice(pos(m.from), pos(m.from) + m.length));

@@ -27,7 +27,7 @@ export interface FuzzTarget<R = unknown> {
 /** Why `shape` is not a list of non-negative safe integers holding `length` values, or null. */
 export function checkShape(shape: readonly number[], length: number): string | null {
   if (!shape.every((d) => Number.isSafeInteger(d) && d >= 0)) return `shape [${shape}] is not a list of non-negative integers`;
-  const count = shape.reduce((a, b) => a * b, 1);
+  const count = shape.includes(0) ? 0 : shape.reduce((a, b) => a * b, 1);
   return count === length ? null : `shape [${shape}] holds ${count} values but the data has ${length}`;
 }
 

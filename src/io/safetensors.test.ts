@@ -216,3 +216,10 @@ test('errors in a tensor entry name the byte where the entry starts, and cut wha
   assert.throws(() => parseSafetensors(handMade(`{"${long}":{"dtype":"U9","shape":[1],"data_offsets":[0,1]}}`, [0]), 'n.safetensors'),
     (err: Error) => err.message.length < 300 && /^n\.safetensors: byte 9: tensor 'x{80}… \(5000 characters\)': unknown dtype "U9"$/.test(err.message));
 });
+
+test('a zero dimension among dimensions whose product overflows holds no bytes (it read as NaN)', () => {
+  const shape = [...new Array<number>(25).fill(2 ** 50), 0];
+  const back = parseSafetensors(handMade(`{"e":{"dtype":"F32","shape":${JSON.stringify(shape)},"data_offsets":[0,0]}}`), 'z.safetensors');
+  assert.deepEqual(back.tensors.e!.shape, shape);
+  assert.equal(back.tensors.e!.data.length, 0);
+});

@@ -5,7 +5,7 @@
  * plus an optional "__metadata__" map of strings. Tensors are laid out contiguously in sorted-name
  * order. Reading validates everything the format requires, with errors naming the file and byte.
  */
-import { dims, jsonExcerpt, printable, readFileBytes } from '../data/file.js';
+import { byteCount, dims, elementCount, jsonExcerpt, printable, readFileBytes } from '../data/file.js';
 import { writeFileAtomic } from '../util/atomic.js';
 
 export type SafetensorsDType = 'F32' | 'F64' | 'I32' | 'U8' | 'I64';
@@ -61,10 +61,6 @@ function assertLittleEndian(): void {
   if (new Uint8Array(Uint16Array.of(1).buffer)[0] !== 1) throw new Error('safetensors: big-endian hosts are not supported');
 }
 
-function numel(shape: readonly number[]): number {
-  return shape.reduce((a, b) => a * b, 1);
-}
-
 // ---------------------------------------------------------------- writing
 
 /** The file as byte chunks: header length, padded header, then each tensor's bytes in sorted-name order. */
@@ -98,7 +94,7 @@ function checkTensor(name: string, t: SafetensorsTensor): void {
   if (!isDType(t.dtype)) throw new Error(`${where}: dtype must be one of ${Object.keys(ARRAYS).join(', ')}, got ${String(t.dtype)}`);
   if (!(t.data instanceof ARRAYS[t.dtype])) throw new Error(`${where}: dtype ${t.dtype} needs a ${ARRAYS[t.dtype].name}, got ${t.data?.constructor?.name}`);
   if (!Array.isArray(t.shape) || t.shape.some((d) => !Number.isSafeInteger(d) || d < 0)) throw new Error(`${where}: shape must be non-negative integers, got ${JSON.stringify(t.shape)}`);
-  if (numel(t.shape) !== t.data.length) throw new Error(`${where}: shape [${t.shape.join(', ')}] holds ${numel(t.shape)} elements but data has ${t.data.length}`);
+  if (elementCount(t.shape) !== t.data.length) throw new Error(`${where}: shape [${t.shape.join(', ')}] holds ${elementCount(t.shape)} elements but data has ${t.data.length}`);
 }
 
 /** The whole file in memory (for browsers or network transfer). */
@@ -222,8 +218,8 @@ function tensorInfo(name: string, raw: unknown, bufferLength: number, dataStart:
   if (begin < 0 || begin > end) fail(`${where}: data_offsets must be [begin, end] with 0 <= begin <= end, got ${jsonExcerpt(offsets)}`);
   const d = dtype as SafetensorsDType;
   if (end > bufferLength) fail(`${where}: data_offsets [${begin}, ${end}] run past the end of the data buffer (${bufferLength} bytes from byte ${dataStart})`);
-  const need = numel(shape as number[]) * ARRAYS[d].BYTES_PER_ELEMENT;
-  if (end - begin !== need) fail(`${where}: shape [${dims(shape as number[], ', ')}] of ${d} needs ${need} bytes but data_offsets [${begin}, ${end}] span ${end - begin}`);
+  const need = elementCount(shape as number[]) * ARRAYS[d].BYTES_PER_ELEMENT;
+  if (end - begin !== need) fail(`${where}: shape [${dims(shape as number[], ', ')}] of ${d} needs ${byteCount(need)} bytes but data_offsets [${begin}, ${end}] span ${end - begin}`);
   return { name, dtype: d, shape: [...(shape as number[])], begin, end };
 }
 

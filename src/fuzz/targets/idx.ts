@@ -29,10 +29,25 @@ export function idxSeeds(): Uint8Array[] {
   ];
 }
 
+/** Resize the data to what the dimensions promise (when that is small), so that edited shapes reach the reader's success path. */
+export function repairIdx(bytes: Uint8Array): Uint8Array {
+  const size = { 0x08: 1, 0x09: 1, 0x0b: 2, 0x0c: 4, 0x0d: 4, 0x0e: 8 }[bytes[2] ?? 0];
+  const dataStart = 4 + 4 * (bytes[3] ?? 0);
+  if (size === undefined || bytes.length < dataStart) return bytes;
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const shape = Array.from({ length: bytes[3]! }, (_, i) => view.getUint32(4 + 4 * i));
+  const count = shape.includes(0) ? 0 : shape.reduce((a, b) => a * b, 1);
+  if (count * size > 65536) return bytes;
+  const out = new Uint8Array(dataStart + count * size).fill(0x3f);
+  out.set(bytes.subarray(0, out.length));
+  return out;
+}
+
 export const idx: FuzzTarget<IdxArray> = {
   name: 'idx',
   ext: '.idx',
   seeds: idxSeeds,
+  repair: repairIdx,
   run: (_bytes, path) => readIdx(path),
   check: ({ shape, data }, bytes) =>
     data.constructor.name !== CLASS_OF[bytes[2]!] ? `type code 0x${bytes[2]!.toString(16)} arrived as a ${data.constructor.name}` : checkShape(shape, data.length),

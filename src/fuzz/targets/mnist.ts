@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 import type { Dataset } from '../../data/dataset.js';
 import { loadMnistFiles } from '../../data/mnist.js';
 import { checkDataset, type FuzzTarget } from '../target.js';
-import { idxBytes } from './idx.js';
+import { idxBytes, repairIdx } from './idx.js';
 
 const IMAGES = 2;
 
@@ -34,6 +34,7 @@ export const mnistImages: FuzzTarget<Dataset> = {
   name: 'mnist-images',
   ext: '-images-idx3-ubyte',
   seeds: () => [imagesFile()],
+  repair: repairIdx,
   run: (_bytes, path) => loadMnistFiles(path, companion(path, 'good-labels-idx1-ubyte', labelsFile)),
   check: (ds, _bytes, path) => checkMnist(ds, path),
 };
@@ -42,6 +43,7 @@ export const mnistLabels: FuzzTarget<Dataset> = {
   name: 'mnist-labels',
   ext: '-labels-idx1-ubyte',
   seeds: () => [labelsFile()],
+  repair: repairIdx,
   run: (_bytes, path) => loadMnistFiles(companion(path, 'good-images-idx3-ubyte', imagesFile), path),
   check: (ds) => checkMnist(ds, ds.source),
 };

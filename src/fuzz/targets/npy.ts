@@ -41,12 +41,26 @@ export function npySeeds(): Uint8Array[] {
   ];
 }
 
+/** Set the header length to end at the header's newline, so that edits inside the header reach the parser. */
+export function repairNpy(bytes: Uint8Array): Uint8Array {
+  const version = bytes[6];
+  const pre = version === 1 ? 10 : 12;
+  const newline = bytes.indexOf(0x0a, pre);
+  if ((version !== 1 && version !== 2) || newline < 0 || (version === 1 && newline + 1 - pre > 0xffff)) return bytes;
+  const out = bytes.slice();
+  const view = new DataView(out.buffer);
+  if (version === 1) view.setUint16(8, newline + 1 - pre, true);
+  else view.setUint32(8, newline + 1 - pre, true);
+  return out;
+}
+
 export const NPY_TOKENS = ["'descr'", "'<f4'", "'<i8'", "'>f8'", "'|u1'", "'<f2'", "'|b1'", 'True', 'False', "'fortran_order'", "'shape'", ',)', 'L', '()'];
 
 export const npy: FuzzTarget<NpyArray> = {
   name: 'npy',
   ext: '.npy',
   seeds: npySeeds,
+  repair: repairNpy,
   tokens: NPY_TOKENS,
   run: (_bytes, path) => readNpy(path),
   check: ({ shape, dtype, data }) =>
@@ -57,6 +71,7 @@ export const npyDataset: FuzzTarget<Dataset> = {
   name: 'npy-dataset',
   ext: '.npy',
   seeds: npySeeds,
+  repair: repairNpy,
   tokens: NPY_TOKENS,
   run: (_bytes, path) => loadNpy(path),
   check: (ds, _bytes, path) => checkDataset(ds, path),

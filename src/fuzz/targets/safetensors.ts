@@ -37,10 +37,38 @@ function checkFile(file: SafetensorsFile, bytes: Uint8Array): string | null {
   return names.join('\n') === declared.join('\n') ? null : `tensors [${names}] but the header declares [${declared}]`;
 }
 
+/** Where the JSON object that starts at byte 8 ends (with any spaces after it), or -1. */
+function headerEnd(bytes: Uint8Array): number {
+  let depth = 0;
+  for (let i = 8, inString = false; i < bytes.length; i++) {
+    const c = bytes[i]!;
+    if (inString) {
+      if (c === 0x5c) i++;
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x7b || c === 0x5b) depth++;
+    else if ((c === 0x7d || c === 0x5d) && --depth === 0) {
+      while (bytes[i + 1] === 0x20) i++;
+      return i + 1;
+    }
+  }
+  return -1;
+}
+
+/** Set the header length to where the header's JSON ends, so that edits inside the header reach the parser. */
+function repair(bytes: Uint8Array): Uint8Array {
+  const end = bytes[8] === 0x7b ? headerEnd(bytes) : -1;
+  if (end < 0) return bytes;
+  const out = bytes.slice();
+  new DataView(out.buffer).setBigUint64(0, BigInt(end - 8), true);
+  return out;
+}
+
 export const safetensorsTarget: FuzzTarget<SafetensorsFile> = {
   name: 'safetensors',
   ext: '.safetensors',
   seeds,
+  repair,
   tokens: ['"dtype"', '"shape"', '"data_offsets"', '"F32"', '"F16"', '"I64"', '"BF16"', '"__metadata__"', '"__proto__"', '"constructor"', '[0,4]', '[]', '{}'],
   run: (_bytes, path) => readSafetensors(path),
   check: (file, bytes) => checkFile(file, bytes),
