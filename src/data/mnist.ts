@@ -51,7 +51,7 @@ function readScaledImages(path: string, n: number, total: number, labelsPath: st
       throw new Error(`${path}: expected ${want}, got type 0x${typeCode.toString(16)} shape [${dims(shape)}]`);
     }
     const x = new Float32Array(n * PIXELS);
-    const chunk = new Uint8Array(1 << 20);
+    const chunk = new Uint8Array(Math.min(1 << 20, x.length));
     for (let done = 0; done < x.length; done += chunk.length) {
       const part = chunk.subarray(0, Math.min(chunk.length, x.length - done));
       const got = readAt(fd, part, dataStart + done, path);
