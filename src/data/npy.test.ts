@@ -173,3 +173,10 @@ test('error messages quote at most 160 characters of a long header', () => {
   const header = `{'descr': '<f4', 'fortran_order': False, 'shape': (1,), 'pad': '${'x'.repeat(3000)}', }`;
   assert.throws(() => parseNpy(npy(header), 'l.npy'), (err: Error) => err.message.length < 300 && /unknown key 'pad' in ".*… \(\d+ characters\)"$/.test(err.message));
 });
+
+test('a dtype named after an Object property is refused, not looked up on the prototype (found by the fuzzer)', () => {
+  for (const descr of ['__proto__', 'constructor', 'toString']) {
+    const header = `{'descr': '${descr}', 'fortran_order': False, 'shape': (1,), }`;
+    assert.throws(() => parseNpy(npy(header, [0, 0, 0, 0]), 'p.npy'), (err: Error) => err.constructor === Error && err.message.startsWith(`p.npy: byte ${10 + header.length}: unsupported dtype '${descr}'`));
+  }
+});

@@ -78,7 +78,8 @@ function readPreamble(bytes: Uint8Array, name: string) {
 
 function checkDType(descr: string, name: string, dataStart: number): NpyDType {
   if (descr === '<u1' || descr === '>u1') descr = '|u1';
-  if (descr in DTYPES) return descr as NpyDType;
+  // hasOwn, not `in`: '__proto__' and 'constructor' are in every object.
+  if (Object.hasOwn(DTYPES, descr)) return descr as NpyDType;
   const hint = descr.startsWith('>') ? `; big-endian data is not supported, convert with .astype('<${printable(descr.slice(1))}')` : '';
   throw byteError(name, dataStart, `unsupported dtype '${printable(descr)}' (supported: ${Object.keys(DTYPES).join(' ')})${hint}`);
 }

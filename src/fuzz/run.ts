@@ -77,7 +77,7 @@ async function runTarget(opts: FuzzOptions, name: string, dir: string): Promise<
   const cases = Atomics.load(new Int32Array(shared, 0, 2), 0);
   if (outcome.failure === null) return { target: name, cases, seconds, failure: null };
   const { problem, path, bytes } = outcome.failure;
-  const saved = saveFailure(opts, name, target.ext, bytes ?? join(dir, `case${target.ext}`));
+  const saved = opts.replay ?? saveFailure(opts, name, target.ext, bytes ?? join(dir, `case${target.ext}`));
   const reproduce = path !== null
     ? `npm run fuzz -- --target ${name} --seed ${opts.seed} --path ${path}`
     : `npm run fuzz -- --target ${name} --replay ${saved}`;
