@@ -48,14 +48,14 @@ function options() {
 }
 
 function summary(reports: readonly TargetReport[], seconds: number): void {
-  console.log(`\n${'target'.padEnd(16)}${'cases'.padStart(10)}${'seconds'.padStart(9)}${'cases/s'.padStart(9)}  result`);
-  for (const r of reports) {
-    const rate = (r.cases / Math.max(r.seconds, 1e-3)).toFixed(0);
-    console.log(`${r.target.padEnd(16)}${String(r.cases).padStart(10)}${r.seconds.toFixed(1).padStart(9)}${rate.padStart(9)}  ${r.failure === null ? 'ok' : 'FAILED'}`);
-  }
-  const total = reports.reduce((n, r) => n + r.cases, 0);
+  const row = (name: string, cases: number, read: number, s: number, result: string) =>
+    console.log(`${name.padEnd(16)}${String(cases).padStart(10)}${(cases ? (100 * read) / cases : 0).toFixed(1).padStart(7)}%${s.toFixed(1).padStart(9)}${(cases / Math.max(s, 1e-3)).toFixed(0).padStart(9)}  ${result}`);
+  console.log(`\n${'target'.padEnd(16)}${'cases'.padStart(10)}${'read'.padStart(8)}${'seconds'.padStart(9)}${'cases/s'.padStart(9)}  result`);
+  for (const r of reports) row(r.target, r.cases, r.read, r.seconds, r.failure === null ? 'ok' : 'FAILED');
   const failed = reports.filter((r) => r.failure !== null);
-  console.log(`${'total'.padEnd(16)}${String(total).padStart(10)}${seconds.toFixed(1).padStart(9)}${(total / seconds).toFixed(0).padStart(9)}  ${failed.length} failed`);
+  const sum = (f: (r: TargetReport) => number) => reports.reduce((n, r) => n + f(r), 0);
+  row('total', sum((r) => r.cases), sum((r) => r.read), seconds, `${failed.length} failed`);
+  console.log('(read: cases the reader returned a result for; it refused the rest with an error naming the file)');
   for (const r of failed) {
     console.log(`\n${r.target}: ${r.failure!.problem}\n  input saved as ${r.failure!.saved}\n  reproduce: ${r.failure!.reproduce}`);
   }

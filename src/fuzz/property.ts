@@ -19,8 +19,14 @@ export const MAX_MESSAGE = 1000;
 
 type Outcome = { ok: true; result: unknown } | { ok: false; error: unknown };
 
-/** Write `bytes` to `file`, let the target read it, and return what went wrong, or null. */
-export function runCase(target: FuzzTarget, bytes: Uint8Array, file: string, bounds: CaseBounds): string | null {
+/** What went wrong in a case (null: nothing), and whether the reader returned a result rather than an error. */
+export interface CaseOutcome {
+  problem: string | null;
+  read: boolean;
+}
+
+/** Write `bytes` to `file`, let the target read it, and say what went wrong. */
+export function runCase(target: FuzzTarget, bytes: Uint8Array, file: string, bounds: CaseBounds): CaseOutcome {
   writeFileSync(file, bytes);
   const before = digest(bytes);
   const mem0 = process.memoryUsage().arrayBuffers;
@@ -34,10 +40,11 @@ export function runCase(target: FuzzTarget, bytes: Uint8Array, file: string, bou
   const ms = performance.now() - t0;
   const grown = process.memoryUsage().arrayBuffers - mem0;
   const expansion = target.maxExpansion ?? 8;
-  if (digest(readFileSync(file)) !== before) return 'the input file changed';
-  if (ms > bounds.timeoutMs) return `took ${ms.toFixed(0)} ms, over the ${bounds.timeoutMs} ms bound`;
-  if (grown > (expansion + 4) * bytes.length + bounds.slackBytes) return `array buffers grew by ${grown} bytes for a ${bytes.length}-byte file`;
-  return outcome.ok ? judgeResult(target, outcome.result, bytes, file) : judgeError(outcome.error, file);
+  const problem = digest(readFileSync(file)) !== before ? 'the input file changed'
+    : ms > bounds.timeoutMs ? `took ${ms.toFixed(0)} ms, over the ${bounds.timeoutMs} ms bound`
+    : grown > (expansion + 4) * bytes.length + bounds.slackBytes ? `array buffers grew by ${grown} bytes for a ${bytes.length}-byte file`
+    : outcome.ok ? judgeResult(target, outcome.result, bytes, file) : judgeError(outcome.error, file);
+  return { problem, read: outcome.ok };
 }
 
 /** A bad input must fail as a plain Error with a short message naming the file; anything else is our bug. */

@@ -32,6 +32,8 @@ export interface FuzzOptions {
 export interface TargetReport {
   target: string;
   cases: number;
+  /** Cases the reader returned a result for; the rest it refused with an error. */
+  read: number;
   seconds: number;
   /** What went wrong, how to reproduce it, and where the failing input was saved. */
   failure: { problem: string; reproduce: string; saved: string } | null;
@@ -74,14 +76,15 @@ async function runTarget(opts: FuzzOptions, name: string, dir: string): Promise<
   const t0 = performance.now();
   const outcome = await watch(job, opts, t0);
   const seconds = (performance.now() - t0) / 1000;
-  const cases = Atomics.load(new Int32Array(shared, 0, 2), 0);
-  if (outcome.failure === null) return { target: name, cases, seconds, failure: null };
+  const counters = new Int32Array(shared, 0, 3);
+  const [cases, read] = [Atomics.load(counters, 0), Atomics.load(counters, 2)];
+  if (outcome.failure === null) return { target: name, cases, read, seconds, failure: null };
   const { problem, path, bytes } = outcome.failure;
   const saved = opts.replay ?? saveFailure(opts, name, target.ext, bytes ?? join(dir, `case${target.ext}`));
   const reproduce = path !== null
     ? `npm run fuzz -- --target ${name} --seed ${opts.seed} --path ${path}`
     : `npm run fuzz -- --target ${name} --replay ${saved}`;
-  return { target: name, cases, seconds, failure: { problem, reproduce, saved } };
+  return { target: name, cases, read, seconds, failure: { problem, reproduce, saved } };
 }
 
 type Watched = { failure: { problem: string; path: string | null; bytes: Uint8Array | null } | null };
@@ -89,7 +92,7 @@ type Watched = { failure: { problem: string; path: string | null; bytes: Uint8Ar
 /** Run the job's worker, stopping it when a case hangs or memory runs away. */
 function watch(job: WorkerJob, opts: FuzzOptions, t0: number): Promise<Watched> {
   const worker = new Worker(new URL('./worker.js', import.meta.url), { workerData: job, resourceLimits: { maxOldGenerationSizeMb: 1024 } });
-  const counters = new Int32Array(job.shared, 0, 2);
+  const counters = new Int32Array(job.shared, 0, 3);
   const start = new Float64Array(job.shared);
   const maxRss = opts.maxRssBytes ?? 2 * 2 ** 30;
   return new Promise((resolve) => {

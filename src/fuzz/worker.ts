@@ -21,13 +21,15 @@ export interface WorkerJob {
   path: string | null;
   replay: string | null;
   bounds: CaseBounds;
-  /** Int32 [cases done, case running] then Float64 [start of the running case, performance.timeOrigin-based]. */
+  /** Int32 [cases done, case running, cases read without error], then Float64 [START]: the running case's start (epoch ms). */
   shared: SharedArrayBuffer;
 }
 
 /** What the worker answers when it is done. */
 export interface WorkerResult {
   cases: number;
+  /** Cases the reader returned a result for (the rest it refused with an error). */
+  read: number;
   failure: { problem: string; path: string | null; bytes: Uint8Array } | null;
 }
 
@@ -42,21 +44,22 @@ export async function loadTarget(module: string, name: string): Promise<FuzzTarg
 }
 
 function fuzz(job: WorkerJob, target: FuzzTarget): WorkerResult {
-  const counters = new Int32Array(job.shared, 0, 2);
+  const counters = new Int32Array(job.shared, 0, 3);
   const start = new Float64Array(job.shared);
   const file = join(job.dir, `case${target.ext}`);
   const oneCase = (bytes: Uint8Array): string | null => {
     start[START] = performance.timeOrigin + performance.now();
     Atomics.store(counters, 1, 1);
-    const problem = runCase(target, bytes, file, job.bounds);
+    const { problem, read } = runCase(target, bytes, file, job.bounds);
     Atomics.store(counters, 1, 0);
     Atomics.add(counters, 0, 1);
+    if (read) Atomics.add(counters, 2, 1);
     return problem;
   };
   if (job.replay !== null) {
     const bytes = new Uint8Array(readFileSync(job.replay));
     const problem = oneCase(bytes);
-    return { cases: 1, failure: problem === null ? null : { problem, path: null, bytes } };
+    return { cases: 1, read: Atomics.load(counters, 2), failure: problem === null ? null : { problem, path: null, bytes } };
   }
   const property = fc.property(inputs(target.seeds(), target.tokens, target.repair), (bytes) => {
     const problem = oneCase(bytes);
@@ -69,9 +72,10 @@ function fuzz(job: WorkerJob, target: FuzzTarget): WorkerResult {
     ...(job.path === null ? {} : { path: job.path }),
   });
   const cases = Atomics.load(counters, 0);
-  if (!details.failed || details.counterexample === null) return { cases, failure: null };
+  const read = Atomics.load(counters, 2);
+  if (!details.failed || details.counterexample === null) return { cases, read, failure: null };
   const problem = details.errorInstance instanceof Error ? details.errorInstance.message : String(details.errorInstance);
-  return { cases, failure: { problem, path: details.counterexamplePath, bytes: details.counterexample[0] } };
+  return { cases, read, failure: { problem, path: details.counterexamplePath, bytes: details.counterexample[0] } };
 }
 
 if (parentPort !== null && workerData !== null) {

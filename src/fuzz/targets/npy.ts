@@ -41,17 +41,32 @@ export function npySeeds(): Uint8Array[] {
   ];
 }
 
-/** Set the header length to end at the header's newline, so that edits inside the header reach the parser. */
+/**
+ * Set the header length to end at the header's newline, and resize the data to what the header's
+ * shape and dtype promise (when that is small), so that edits inside the header reach the parser.
+ */
 export function repairNpy(bytes: Uint8Array): Uint8Array {
   const version = bytes[6];
   const pre = version === 1 ? 10 : 12;
   const newline = bytes.indexOf(0x0a, pre);
   if ((version !== 1 && version !== 2) || newline < 0 || (version === 1 && newline + 1 - pre > 0xffff)) return bytes;
-  const out = bytes.slice();
+  const dataBytes = promisedBytes(Buffer.from(bytes.subarray(pre, newline)).toString('latin1'));
+  const out = new Uint8Array(newline + 1 + (dataBytes ?? bytes.length - newline - 1)).fill(0x40);
+  out.set(bytes.subarray(0, out.length));
   const view = new DataView(out.buffer);
   if (version === 1) view.setUint16(8, newline + 1 - pre, true);
   else view.setUint32(8, newline + 1 - pre, true);
   return out;
+}
+
+/** Bytes of data a header's shape and dtype call for, read loosely; null when unclear or large. */
+function promisedBytes(header: string): number | null {
+  const shape = /['"]shape['"]\s*:\s*\(([\d\s,L]*)\)/.exec(header)?.[1];
+  const size = /['"]descr['"]\s*:\s*['"][<>|=]?[a-z](\d+)['"]/.exec(header)?.[1];
+  if (shape === undefined || size === undefined) return null;
+  const dims = shape.split(',').filter((d) => d.trim() !== '').map((d) => Number.parseInt(d, 10));
+  const n = (dims.includes(0) ? 0 : dims.reduce((a, b) => a * b, 1)) * Number(size);
+  return Number.isSafeInteger(n) && n <= 65536 ? n : null;
 }
 
 export const NPY_TOKENS = ["'descr'", "'<f4'", "'<i8'", "'>f8'", "'|u1'", "'<f2'", "'|b1'", 'True', 'False', "'fortran_order'", "'shape'", ',)', 'L', '()'];
