@@ -74,6 +74,6 @@ test('npm run fuzz prints a summary and exits 0 when nothing fails', () => {
   const main = fileURLToPath(new URL('./main.js', import.meta.url));
   const out = execFileSync(process.execPath, [main, '--runs', '30', '--seed', '3', '--target', 'idx'], { encoding: 'utf8' });
   assert.match(out, /^fuzzing 1 targets, seed 3, 30 cases per target$/m);
-  assert.match(out, /^idx +\d+ +[\d.]+ +\d+ +ok$/m);
+  assert.match(out, /^idx +\d+ +[\d.]+% +[\d.]+ +\d+ +ok$/m);
   assert.match(out, /^total +\d+ .* 0 failed$/m);
 });
