@@ -19,6 +19,7 @@ export const TARGETS: readonly FuzzTarget[] = [
   broken('returns-64mib', () => new Uint8Array(64 * 2 ** 20)),
   broken('allocates-64mib', () => new Uint8Array(64 * 2 ** 20).length),
   broken('hangs', () => { for (;;); }),
+  broken('exits', () => process.exit(0)),
   // 40 MB of heap kept per case: rss grows without a typed array to see, so only the watchdog can stop it.
   broken('leaks', () => retained.push(new Array<number>(5_000_000).fill(1.5))),
   { ...broken('wrong-result', () => ({ shape: [2], data: new Uint8Array(3) })), check: (r) => checkShape((r as { shape: number[] }).shape, 3) },

@@ -41,6 +41,7 @@ test('the harness catches each kind of failure it promises to', async () => {
     ['allocates-64mib', /^array buffers grew by \d+ bytes for a \d+-byte file$/],
     ['wrong-result', /^wrong result: shape \[2\] holds 2 values but the data has 3$/],
     ['hangs', /^hang: a case ran \d+ ms and was stopped$/],
+    ['exits', /^the worker exited with code 0 before reporting$/],
   ];
   for (const [target, re] of expected) assert.match((await failureOf(target)).problem, re, target);
 });

@@ -115,7 +115,8 @@ function watch(job: WorkerJob, opts: FuzzOptions, t0: number): Promise<Watched> 
     };
     worker.on('message', (r: WorkerResult) => done({ failure: r.failure }));
     worker.on('error', (err) => done({ failure: { problem: `the worker died: ${err.message}`, path: null, bytes: null } }));
-    worker.on('exit', () => done({ failure: verdict === null ? null : { problem: verdict, path: null, bytes: null } }));
+    // A worker that reported has already resolved; one that exits silently (a reader calling process.exit) failed.
+    worker.on('exit', (code) => done({ failure: { problem: verdict ?? `the worker exited with code ${code} before reporting`, path: null, bytes: null } }));
   });
 }
 
