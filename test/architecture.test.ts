@@ -19,6 +19,7 @@ const ALLOWED: Record<string, readonly string[]> = {
   train: ['core', 'backends', 'nn', 'models', 'data', 'io', 'util'],
   apps: ['core', 'backends', 'nn', 'models', 'data', 'io', 'train', 'util'],
   cli: ['core', 'backends', 'nn', 'models', 'data', 'io', 'train', 'apps', 'util'],
+  fuzz: ['core', 'backends', 'nn', 'models', 'data', 'io', 'train', 'apps', 'cli', 'util'],
 };
 
 function sources(dir: string, out: string[] = []): string[] {

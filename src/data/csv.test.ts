@@ -159,3 +159,11 @@ test('formatFloat32 gives the shortest decimal that reads back as the same float
   assert.equal(formatFloat32(Math.fround(0.1)), '0.1');
   assert.equal(formatFloat32(Math.fround(Math.PI)), '3.1415927');
 });
+
+test('errors quote at most 80 characters of a field, escaped, however long or odd the field', () => {
+  const nul = '\0'.repeat(5000);
+  assert.throws(() => parseCsv(`a,b\n1,${nul}\n`, 'n.csv'),
+    { message: `n.csv:2: column "b" (2): "${'\\u0000'.repeat(13)}… (5000 characters)" is not a number` });
+  assert.throws(() => parseCsv(`${'h'.repeat(300)},b\n${'x'.repeat(300)},1\n`, 'w.csv'),
+    (err: Error) => err.message.length < 300 && /^w\.csv:2: column "h{80}… \(300 characters\)" \(1\): "x{80}… \(300 characters\)" is not a number$/.test(err.message));
+});

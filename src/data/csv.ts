@@ -2,10 +2,11 @@
  * CSV tables of numbers: an optional header, one optional integer label column, every other
  * column numeric. Errors name the file, the line and the column (columns numbered from 1).
  */
+import { constants as bufferConstants } from 'node:buffer';
 import { writeFileAtomic } from '../util/atomic.js';
 import { csvRecords, type CsvRecord } from './csv-records.js';
 import { makeDataset, type Dataset } from './dataset.js';
-import { readFileBytes } from './file.js';
+import { quoted, readFileBytes, readLimits, type FileLimit } from './file.js';
 
 export interface CsvOptions {
   /**
@@ -32,7 +33,13 @@ const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 
 /** Read a numeric CSV file into a dataset with sample shape [dim]. */
 export function readCsv(path: string, opts: CsvOptions = {}): CsvDataset {
-  return parseCsv(new TextDecoder().decode(readFileBytes(path)), path, opts);
+  return parseCsv(new TextDecoder().decode(readFileBytes(path, csvLimit())), path, opts);
+}
+
+// Decoded UTF-8 has at most one UTF-16 unit per byte, so this bound keeps the text within one JavaScript string.
+function csvLimit(): FileLimit {
+  const bytes = Math.min(readLimits.maxFileBytes, bufferConstants.MAX_STRING_LENGTH);
+  return { bytes, what: bytes === readLimits.maxFileBytes ? 'readLimits.maxFileBytes' : 'the longest string JavaScript holds' };
 }
 
 /** Parse CSV text; `name` labels error messages. */
@@ -51,7 +58,7 @@ export function parseCsv(text: string, name: string, opts: CsvOptions = {}): Csv
   if (dim === 0) throw new Error(`${name}: no feature columns besides the label column`);
   const x = new Float32Array(rows.length * dim);
   const labels = label < 0 ? null : new Int32Array(rows.length);
-  const columnName = (c: number) => (header === null ? `column ${c + 1}` : `column ${JSON.stringify(header[c])} (${c + 1})`);
+  const columnName = (c: number) => (header === null ? `column ${c + 1}` : `column ${quoted(header[c]!)} (${c + 1})`);
   rows.forEach((rec, r) => {
     if (rec.fields.length !== cols) throw new Error(`${name}:${rec.line}: expected ${cols} columns, found ${rec.fields.length}`);
     let k = r * dim;
@@ -59,7 +66,7 @@ export function parseCsv(text: string, name: string, opts: CsvOptions = {}): Csv
       const v = parseNumber(rec.fields[c]!, () => `${name}:${rec.line}: ${columnName(c)}`);
       if (c !== label) x[k++] = v;
       else if (!Number.isInteger(v) || Math.abs(v) > 2147483647) {
-        throw new Error(`${name}:${rec.line}: label ${columnName(c)}: ${JSON.stringify(rec.fields[c])} is not a 32-bit integer`);
+        throw new Error(`${name}:${rec.line}: label ${columnName(c)}: ${quoted(rec.fields[c]!)} is not a 32-bit integer`);
       } else labels![r] = v;
     }
   });
@@ -84,10 +91,10 @@ function dataRecords(text: string, delimiter: string, name: string): CsvRecord[]
 
 function parseNumber(field: string, where: () => string): number {
   const s = field.trim();
-  if (!NUMBER.test(s)) throw new Error(`${where()}: ${JSON.stringify(field)} is not a number`);
+  if (!NUMBER.test(s)) throw new Error(`${where()}: ${quoted(field)} is not a number`);
   const v = Number(s);
   // Values beyond float32 range would become Infinity in the dataset.
-  if (!Number.isFinite(Math.fround(v))) throw new Error(`${where()}: ${JSON.stringify(field)} is outside the float32 range`);
+  if (!Number.isFinite(Math.fround(v))) throw new Error(`${where()}: ${quoted(field)} is outside the float32 range`);
   return v;
 }
 

@@ -41,3 +41,10 @@ test('checkFinite passes finite data and names the row and column of the first N
   ds.x[2] = -Infinity;
   assert.throws(() => checkFinite(ds), /t\.csv: row 2, column 1: value -Infinity is not finite/);
 });
+
+test('makeDataset refuses a sample shape of more than 2^53 values, listing at most eight dimensions', () => {
+  assert.throws(() => makeDataset({ x: new Float32Array(0), sampleShape: [2 ** 30, 2 ** 30], source: 'big' }),
+    { message: `big: sample shape [${2 ** 30},${2 ** 30}] holds more than 2^53 values` });
+  assert.throws(() => makeDataset({ x: new Float32Array(0), sampleShape: new Array<number>(200).fill(0), source: 'z' }),
+    { message: 'z: sample shape [0,0,0,0,0,0,0,0,… (200 dimensions)] must hold positive integers' });
+});

@@ -1,4 +1,5 @@
 /** The in-memory data set every reader produces and every trainer consumes. */
+import { dims } from './file.js';
 
 /** Rows of float32 features, optionally with integer labels. */
 export interface Dataset {
@@ -23,9 +24,10 @@ export function makeDataset(fields: {
   const { x, source } = fields;
   const sampleShape = [...fields.sampleShape];
   for (const d of sampleShape) {
-    if (!Number.isInteger(d) || d < 1) throw new Error(`${source}: sample shape [${sampleShape}] must hold positive integers`);
+    if (!Number.isInteger(d) || d < 1) throw new Error(`${source}: sample shape [${dims(sampleShape)}] must hold positive integers`);
   }
   const dim = sampleShape.reduce((a, b) => a * b, 1);
+  if (!Number.isSafeInteger(dim)) throw new Error(`${source}: sample shape [${dims(sampleShape)}] holds more than 2^53 values`);
   if (x.length % dim !== 0) throw new Error(`${source}: ${x.length} values do not split into rows of ${dim}`);
   const n = x.length / dim;
   const labels = fields.labels ?? null;

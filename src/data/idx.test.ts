@@ -52,5 +52,13 @@ test('bad magic, unknown type code, truncation and trailing bytes name the file 
 test('a missing file says no such file', () => {
   const path = join(dir, 'absent.idx');
   assert.throws(() => readIdx(path), { message: `no such file: ${path}` });
-  assert.throws(() => readIdx(dir), /is a directory/);
+  assert.throws(() => readIdx(dir), { message: `${dir}: is not a regular file (a directory)` });
+});
+
+test('a zero dimension among dimensions whose product overflows still means no data (it read as NaN and passed every check)', () => {
+  const shape = [...new Array<number>(39).fill(0xffffffff), 0];
+  assert.throws(() => parseIdx(idx(0x08, shape, [1, 2, 3]), 'z.idx'),
+    { message: 'z.idx: byte 164: 3 trailing bytes after the data of shape [4294967295,4294967295,4294967295,4294967295,4294967295,4294967295,4294967295,4294967295,… (40 dimensions)]' });
+  assert.deepEqual(parseIdx(idx(0x08, shape, []), 'z.idx').data.length, 0);
+  assert.throws(() => parseIdx(idx(0x08, new Array<number>(39).fill(0xffffffff), [1]), 'i.idx'), /i\.idx: byte 161: truncated: shape \[.*\] needs more than 2\^53 bytes, file has 161$/);
 });

@@ -2,7 +2,7 @@
  * IDX reader (the MNIST file format, LeCun et al.): a 4-byte magic `0 0 type rank`, `rank`
  * big-endian uint32 dimensions, then the values in C order, big-endian.
  */
-import { byteError, readFileBytes } from './file.js';
+import { byteCount, byteError, dims, elementCount, readFileBytes } from './file.js';
 
 export type IdxData = Uint8Array | Int8Array | Int16Array | Int32Array | Float32Array | Float64Array;
 
@@ -74,9 +74,9 @@ export function parseIdxHeader(head: Uint8Array, fileSize: number, name: string)
   const view = new DataView(head.buffer, head.byteOffset, head.byteLength);
   const shape: number[] = [];
   for (let i = 0; i < rank; i++) shape.push(view.getUint32(4 + 4 * i));
-  const expected = dataStart + shape.reduce((a, b) => a * b, 1) * type.size;
-  if (fileSize < expected) throw byteError(name, fileSize, `truncated: shape [${shape}] needs ${expected} bytes, file has ${fileSize}`);
-  if (fileSize > expected) throw byteError(name, expected, `${fileSize - expected} trailing bytes after the data of shape [${shape}]`);
+  const expected = dataStart + elementCount(shape) * type.size;
+  if (fileSize < expected) throw byteError(name, fileSize, `truncated: shape [${dims(shape)}] needs ${byteCount(expected)} bytes, file has ${fileSize}`);
+  if (fileSize > expected) throw byteError(name, expected, `${fileSize - expected} trailing bytes after the data of shape [${dims(shape)}]`);
   return { shape, typeCode, dataStart };
 }
 

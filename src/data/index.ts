@@ -11,6 +11,7 @@
  * const batch = new Float32Array(64 * train.dim);
  * for (const rows of loader.batches(0)) gatherRows(train, rows, batch); // rows.length × 784 values
  */
+export { readLimits, type FileLimit } from './file.js';
 export { makeDataset, subset, checkFinite, checkRowIndex, type Dataset } from './dataset.js';
 export { readIdx, parseIdx, parseIdxHeader, type IdxArray, type IdxData, type IdxHeader } from './idx.js';
 export { loadMnist, type MnistOptions } from './mnist.js';

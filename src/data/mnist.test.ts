@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { test } from 'node:test';
-import { loadMnist } from './mnist.js';
+import { loadMnist, loadMnistFiles } from './mnist.js';
 
 test('the training split holds 60,000 labelled 28×28 digits scaled to [0, 1]', () => {
   const t0 = performance.now();
@@ -45,4 +48,30 @@ test('a bad split or limit fails naming it', () => {
   assert.throws(() => loadMnist('valid' as 'test'), /split must be 'train' or 'test', got "valid"/);
   assert.throws(() => loadMnist('test', { limit: 0 }), /option limit must be a positive integer, got 0/);
   assert.throws(() => loadMnist('test', { limit: 2.5 }), /option limit/);
+});
+
+test('MNIST files that are special files are refused unread', { skip: !existsSync('/dev/zero') }, () => {
+  const dir = mkdtempSync(join(tmpdir(), 'aekit-mnist-'));
+  try {
+    const labels = join(dir, 'labels-idx1-ubyte');
+    writeFileSync(labels, Uint8Array.of(0, 0, 8, 1, 0, 0, 0, 1, 5));
+    assert.throws(() => loadMnistFiles('/dev/zero', labels), { message: '/dev/zero: is not a regular file (a character device)' });
+    assert.throws(() => loadMnistFiles(dir, '/dev/zero'), { message: '/dev/zero: is not a regular file (a character device)' });
+    assert.throws(() => loadMnistFiles(dir, labels), { message: `${dir}: is not a regular file (a directory)` });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('images that do not match the labels fail naming both files', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'aekit-mnist-'));
+  try {
+    const labels = join(dir, 'labels-idx1-ubyte'), images = join(dir, 'images-idx3-ubyte');
+    writeFileSync(labels, Uint8Array.of(0, 0, 8, 1, 0, 0, 0, 0));
+    writeFileSync(images, Uint8Array.of(0, 0, 8, 3, 0, 0, 0, 1, 0, 0, 0, 28, 0, 0, 0, 28, ...new Uint8Array(784)));
+    const want = `${images}: expected unsigned bytes of shape [0, 28, 28] (0 images for the labels in ${labels}), got type 0x8 shape [1,28,28]`;
+    assert.throws(() => loadMnistFiles(images, labels), { message: want });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

@@ -3,7 +3,7 @@ import { closeSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { makeDataset, type Dataset } from './dataset.js';
-import { openForReading, readAt } from './file.js';
+import { dims, openForReading, readAt } from './file.js';
 import { IDX_MAX_HEADER, parseIdxHeader, readIdx } from './idx.js';
 
 export interface MnistOptions {
@@ -21,15 +21,18 @@ export function loadMnist(split: 'train' | 'test', opts: MnistOptions = {}): Dat
     throw new Error(`loadMnist: option limit must be a positive integer, got ${limit}`);
   }
   const prefix = join(mnistDir(), split === 'train' ? 'train' : 't10k');
-  const imagesPath = `${prefix}-images-idx3-ubyte`;
-  const labelsPath = `${prefix}-labels-idx1-ubyte`;
+  return loadMnistFiles(`${prefix}-images-idx3-ubyte`, `${prefix}-labels-idx1-ubyte`, limit);
+}
+
+/** MNIST-format images and labels from two IDX files (what loadMnist reads; the fuzzing harness feeds it broken ones). */
+export function loadMnistFiles(imagesPath: string, labelsPath: string, limit?: number): Dataset {
   const labels = readIdx(labelsPath);
   if (!(labels.data instanceof Uint8Array) || labels.shape.length !== 1) {
-    throw new Error(`${labelsPath}: expected a vector of unsigned byte labels, got shape [${labels.shape}]`);
+    throw new Error(`${labelsPath}: expected a vector of unsigned byte labels, got shape [${dims(labels.shape)}]`);
   }
   const n = Math.min(limit ?? Infinity, labels.shape[0]!);
   return makeDataset({
-    x: readScaledImages(imagesPath, n, labels.shape[0]!),
+    x: readScaledImages(imagesPath, n, labels.shape[0]!, labelsPath),
     sampleShape: [28, 28],
     labels: Int32Array.from(labels.data.subarray(0, n)),
     source: imagesPath,
@@ -37,20 +40,22 @@ export function loadMnist(split: 'train' | 'test', opts: MnistOptions = {}): Dat
 }
 
 /** The first n of `total` 28×28 byte images as float32 in [0, 1], read in chunks so the raw bytes never sit in memory whole. */
-function readScaledImages(path: string, n: number, total: number): Float32Array {
+function readScaledImages(path: string, n: number, total: number, labelsPath: string): Float32Array {
   const { fd, size } = openForReading(path);
   try {
     const head = new Uint8Array(Math.min(IDX_MAX_HEADER, size));
-    readAt(fd, head, 0);
+    readAt(fd, head, 0, path);
     const { shape, typeCode, dataStart } = parseIdxHeader(head, size, path);
     if (typeCode !== 0x08 || shape.length !== 3 || shape[1] !== 28 || shape[2] !== 28 || shape[0] !== total) {
-      throw new Error(`${path}: expected unsigned bytes of shape [${total}, 28, 28], got type 0x${typeCode.toString(16)} shape [${shape}]`);
+      const want = `unsigned bytes of shape [${total}, 28, 28] (${total} images for the labels in ${labelsPath})`;
+      throw new Error(`${path}: expected ${want}, got type 0x${typeCode.toString(16)} shape [${dims(shape)}]`);
     }
     const x = new Float32Array(n * PIXELS);
-    const chunk = new Uint8Array(1 << 20);
+    const chunk = new Uint8Array(Math.min(1 << 20, x.length));
     for (let done = 0; done < x.length; done += chunk.length) {
       const part = chunk.subarray(0, Math.min(chunk.length, x.length - done));
-      readAt(fd, part, dataStart + done);
+      const got = readAt(fd, part, dataStart + done, path);
+      if (got < part.length) throw new Error(`${path}: byte ${dataStart + done + got}: the file ended early (it shrank while being read)`);
       for (let i = 0; i < part.length; i++) x[done + i] = part[i]! / 255;
     }
     return x;

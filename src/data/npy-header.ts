@@ -2,7 +2,7 @@
  * The NPY header: a Python dict literal such as `{'descr': '<f4', 'fortran_order': False, 'shape': (3, 4), }`.
  * This parser accepts exactly that grammar (strings, True/False, tuples of integers) and nothing else.
  */
-import { byteError } from './file.js';
+import { byteError, printable, quoted } from './file.js';
 
 export interface NpyHeader {
   descr: string;
@@ -18,7 +18,7 @@ class Scanner {
   constructor(readonly text: string, private readonly base: number, private readonly name: string) {}
 
   error(msg: string): Error {
-    return byteError(this.name, this.base + this.i, `NPY header: ${msg} in ${JSON.stringify(this.text.trim())}`);
+    return byteError(this.name, this.base + this.i, `NPY header: ${msg} in ${quoted(this.text.trim(), 160)}`);
   }
   skipSpaces(): void {
     while (this.text[this.i] === ' ') this.i++;
@@ -41,7 +41,7 @@ export function parseNpyHeader(text: string, base: number, name: string): NpyHea
   while (s.peek() !== '}') {
     const key = readString(s);
     s.expect(':');
-    if (dict.has(key)) throw s.error(`duplicate key '${key}'`);
+    if (dict.has(key)) throw s.error(`duplicate key '${printable(key)}'`);
     dict.set(key, readValue(s));
     if (s.peek() === ',') s.i++;
     else if (s.peek() !== '}') throw s.error(`expected ',' or '}'`);
@@ -53,7 +53,7 @@ export function parseNpyHeader(text: string, base: number, name: string): NpyHea
 }
 
 function checkKeys(dict: Map<string, Value>, s: Scanner): NpyHeader {
-  for (const k of dict.keys()) if (k !== 'descr' && k !== 'fortran_order' && k !== 'shape') throw s.error(`unknown key '${k}'`);
+  for (const k of dict.keys()) if (k !== 'descr' && k !== 'fortran_order' && k !== 'shape') throw s.error(`unknown key '${printable(k)}'`);
   const descr = dict.get('descr');
   const fortranOrder = dict.get('fortran_order');
   const shape = dict.get('shape');
@@ -74,7 +74,10 @@ function readValue(s: Scanner): Value {
   while (s.peek() !== ')') {
     const m = /^\d+L?/.exec(s.text.slice(s.i));
     if (m === null) throw s.error('expected a non-negative integer in the shape');
-    dims.push(Number.parseInt(m[0], 10));
+    const d = Number.parseInt(m[0], 10);
+    // Past 2^53 the parsed number is not the dimension written.
+    if (!Number.isSafeInteger(d)) throw s.error(`dimension ${printable(m[0])} is larger than 2^53`);
+    dims.push(d);
     s.i += m[0].length;
     if (s.peek() === ',') s.i++;
     else if (s.peek() !== ')') throw s.error(`expected ',' or ')' in the shape`);

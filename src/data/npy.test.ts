@@ -156,3 +156,27 @@ test('loadNpy turns an [n, ...] array into a dataset; missing files are named', 
 });
 
 if (numpyMissing) console.log(`# NumPy interop tests skipped: ${numpyMissing}`);
+
+test('a dimension past 2^53 is refused at its byte (it was read inexactly)', () => {
+  assert.throws(() => parseNpy(npy("{'descr': '<f4', 'fortran_order': False, 'shape': (0, 100000000000000000000), }"), 'd.npy'),
+    /^Error: d\.npy: byte 64: NPY header: dimension 100000000000000000000 is larger than 2\^53 in /);
+});
+
+test('a zero dimension among dimensions whose product overflows still means no data (it read as NaN and passed every check)', () => {
+  const shape = `(${new Array<number>(25).fill(2 ** 50).join(', ')}, 0)`;
+  const header = `{'descr': '|u1', 'fortran_order': False, 'shape': ${shape}, }`;
+  assert.throws(() => parseNpy(npy(header, [7]), 'z.npy'), { message: `z.npy: byte ${10 + header.length}: 1 trailing bytes after the data` });
+  assert.equal(parseNpy(npy(header), 'z.npy').data.length, 0);
+});
+
+test('error messages quote at most 160 characters of a long header', () => {
+  const header = `{'descr': '<f4', 'fortran_order': False, 'shape': (1,), 'pad': '${'x'.repeat(3000)}', }`;
+  assert.throws(() => parseNpy(npy(header), 'l.npy'), (err: Error) => err.message.length < 300 && /unknown key 'pad' in ".*… \(\d+ characters\)"$/.test(err.message));
+});
+
+test('a dtype named after an Object property is refused, not looked up on the prototype (found by the fuzzer)', () => {
+  for (const descr of ['__proto__', 'constructor', 'toString']) {
+    const header = `{'descr': '${descr}', 'fortran_order': False, 'shape': (1,), }`;
+    assert.throws(() => parseNpy(npy(header, [0, 0, 0, 0]), 'p.npy'), (err: Error) => err.constructor === Error && err.message.startsWith(`p.npy: byte ${10 + header.length}: unsupported dtype '${descr}'`));
+  }
+});

@@ -5,7 +5,7 @@
  */
 import { writeFileAtomic } from '../util/atomic.js';
 import { makeDataset, type Dataset } from './dataset.js';
-import { byteError, readFileBytes } from './file.js';
+import { byteCount, byteError, dims, elementCount, printable, readFileBytes } from './file.js';
 import { parseNpyHeader } from './npy-header.js';
 
 export type NpyDType = '<f4' | '<f8' | '|u1' | '<i4' | '<i8';
@@ -47,11 +47,11 @@ export function parseNpy(bytes: Uint8Array, name: string): NpyArray {
   if (header.fortranOrder) {
     throw new Error(`${name}: the array is stored in Fortran order; save it in C order (numpy.ascontiguousarray) first`);
   }
-  const count = header.shape.reduce((a, b) => a * b, 1);
+  const count = elementCount(header.shape);
   const info = DTYPES[dtype];
   const end = dataStart + count * info.size;
   if (bytes.length < end) {
-    throw byteError(name, bytes.length, `truncated: shape (${header.shape}) of ${dtype} needs ${end} bytes, file has ${bytes.length}`);
+    throw byteError(name, bytes.length, `truncated: shape (${dims(header.shape)}) of ${dtype} needs ${byteCount(end)} bytes, file has ${bytes.length}`);
   }
   if (bytes.length > end) throw byteError(name, end, `${bytes.length - end} trailing bytes after the data`);
   return { shape: header.shape, dtype, data: decode(bytes.subarray(dataStart, end), dtype, name, dataStart) };
@@ -78,9 +78,10 @@ function readPreamble(bytes: Uint8Array, name: string) {
 
 function checkDType(descr: string, name: string, dataStart: number): NpyDType {
   if (descr === '<u1' || descr === '>u1') descr = '|u1';
-  if (descr in DTYPES) return descr as NpyDType;
-  const hint = descr.startsWith('>') ? `; big-endian data is not supported, convert with .astype('<${descr.slice(1)}')` : '';
-  throw byteError(name, dataStart, `unsupported dtype '${descr}' (supported: ${Object.keys(DTYPES).join(' ')})${hint}`);
+  // hasOwn, not `in`: '__proto__' and 'constructor' are in every object.
+  if (Object.hasOwn(DTYPES, descr)) return descr as NpyDType;
+  const hint = descr.startsWith('>') ? `; big-endian data is not supported, convert with .astype('<${printable(descr.slice(1))}')` : '';
+  throw byteError(name, dataStart, `unsupported dtype '${printable(descr)}' (supported: ${Object.keys(DTYPES).join(' ')})${hint}`);
 }
 
 function decode(raw: Uint8Array, dtype: NpyDType, name: string, dataStart: number): NpyData {
@@ -159,7 +160,7 @@ function littleEndianBytes(data: NpyData, descr: NpyDType): Uint8Array {
 /** Read an NPY array of shape [n, ...sample] as a dataset of n unlabelled float32 rows (values are not rescaled). */
 export function loadNpy(path: string): Dataset {
   const { shape, data } = readNpy(path);
-  if (shape.length === 0 || shape[0] === 0) throw new Error(`${path}: shape (${shape}) holds no rows`);
+  if (shape.length === 0 || shape[0] === 0) throw new Error(`${path}: shape (${dims(shape)}) holds no rows`);
   const sampleShape = shape.length === 1 ? [1] : shape.slice(1);
   const x = data instanceof Float32Array ? data : Float32Array.from(data);
   return makeDataset({ x, sampleShape, labels: null, source: path });

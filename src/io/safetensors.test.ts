@@ -189,5 +189,37 @@ test('a Python file with a dtype we do not read fails naming it', { skip: python
   const path = join(dir, 'f16.safetensors');
   const script = `import sys, numpy as np; sys.path.insert(0, ${JSON.stringify(join(TOOL, '..'))}); from read_safetensors import write_safetensors; write_safetensors(sys.argv[1], {"h": np.ones(2, np.float16)})`;
   execFileSync(PY, ['-c', script, path]);
-  assert.throws(() => readSafetensors(path), /f16\.safetensors: tensor 'h': dtype F16 is not supported/);
+  assert.throws(() => readSafetensors(path), /f16\.safetensors: byte \d+: tensor 'h': dtype F16 is not supported/);
+});
+
+test('special files are refused unread (reading /dev/zero would grow memory without bound)', { skip: !existsSync('/dev/zero') }, () => {
+  const t0 = performance.now();
+  assert.throws(() => readSafetensors('/dev/zero'), { message: '/dev/zero: is not a regular file (a character device)' });
+  assert.throws(() => readSafetensors(dir), { message: `${dir}: is not a regular file (a directory)` });
+  assert.ok(performance.now() - t0 < 1000);
+});
+
+test('a tensor named __proto__ is kept as a tensor, written and read', () => {
+  const tensors: Record<string, SafetensorsTensor> = Object.fromEntries([['__proto__', safetensor([2], Uint8Array.of(7, 9))]]);
+  const back = parseSafetensors(serializeSafetensors(tensors), 'p.safetensors');
+  assert.deepEqual(Object.keys(back.tensors), ['__proto__']);
+  assert.equal(Object.getPrototypeOf(back.tensors), Object.prototype);
+  assert.deepEqual([...back.tensors['__proto__']!.data], [7, 9]);
+});
+
+test('errors in a tensor entry name the byte where the entry starts, and cut what they quote', () => {
+  const header = `{"__metadata__":{"k":"v"},"w":{"dtype":"F32","shape":[${2 ** 50}],"data_offsets":[0,4]}}`;
+  const bytes = handMade(header, [0, 0, 0, 0]);
+  // The key "w" starts at character 26 of the header, which starts at byte 8.
+  assert.throws(() => parseSafetensors(bytes, 'w.safetensors'), { message: `w.safetensors: byte 34: tensor 'w': shape [${2 ** 50}] of F32 needs ${2 ** 52} bytes but data_offsets [0, 4] span 4` });
+  const long = 'x'.repeat(5000);
+  assert.throws(() => parseSafetensors(handMade(`{"${long}":{"dtype":"U9","shape":[1],"data_offsets":[0,1]}}`, [0]), 'n.safetensors'),
+    (err: Error) => err.message.length < 300 && /^n\.safetensors: byte 9: tensor 'x{80}… \(5000 characters\)': unknown dtype "U9"$/.test(err.message));
+});
+
+test('a zero dimension among dimensions whose product overflows holds no bytes (it read as NaN)', () => {
+  const shape = [...new Array<number>(25).fill(2 ** 50), 0];
+  const back = parseSafetensors(handMade(`{"e":{"dtype":"F32","shape":${JSON.stringify(shape)},"data_offsets":[0,0]}}`), 'z.safetensors');
+  assert.deepEqual(back.tensors.e!.shape, shape);
+  assert.equal(back.tensors.e!.data.length, 0);
 });

@@ -5,7 +5,7 @@
  * plus an optional "__metadata__" map of strings. Tensors are laid out contiguously in sorted-name
  * order. Reading validates everything the format requires, with errors naming the file and byte.
  */
-import { readFileSync } from 'node:fs';
+import { byteCount, dims, elementCount, jsonExcerpt, printable, readFileBytes } from '../data/file.js';
 import { writeFileAtomic } from '../util/atomic.js';
 
 export type SafetensorsDType = 'F32' | 'F64' | 'I32' | 'U8' | 'I64';
@@ -61,10 +61,6 @@ function assertLittleEndian(): void {
   if (new Uint8Array(Uint16Array.of(1).buffer)[0] !== 1) throw new Error('safetensors: big-endian hosts are not supported');
 }
 
-function numel(shape: readonly number[]): number {
-  return shape.reduce((a, b) => a * b, 1);
-}
-
 // ---------------------------------------------------------------- writing
 
 /** The file as byte chunks: header length, padded header, then each tensor's bytes in sorted-name order. */
@@ -79,7 +75,8 @@ function serializeChunks(tensors: Record<string, SafetensorsTensor>, metadata?: 
     const t = tensors[name]!;
     checkTensor(name, t);
     const bytes = new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength);
-    header[name] = { dtype: t.dtype, shape: t.shape, data_offsets: [offset, offset + bytes.length] };
+    // defineProperty, not assignment: header['__proto__'] = … would set the prototype and drop the tensor from the JSON.
+    Object.defineProperty(header, name, { value: { dtype: t.dtype, shape: t.shape, data_offsets: [offset, offset + bytes.length] }, enumerable: true });
     chunks.push(bytes);
     offset += bytes.length;
   }
@@ -97,7 +94,7 @@ function checkTensor(name: string, t: SafetensorsTensor): void {
   if (!isDType(t.dtype)) throw new Error(`${where}: dtype must be one of ${Object.keys(ARRAYS).join(', ')}, got ${String(t.dtype)}`);
   if (!(t.data instanceof ARRAYS[t.dtype])) throw new Error(`${where}: dtype ${t.dtype} needs a ${ARRAYS[t.dtype].name}, got ${t.data?.constructor?.name}`);
   if (!Array.isArray(t.shape) || t.shape.some((d) => !Number.isSafeInteger(d) || d < 0)) throw new Error(`${where}: shape must be non-negative integers, got ${JSON.stringify(t.shape)}`);
-  if (numel(t.shape) !== t.data.length) throw new Error(`${where}: shape [${t.shape.join(', ')}] holds ${numel(t.shape)} elements but data has ${t.data.length}`);
+  if (elementCount(t.shape) !== t.data.length) throw new Error(`${where}: shape [${t.shape.join(', ')}] holds ${elementCount(t.shape)} elements but data has ${t.data.length}`);
 }
 
 /** The whole file in memory (for browsers or network transfer). */
@@ -121,7 +118,7 @@ export function writeSafetensors(path: string, tensors: Record<string, Safetenso
 
 /** Read and validate a safetensors file. */
 export function readSafetensors(path: string): SafetensorsFile {
-  return parseSafetensors(readFileSync(path), path);
+  return parseSafetensors(readFileBytes(path), path);
 }
 
 /** Parse and validate safetensors bytes; `source` names the file in errors. Tensor data is copied. */
@@ -133,14 +130,17 @@ export function parseSafetensors(bytes: Uint8Array, source = 'safetensors data')
   if (n > BigInt(MAX_HEADER_BYTES)) fail(`header length ${n} (bytes 0-7) exceeds the ${MAX_HEADER_BYTES}-byte limit`);
   if (n > BigInt(bytes.length - 8)) fail(`header length ${n} (bytes 0-7) runs past the end of the file (${bytes.length} bytes)`);
   const headerEnd = 8 + Number(n);
-  const header = parseHeader(bytes.subarray(8, headerEnd), fail);
+  const { header, byteOf } = parseHeader(bytes.subarray(8, headerEnd), fail);
+  const failAt = (key: string) => (msg: string): never => fail(`byte ${byteOf(key)}: ${msg}`);
   const buffer = bytes.subarray(headerEnd);
-  const entries = Object.entries(header).filter(([k]) => k !== METADATA_KEY).map(([name, raw]) => tensorInfo(name, raw, buffer.length, headerEnd, fail));
-  checkContiguous(entries, buffer.length, headerEnd, fail);
-  const tensors: Record<string, SafetensorsTensor> = {};
+  const entries = Object.entries(header).filter(([k]) => k !== METADATA_KEY).map(([name, raw]) => tensorInfo(name, raw, buffer.length, headerEnd, failAt(name)));
+  checkContiguous(entries, buffer.length, headerEnd, fail, byteOf);
   // Copy each tensor into its own ArrayBuffer: typed arrays need aligned offsets, and Buffer.slice would share memory.
-  for (const e of entries) tensors[e.name] = fromBytes(e.dtype, e.shape, new Uint8Array(buffer.subarray(e.begin, e.end)).buffer);
-  const metadata = header[METADATA_KEY] === undefined ? {} : checkMetadata(header[METADATA_KEY], `${source}: ${METADATA_KEY}`);
+  const copy = (e: TensorInfo) => fromBytes(e.dtype, e.shape, new Uint8Array(buffer.subarray(e.begin, e.end)).buffer);
+  // fromEntries defines own properties: assigning tensors['__proto__'] would set the prototype and lose the tensor.
+  const tensors = Object.fromEntries(entries.map((e) => [e.name, copy(e)]));
+  const meta = header[METADATA_KEY];
+  const metadata = meta === undefined ? {} : checkMetadata(meta, `${source}: byte ${byteOf(METADATA_KEY)}: ${METADATA_KEY}`);
   return { tensors, metadata };
 }
 
@@ -154,7 +154,8 @@ function fromBytes(dtype: SafetensorsDType, shape: number[], buf: ArrayBuffer): 
   }
 }
 
-function parseHeader(raw: Uint8Array, fail: (m: string) => never): Record<string, unknown> {
+/** The header object, and the file byte at which each top-level key starts (for error messages). */
+function parseHeader(raw: Uint8Array, fail: (m: string) => never): { header: Record<string, unknown>; byteOf: (key: string) => number } {
   let text = '';
   try {
     text = new TextDecoder('utf-8', { fatal: true }).decode(raw);
@@ -168,14 +169,17 @@ function parseHeader(raw: Uint8Array, fail: (m: string) => never): Record<string
     fail(`header (from byte 8) is not valid JSON: ${(err as Error).message}`);
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) fail('header must be a JSON object');
-  const dup = firstDuplicateKey(text);
-  if (dup !== undefined) fail(`header names '${dup}' twice`);
-  return value as Record<string, unknown>;
+  const keys = topLevelKeys(text, fail);
+  const byteOf = (key: string) => 8 + Buffer.byteLength(text.slice(0, keys.get(key) ?? 0));
+  return { header: value as Record<string, unknown>, byteOf };
 }
 
-/** JSON.parse keeps the last of duplicate keys silently, so scan the top-level keys of the (valid) JSON text ourselves. */
-function firstDuplicateKey(json: string): string | undefined {
-  const seen = new Set<string>();
+/**
+ * Where each top-level key of the (valid) JSON text starts, as a character index. JSON.parse keeps
+ * the last of duplicate keys silently, so duplicates are refused here.
+ */
+function topLevelKeys(json: string, fail: (m: string) => never): Map<string, number> {
+  const at = new Map<string, number>();
   let depth = 0, prev = '';
   for (let i = 0; i < json.length; i++) {
     const ch = json[i]!;
@@ -184,8 +188,8 @@ function firstDuplicateKey(json: string): string | undefined {
       while (json[j] !== '"') j += json[j] === '\\' ? 2 : 1;
       if (depth === 1 && (prev === '{' || prev === ',')) {
         const key = JSON.parse(json.slice(i, j + 1)) as string;
-        if (seen.has(key)) return key;
-        seen.add(key);
+        if (at.has(key)) fail(`byte ${8 + Buffer.byteLength(json.slice(0, i))}: header names '${printable(key)}' twice`);
+        at.set(key, i);
       }
       [i, prev] = [j, '"'];
     } else if (!/\s/.test(ch)) {
@@ -194,38 +198,39 @@ function firstDuplicateKey(json: string): string | undefined {
       prev = ch;
     }
   }
-  return undefined;
+  return at;
 }
 
 interface TensorInfo { name: string; dtype: SafetensorsDType; shape: number[]; begin: number; end: number }
 
 function tensorInfo(name: string, raw: unknown, bufferLength: number, dataStart: number, fail: (m: string) => never): TensorInfo {
-  const where = `tensor '${name}'`;
+  const where = `tensor '${printable(name)}'`;
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) fail(`${where}: entry must be an object with dtype, shape and data_offsets`);
   const { dtype, shape, data_offsets: offsets } = raw as Record<string, unknown>;
   if (!isDType(dtype)) {
     fail(typeof dtype === 'string' && OTHER_DTYPES.includes(dtype)
       ? `${where}: dtype ${dtype} is not supported (aekit reads ${Object.keys(ARRAYS).join(', ')})`
-      : `${where}: unknown dtype ${JSON.stringify(dtype)}`);
+      : `${where}: unknown dtype ${jsonExcerpt(dtype)}`);
   }
   const isIndex = (v: unknown): v is number => Number.isSafeInteger(v) && (v as number) >= 0;
-  if (!Array.isArray(shape) || !shape.every(isIndex)) fail(`${where}: shape must be an array of non-negative integers, got ${JSON.stringify(shape)}`);
+  if (!Array.isArray(shape) || !shape.every(isIndex)) fail(`${where}: shape must be an array of non-negative integers, got ${jsonExcerpt(shape)}`);
   const [begin, end] = Array.isArray(offsets) && offsets.length === 2 && offsets.every(isIndex) ? (offsets as [number, number]) : [-1, -1];
-  if (begin < 0 || begin > end) fail(`${where}: data_offsets must be [begin, end] with 0 <= begin <= end, got ${JSON.stringify(offsets)}`);
+  if (begin < 0 || begin > end) fail(`${where}: data_offsets must be [begin, end] with 0 <= begin <= end, got ${jsonExcerpt(offsets)}`);
   const d = dtype as SafetensorsDType;
   if (end > bufferLength) fail(`${where}: data_offsets [${begin}, ${end}] run past the end of the data buffer (${bufferLength} bytes from byte ${dataStart})`);
-  const need = numel(shape as number[]) * ARRAYS[d].BYTES_PER_ELEMENT;
-  if (end - begin !== need) fail(`${where}: shape [${(shape as number[]).join(', ')}] of ${d} needs ${need} bytes but data_offsets [${begin}, ${end}] span ${end - begin}`);
+  const need = elementCount(shape as number[]) * ARRAYS[d].BYTES_PER_ELEMENT;
+  if (end - begin !== need) fail(`${where}: shape [${dims(shape as number[], ', ')}] of ${d} needs ${byteCount(need)} bytes but data_offsets [${begin}, ${end}] span ${end - begin}`);
   return { name, dtype: d, shape: [...(shape as number[])], begin, end };
 }
 
 /** Tensors must tile the data buffer exactly: no gaps, no overlaps, nothing left over. */
-function checkContiguous(entries: TensorInfo[], bufferLength: number, dataStart: number, fail: (m: string) => never): void {
+function checkContiguous(entries: TensorInfo[], bufferLength: number, dataStart: number, fail: (m: string) => never, byteOf: (key: string) => number): void {
   const sorted = [...entries].sort((a, b) => a.begin - b.begin || a.end - b.end);
   let at = 0, prev: TensorInfo | undefined;
   for (const e of sorted) {
-    if (e.begin < at) fail(`tensor '${e.name}' data_offsets [${e.begin}, ${e.end}] overlap tensor '${prev!.name}' [${prev!.begin}, ${prev!.end}]`);
-    if (e.begin > at) fail(`gap in the data buffer: bytes [${at}, ${e.begin}) (file bytes ${dataStart + at}-${dataStart + e.begin - 1}) belong to no tensor, before '${e.name}'`);
+    const name = printable(e.name);
+    if (e.begin < at) fail(`byte ${byteOf(e.name)}: tensor '${name}' data_offsets [${e.begin}, ${e.end}] overlap tensor '${printable(prev!.name)}' [${prev!.begin}, ${prev!.end}]`);
+    if (e.begin > at) fail(`gap in the data buffer: bytes [${at}, ${e.begin}) (file bytes ${dataStart + at}-${dataStart + e.begin - 1}) belong to no tensor, before '${name}'`);
     at = e.end;
     prev = e;
   }
@@ -235,7 +240,7 @@ function checkContiguous(entries: TensorInfo[], bufferLength: number, dataStart:
 function checkMetadata(value: unknown, where: string): Record<string, string> {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new Error(`${where} must be an object of strings`);
   for (const [k, v] of Object.entries(value)) {
-    if (typeof v !== 'string') throw new Error(`${where}: value of '${k}' must be a string, got ${JSON.stringify(v)}`);
+    if (typeof v !== 'string') throw new Error(`${where}: value of '${printable(k)}' must be a string, got ${jsonExcerpt(v)}`);
   }
   return { ...(value as Record<string, string>) };
 }

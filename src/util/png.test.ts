@@ -124,3 +124,16 @@ test('Pillow reads our PNGs and we read Pillow PNGs', { skip: !hasPython('PIL') 
     assert.deepEqual([...readPng(theirs).data], [...img.data]);
   }
 });
+
+test('a chunk type that is not four letters is refused, escaped in the message', () => {
+  const bytes = encodePng(randomImage(2, 2, 1, 3));
+  bytes.set([0x00, 0x47, 0x0d, 0x0a], 12); // the IHDR type becomes "\0G\r\n"
+  assert.throws(() => decodePng(bytes, 'c.png'), { message: 'c.png: invalid chunk type "\\u0000G\\r\\n" at byte 8 (a type is four ASCII letters)' });
+});
+
+test('image data that inflates past what the header declares fails without inflating it all', () => {
+  const bomb = handMadePng(0, 8, 0, 1, 1, new Uint8Array(64 * 2 ** 20)); // 64 MiB of zeros, about 64 KiB deflated
+  const before = process.memoryUsage().arrayBuffers;
+  assert.throws(() => decodePng(bomb, 'bomb.png'), { message: 'bomb.png: image data inflates to more than the 2 bytes a 1x1 image holds' });
+  assert.ok(process.memoryUsage().arrayBuffers - before < 16 * 2 ** 20, 'inflated no more than the image holds');
+});

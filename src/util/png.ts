@@ -5,6 +5,7 @@
  * The decoder reads the same four 8-bit colour types, non-interlaced, with all five
  * filter types; anything else fails with an error that names the reason.
  */
+import { constants as bufferConstants } from 'node:buffer';
 import { readFileSync } from 'node:fs';
 import { deflateSync, inflateSync } from 'node:zlib';
 import { writeFileAtomic } from './atomic.js';
@@ -150,6 +151,8 @@ export function decodePng(bytes: Uint8Array, source = 'PNG data'): PngImage {
     if (off + 12 > bytes.length) fail(`truncated chunk header at byte ${off} (no IEND chunk)`);
     const len = view.getUint32(off);
     const type = String.fromCharCode(...bytes.subarray(off + 4, off + 8));
+    // The spec allows only ASCII letters; checking first also keeps control bytes out of the messages below.
+    if (!/^[A-Za-z]{4}$/.test(type)) fail(`invalid chunk type ${JSON.stringify(type)} at byte ${off} (a type is four ASCII letters)`);
     if (len > bytes.length - off - 12) fail(`chunk ${type} at byte ${off} claims ${len} bytes but the file ends first`);
     const stored = view.getUint32(off + 8 + len);
     if (crc32(bytes, off + 4, off + 8 + len) !== stored) fail(`CRC mismatch in chunk ${type} at byte ${off}`);
@@ -162,7 +165,7 @@ export function decodePng(bytes: Uint8Array, source = 'PNG data'): PngImage {
     off += 12 + len;
   }
   if (header === undefined || idat.length === 0) return fail('no image data (IDAT chunk missing)');
-  return { ...header, data: unfilter(inflate(concat(idat), fail), header, fail) };
+  return { ...header, data: unfilter(inflate(concat(idat), header, fail), header, fail) };
 }
 
 function isCritical(type: string): boolean {
@@ -183,10 +186,15 @@ function parseIhdr(body: Uint8Array, off: number, fail: (m: string) => never): O
   return { width, height, channels: channels! };
 }
 
-function inflate(z: Uint8Array, fail: (m: string) => never): Uint8Array {
+/** Inflate at most the bytes the image holds, so a small file cannot decompress into gigabytes. */
+function inflate(z: Uint8Array, h: Omit<PngImage, 'data'>, fail: (m: string) => never): Uint8Array {
+  const expected = h.height * (h.width * h.channels + 1);
   try {
-    return inflateSync(z);
+    return inflateSync(z, { maxOutputLength: Math.min(expected, bufferConstants.MAX_LENGTH) });
   } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') {
+      return fail(`image data inflates to more than the ${expected} bytes a ${h.width}x${h.height} image holds`);
+    }
     return fail(`corrupt IDAT data (${(err as Error).message})`);
   }
 }
