@@ -101,22 +101,7 @@ export function byteError(path: string, offset: number, message: string): Error 
   return new Error(`${path}: byte ${offset}: ${message}`);
 }
 
-/** `text` for an error message: control characters escaped, and cut to `max` characters so that a huge field cannot flood the terminal. */
-export function printable(text: string, max = 80): string {
-  let out = '';
-  for (const ch of text) {
-    // Escaping first and cutting after, so that a run of control bytes is cut too.
-    const escaped = JSON.stringify(ch).slice(1, -1);
-    if (out.length + escaped.length > max) return `${out}… (${text.length} characters)`;
-    out += escaped;
-  }
-  return out;
-}
-
-/** `text` in double quotes for an error message; the same as JSON.stringify for short text. */
-export function quoted(text: string, max = 80): string {
-  return `"${printable(text, max)}"`;
-}
+export { printable, quoted } from '../util/text.js';
 
 /**
  * How many values a shape holds. 0 when any dimension is 0: a plain product turns NaN once the

@@ -5,6 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
+import { InputError, OutputError, UsageError } from '../util/errors.js';
 import type { FuzzTarget } from './target.js';
 
 export interface CaseBounds {
@@ -51,7 +52,7 @@ export function runCase(target: FuzzTarget, bytes: Uint8Array, file: string, bou
 export function judgeError(error: unknown, file: string): string | null {
   if (!(error instanceof Error)) return `threw a non-Error: ${String(error)}`;
   const message = error.message;
-  if (error.constructor !== Error) return `${error.constructor.name} (a bug, not a report on the input): ${message.slice(0, MAX_MESSAGE)}`;
+  if (!isReport(error)) return `${error.constructor.name} (a bug, not a report on the input): ${message.slice(0, MAX_MESSAGE)}`;
   if (!message.includes(file)) return `the error does not name the file: ${message.slice(0, MAX_MESSAGE)}`;
   if (/\n\s+at /.test(message)) return `the error message holds a stack trace: ${message.slice(0, MAX_MESSAGE)}`;
   if (message.length > MAX_MESSAGE) return `the error message is ${message.length} characters long: ${message.slice(0, 200)}…`;
@@ -75,4 +76,9 @@ function arrayBytes(value: unknown, depth: number): number {
 
 function digest(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex');
+}
+
+/** A plain Error, or one of the kinds the CLI reports to the user (util/errors.ts); any other class is a bug. */
+function isReport(error: Error): boolean {
+  return error.constructor === Error || error.constructor === InputError || error.constructor === UsageError || error.constructor === OutputError;
 }

@@ -5,13 +5,15 @@
  * A directory is written as a whole into a temporary sibling and renamed into place, so a reader
  * never sees weights from one epoch beside state from another.
  */
-import { existsSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, renameSync, rmSync } from 'node:fs';
+import { readFileBytes } from '../data/file.js';
 import { basename, dirname, join } from 'node:path';
 import { Rng } from '../core/index.js';
 import { normalizerFromJSON, type Normalizer } from '../data/index.js';
 import { createModel, parseModelConfig, type Autoencoder, type ModelConfigBase } from '../models/index.js';
 import type { Optimizer, OptimizerState } from '../nn/optim/index.js';
 import { ensureDir, fsyncDir, writeJsonAtomic } from '../util/atomic.js';
+import { shown } from '../util/text.js';
 import { floatTensors, readSafetensors, writeSafetensors, type SafetensorsTensor } from './safetensors.js';
 
 export const MODEL_FORMAT = 'aekit-model';
@@ -92,15 +94,20 @@ export interface LoadedModel {
 export function readModelConfig(dir: string): ModelDirConfig {
   const path = join(dir, 'config.json');
   if (!existsSync(path)) throw new Error(`${dir} is not a model directory: no config.json`);
+  return readModelConfigFile(path);
+}
+
+/** Read and validate a model directory's config.json at `path`; errors name the file and the field. */
+export function readModelConfigFile(path: string): ModelDirConfig {
   const c = readJsonObject(path, 'config');
-  if (c.format !== MODEL_FORMAT) throw new Error(`${path}: not an aekit model (format is ${JSON.stringify(c.format)})`);
-  if (c.formatVersion !== MODEL_FORMAT_VERSION) throw new Error(`${path}: format version ${JSON.stringify(c.formatVersion)} is not supported (this aekit reads ${MODEL_FORMAT_VERSION})`);
+  if (c.format !== MODEL_FORMAT) throw new Error(`${path}: not an aekit model (format is ${shown(c.format)})`);
+  if (c.formatVersion !== MODEL_FORMAT_VERSION) throw new Error(`${path}: format version ${shown(c.formatVersion)} is not supported (this aekit reads ${MODEL_FORMAT_VERSION})`);
   const model = parseModelConfig(c.model, `${path}: model`);
   const data = c.data as Partial<ModelDirConfig['data']> | undefined;
   if (typeof data !== 'object' || data === null || Array.isArray(data)) throw new Error(`${path}: missing the "data" object (sampleShape, normalizer)`);
   const shape = data.sampleShape;
   if (!Array.isArray(shape) || shape.length === 0 || !shape.every((d) => Number.isSafeInteger(d) && d > 0)) {
-    throw new Error(`${path}: data.sampleShape must be a non-empty list of positive integers, got ${JSON.stringify(shape)}`);
+    throw new Error(`${path}: data.sampleShape must be a non-empty list of positive integers, got ${shown(shape)}`);
   }
   const width = shape.reduce((a: number, b: number) => a * b, 1);
   if (width !== model.inputDim) throw new Error(`${path}: data.sampleShape [${shape.join(', ')}] holds ${width} values but model.inputDim is ${model.inputDim}`);
@@ -115,8 +122,9 @@ export function readModelConfig(dir: string): ModelDirConfig {
 /** Parse a JSON file that must hold an object; errors name the file. */
 export function readJsonObject(path: string, what: string): Record<string, unknown> {
   let raw: unknown;
+  const text = new TextDecoder().decode(readFileBytes(path));
   try {
-    raw = JSON.parse(readFileSync(path, 'utf8'));
+    raw = JSON.parse(text);
   } catch (err) {
     throw new Error(`${path}: invalid JSON (${(err as Error).message})`);
   }
@@ -154,6 +162,11 @@ export function loadWeights(dir: string, model: Autoencoder): void {
 export function loadOptimizerState(dir: string, optimizer: Optimizer, model: Autoencoder): void {
   const path = join(dir, 'optimizer.safetensors');
   if (!existsSync(path)) throw new Error(`${dir}: no optimizer.safetensors, so this is not a resumable checkpoint`);
+  loadOptimizerFile(path, optimizer, model);
+}
+
+/** Restore optimizer buffers from the safetensors file at `path`, checked against `model`'s parameters. */
+export function loadOptimizerFile(path: string, optimizer: Optimizer, model: Autoencoder): void {
   const { tensors, metadata } = readSafetensors(path);
   const meta = wrapped(path, () => {
     const m: unknown = JSON.parse(metadata.optimizer ?? '{}');

@@ -4,6 +4,7 @@
  */
 import type { Rng } from '../core/index.js';
 import { parseConfig, type Schema } from '../util/schema.js';
+import { quoted } from '../util/text.js';
 import type { Autoencoder, ModelConfigBase } from './contract.js';
 
 /** Every config field gets a CLI decision: a flag name, or null for "not a flag". Checked by the compiler. */
@@ -57,10 +58,17 @@ export function getVariant(kind: string): RegisteredVariant {
 export function parseModelConfig(input: unknown, where = 'model'): ModelConfigBase {
   const obj = (input ?? {}) as Record<string, unknown>;
   const kind = typeof obj.kind === 'string' ? obj.kind : 'dense';
+  if (!variants.has(kind)) throw new Error(`${where}.kind: unknown model kind ${quoted(kind)} (known: ${modelKinds().join(', ')})`);
   const variant = getVariant(kind);
   const { kind: _ignored, ...rest } = obj;
   const config = { kind, ...parseConfig(variant.schema, rest, where) } as ModelConfigBase;
-  variant.validate(config);
+  try {
+    variant.validate(config);
+  } catch (err) {
+    // Variants name fields from `model`; a config read from a file also names the file.
+    if (where === 'model' || !(err instanceof Error) || err.constructor !== Error) throw err;
+    throw new Error(`${where.replace(/: model$/, '')}: ${err.message}`);
+  }
   return config;
 }
 

@@ -9,11 +9,12 @@
  * diverged weights for a trained model. aekit creates run directories itself and never writes into
  * a non-empty directory that is not one of its runs.
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { saveModelDir, type SaveOptions } from '../io/model-dir.js';
+import { readJsonObject, saveModelDir, type SaveOptions } from '../io/model-dir.js';
 import { ensureDir, fsyncDir, outputError, removeStaleTemps, writeJsonAtomic } from '../util/atomic.js';
-import { InputError, UsageError } from '../util/errors.js';
+import { shown } from '../util/text.js';
+import { classify, InputError, UsageError } from '../util/errors.js';
 
 export const RUN_FILE = 'run.json';
 export const RUN_FORMAT = 'aekit-run';
@@ -90,24 +91,23 @@ export function checkRunDirFree(dir: string): void {
 export function readRunRecord(dir: string): RunRecord | null {
   const path = join(dir, RUN_FILE);
   if (!existsSync(path)) return legacyRecord(dir);
-  let raw: unknown;
-  try {
-    raw = JSON.parse(readFileSync(path, 'utf8'));
-  } catch (err) {
-    throw new InputError(`${path}: not valid JSON (${(err as Error).message})`);
-  }
-  return checkRunRecord(raw, path);
+  return readRunFile(path);
+}
+
+/** Read and validate the run record at `path`; errors are InputErrors naming the file and the field. */
+export function readRunFile(path: string): RunRecord {
+  return checkRunRecord(classify(InputError, () => readJsonObject(path, 'run record')), path);
 }
 
 function checkRunRecord(raw: unknown, path: string): RunRecord {
   const bad = (what: string) => new InputError(`${path}: ${what}`);
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw bad('expected a JSON object');
   const r = raw as Record<string, unknown>;
-  if (r.format !== RUN_FORMAT) throw bad(`not an aekit run record (format is ${JSON.stringify(r.format)})`);
-  if (r.version !== RUN_VERSION) throw bad(`version ${JSON.stringify(r.version)} is not supported (this aekit reads ${RUN_VERSION})`);
-  if (!STATUSES.includes(r.status as RunStatus)) throw bad(`status must be one of ${STATUSES.join(', ')}, got ${JSON.stringify(r.status)}`);
+  if (r.format !== RUN_FORMAT) throw bad(`not an aekit run record (format is ${shown(r.format)})`);
+  if (r.version !== RUN_VERSION) throw bad(`version ${shown(r.version)} is not supported (this aekit reads ${RUN_VERSION})`);
+  if (!STATUSES.includes(r.status as RunStatus)) throw bad(`status must be one of ${STATUSES.join(', ')}, got ${shown(r.status)}`);
   for (const k of ['epochs', 'epochsDone'] as const) {
-    if (!Number.isSafeInteger(r[k]) || (r[k] as number) < 0) throw bad(`${k} must be a non-negative integer, got ${JSON.stringify(r[k])}`);
+    if (!Number.isSafeInteger(r[k]) || (r[k] as number) < 0) throw bad(`${k} must be a non-negative integer, got ${shown(r[k])}`);
   }
   if (r.checkpoint !== null) checkpointEpoch(r.checkpoint, path);
   if (r.checkpoint === null && r.epochsDone !== 0) throw bad(`epochsDone is ${String(r.epochsDone)} but there is no checkpoint`);
@@ -119,7 +119,7 @@ function checkRunRecord(raw: unknown, path: string): RunRecord {
 /** The epoch a checkpoint path names; the path must be `checkpoints/epoch-NNNN`, never outside the run. */
 function checkpointEpoch(p: unknown, path: string): number {
   const m = typeof p === 'string' ? CHECKPOINT_DIR.exec(p) : null;
-  if (!m) throw new InputError(`${path}: checkpoint must be "checkpoints/epoch-NNNN" inside the run directory, got ${JSON.stringify(p)}`);
+  if (!m) throw new InputError(`${path}: checkpoint must be "checkpoints/epoch-NNNN" inside the run directory, got ${shown(p)}`);
   return Number(m[1]);
 }
 
@@ -127,13 +127,7 @@ function checkpointEpoch(p: unknown, path: string): number {
 function legacyRecord(dir: string): RunRecord | null {
   const ptrPath = join(dir, 'checkpoint.json');
   if (!existsSync(ptrPath)) return null;
-  let ptr: unknown;
-  try {
-    ptr = JSON.parse(readFileSync(ptrPath, 'utf8'));
-  } catch (err) {
-    throw new InputError(`${ptrPath}: not valid JSON (${(err as Error).message})`);
-  }
-  const rel = (ptr as { dir?: unknown } | null)?.dir;
+  const rel = classify(InputError, () => readJsonObject(ptrPath, 'checkpoint pointer')).dir;
   const epoch = checkpointEpoch(typeof rel === 'string' ? rel.replaceAll('\\', '/') : rel, ptrPath);
   const finished = existsSync(join(dir, 'metrics.json'));
   return { ...newRunRecord(epoch), status: finished ? 'finished' : 'interrupted', epochsDone: epoch, checkpoint: `checkpoints/epoch-${String(epoch).padStart(4, '0')}` };

@@ -10,6 +10,7 @@ import type { Autoencoder } from '../models/index.js';
 import { clipGradNorm } from '../nn/clip.js';
 import { withLayerProbe } from '../nn/probe.js';
 import type { Optimizer } from '../nn/optim/index.js';
+import { shown } from '../util/text.js';
 import type { TrainConfig } from './config.js';
 import type { EventSink } from './events.js';
 import type { Schedule } from './schedule.js';
@@ -74,7 +75,7 @@ export function freshState(): TrainState {
 
 /** Validate a trainer state read from `path` (a checkpoint's state.json); errors name the field. */
 export function parseTrainState(raw: Record<string, unknown>, path: string): TrainState {
-  const bad = (k: string, want: string) => new Error(`${path}: ${k} must be ${want}, got ${JSON.stringify(raw[k])}`);
+  const bad = (k: string, want: string) => new Error(`${path}: ${k} must be ${want}, got ${shown(raw[k])}`);
   const int = (k: string, min: number) => {
     if (!Number.isSafeInteger(raw[k]) || (raw[k] as number) < min) throw bad(k, `an integer ≥ ${min}`);
     return raw[k] as number;

@@ -3,6 +3,8 @@
  * fills defaults, rejects unknown keys and out-of-range values with messages that name the key,
  * and returns a plain object that round-trips through JSON. CLI flags and docs derive from it.
  */
+import { quoted, shown } from './text.js';
+
 export interface FieldBase<T> {
   readonly help: string;
   readonly default: T;
@@ -19,7 +21,7 @@ export type Schema<T> = { readonly [K in keyof T]-?: Field<T[K]> };
 
 function num(text: string): number {
   const v = Number(text);
-  if (text.trim() === '' || Number.isNaN(v)) throw new Error(`"${text}" is not a number`);
+  if (text.trim() === '' || Number.isNaN(v)) throw new Error(`${quoted(text)} is not a number`);
   return v;
 }
 
@@ -43,7 +45,7 @@ function checkRange(v: number, o: NumOpts): number {
 
 export function number(help: string, def: number, o: NumOpts = {}): Field<number> {
   const check = (v: unknown): number => {
-    if (typeof v !== 'number') throw new Error(`expected a number, got ${JSON.stringify(v)}`);
+    if (typeof v !== 'number') throw new Error(`expected a number, got ${shown(v)}`);
     return checkRange(v, o);
   };
   return { help, default: def, typeName: 'number', check, fromText: (t) => check(num(t)) };
@@ -51,7 +53,7 @@ export function number(help: string, def: number, o: NumOpts = {}): Field<number
 
 export function integer(help: string, def: number, o: NumOpts = {}): Field<number> {
   const check = (v: unknown): number => {
-    if (typeof v !== 'number' || !Number.isInteger(v)) throw new Error(`expected an integer, got ${JSON.stringify(v)}`);
+    if (typeof v !== 'number' || !Number.isInteger(v)) throw new Error(`expected an integer, got ${shown(v)}`);
     return checkRange(v, o);
   };
   return { help, default: def, typeName: 'integer', check, fromText: (t) => check(num(t)) };
@@ -59,7 +61,7 @@ export function integer(help: string, def: number, o: NumOpts = {}): Field<numbe
 
 export function boolean(help: string, def: boolean): Field<boolean> {
   const check = (v: unknown): boolean => {
-    if (typeof v !== 'boolean') throw new Error(`expected true or false, got ${JSON.stringify(v)}`);
+    if (typeof v !== 'boolean') throw new Error(`expected true or false, got ${shown(v)}`);
     return v;
   };
   const fromText = (t: string): boolean => {
@@ -72,7 +74,7 @@ export function boolean(help: string, def: boolean): Field<boolean> {
 
 export function string(help: string, def: string): Field<string> {
   const check = (v: unknown): string => {
-    if (typeof v !== 'string') throw new Error(`expected a string, got ${JSON.stringify(v)}`);
+    if (typeof v !== 'string') throw new Error(`expected a string, got ${shown(v)}`);
     return v;
   };
   return { help, default: def, typeName: 'string', check, fromText: check };
@@ -80,7 +82,7 @@ export function string(help: string, def: string): Field<string> {
 
 export function oneOf<const V extends string>(help: string, values: readonly V[], def: V): Field<V> {
   const check = (v: unknown): V => {
-    if (typeof v !== 'string' || !values.includes(v as V)) throw new Error(`${JSON.stringify(v)} is not one of ${values.join(', ')}`);
+    if (typeof v !== 'string' || !values.includes(v as V)) throw new Error(`${shown(v)} is not one of ${values.join(', ')}`);
     return v as V;
   };
   return { help, default: def, typeName: values.join('|'), check, fromText: check };
@@ -88,9 +90,9 @@ export function oneOf<const V extends string>(help: string, values: readonly V[]
 
 export function integerList(help: string, def: readonly number[], o: NumOpts = {}): Field<number[]> {
   const check = (v: unknown): number[] => {
-    if (!Array.isArray(v)) throw new Error(`expected a list of integers, got ${JSON.stringify(v)}`);
+    if (!Array.isArray(v)) throw new Error(`expected a list of integers, got ${shown(v)}`);
     return v.map((x) => {
-      if (typeof x !== 'number' || !Number.isInteger(x)) throw new Error(`expected integers, got ${JSON.stringify(x)}`);
+      if (typeof x !== 'number' || !Number.isInteger(x)) throw new Error(`expected integers, got ${shown(x)}`);
       return checkRange(x, o);
     });
   };
@@ -116,7 +118,7 @@ export function parseConfig<T>(schema: Schema<T>, input: unknown, where: string)
   const obj = input as Record<string, unknown>;
   const known = Object.keys(schema);
   for (const key of Object.keys(obj)) {
-    if (!known.includes(key)) throw new Error(`${where}: unknown key '${key}' (known: ${known.join(', ')})`);
+    if (!known.includes(key)) throw new Error(`${where}: unknown key ${quoted(key)} (known: ${known.join(', ')})`);
   }
   const out: Record<string, unknown> = {};
   for (const key of known) {

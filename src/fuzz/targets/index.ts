@@ -6,8 +6,10 @@ import { idx } from './idx.js';
 import { mnistImages, mnistLabels } from './mnist.js';
 import { npy, npyDataset } from './npy.js';
 import { png } from './png.js';
+import { configJson, optimizerFile, runJson, stateJson } from './run-files.js';
 import { safetensorsTarget } from './safetensors.js';
 
 export const TARGETS: readonly FuzzTarget[] = [
   csv, csvLabelled, npy, npyDataset, idx, mnistImages, mnistLabels, safetensorsTarget, png, dataCsv, dataNpy, dataIdx,
+  configJson, runJson, stateJson, optimizerFile,
 ];

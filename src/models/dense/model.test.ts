@@ -95,5 +95,5 @@ test('BCE without a sigmoid output is refused with a clear message', () => {
 });
 
 test('an unknown config key names the key', () => {
-  assert.throws(() => parseModelConfig({ kind: 'dense', hiden: [3] }), /unknown key 'hiden'/);
+  assert.throws(() => parseModelConfig({ kind: 'dense', hiden: [3] }), /unknown key "hiden"/);
 });
