@@ -3,6 +3,7 @@
  * flags come from the schemas' flag tables, so help text, types and validation have one source.
  */
 import type { Field } from '../util/schema.js';
+import { printable } from '../util/text.js';
 import { UsageError } from './errors.js';
 
 export interface FlagSpec {
@@ -39,7 +40,7 @@ export function parseArgs(argv: readonly string[], specs: readonly FlagSpec[], c
       spec = byName.get(name.slice(3))!;
       text = 'false';
     }
-    if (!spec) throw new UsageError(`unknown flag --${name} for 'aekit ${command}'${suggest(name, specs)} (see aekit ${command} --help)`);
+    if (!spec) throw new UsageError(`unknown flag --${printable(name, 40)} for 'aekit ${command}'${suggest(name, specs)} (see aekit ${command} --help)`);
     if (text === undefined) {
       const next = argv[i + 1];
       if (spec.field.typeName === 'boolean' && (next === undefined || next.startsWith('--') || !['true', 'false', '1', '0', 'yes', 'no'].includes(next))) text = 'true';

@@ -4,6 +4,7 @@ import { infoCommand } from './commands/info.js';
 import { MODEL_COMMANDS, modelCommand } from './commands/model-io.js';
 import { trainCommand } from './commands/train.js';
 import type { Io } from './common.js';
+import { printable, quoted } from '../util/text.js';
 import { EXIT, InputError, OutputError, UsageError } from './errors.js';
 
 const HELP = `aekit — autoencoders in TypeScript
@@ -27,7 +28,8 @@ function version(): string {
 }
 
 export async function main(argv: readonly string[], io: Io): Promise<number> {
-  const [command, ...rest] = argv;
+  const [given, ...rest] = argv;
+  const command = given === undefined ? undefined : printable(given, 40);
   try {
     if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
       io.out.write(HELP);
@@ -40,7 +42,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     if (command === 'train') return await trainCommand(rest, io);
     if (command === 'info') return await infoCommand(rest, io);
     if (MODEL_COMMANDS.includes(command)) return await modelCommand(command, rest, io);
-    throw new UsageError(`unknown command '${command}' (commands: train, ${MODEL_COMMANDS.join(', ')}, info)`);
+    throw new UsageError(`unknown command ${quoted(given!, 40)} (commands: train, ${MODEL_COMMANDS.join(', ')}, info)`);
   } catch (err) {
     const e = err as Error;
     if (err instanceof UsageError) {

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { CaseBounds } from './property.js';
+import type { FuzzTarget } from './target.js';
 import { loadTarget, START, type WorkerJob, type WorkerResult } from './worker.js';
 
 export interface FuzzOptions {
@@ -71,7 +72,7 @@ async function runTarget(opts: FuzzOptions, name: string, dir: string): Promise<
   const shared = new SharedArrayBuffer(32);
   const job: WorkerJob = {
     target: name, targetsModule, dir, seed: opts.seed, runs: opts.runs, ms: opts.msPerTarget,
-    path: opts.path ?? null, replay: opts.replay ?? null, bounds: opts.bounds ?? DEFAULT_BOUNDS, shared,
+    path: opts.path ?? null, replay: opts.replay ?? null, bounds: boundsFor(target, opts.bounds ?? DEFAULT_BOUNDS), shared,
   };
   const t0 = performance.now();
   const outcome = await watch(job, opts, t0);
@@ -85,6 +86,10 @@ async function runTarget(opts: FuzzOptions, name: string, dir: string): Promise<
     ? `npm run fuzz -- --target ${name} --seed ${opts.seed} --path ${path}`
     : `npm run fuzz -- --target ${name} --replay ${saved}`;
   return { target: name, cases, read, seconds, failure: { problem, reproduce, saved } };
+}
+
+function boundsFor(target: FuzzTarget, bounds: CaseBounds): CaseBounds {
+  return target.timeoutMs === undefined ? bounds : { ...bounds, timeoutMs: Math.max(bounds.timeoutMs, target.timeoutMs) };
 }
 
 type Watched = { failure: { problem: string; path: string | null; bytes: Uint8Array | null } | null };

@@ -22,6 +22,10 @@ export interface FuzzTarget<R = unknown> {
   readonly tokens?: readonly string[];
   /** Bytes of typed arrays a result may hold per input byte (before 64 KiB of slack); default 8. */
   readonly maxExpansion?: number;
+  /** Time bound of one case when the default (2 s) is too short, e.g. a whole CLI command. */
+  readonly timeoutMs?: number;
+  /** Cases in npm test's short run when 100 would take too long. */
+  readonly quickRuns?: number;
 }
 
 /** Why `shape` is not a list of non-negative safe integers holding `length` values, or null. */

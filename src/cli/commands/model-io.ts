@@ -11,6 +11,7 @@ import { forEachBatch } from '../../train/trainer.js';
 import { writeFileAtomic } from '../../util/atomic.js';
 import { dataSchema, type DataConfig } from '../../train/config.js';
 import { integer, parseConfig, type Field } from '../../util/schema.js';
+import { quoted } from '../../util/text.js';
 import { formatHelp, parseArgs, type FlagSpec } from '../args.js';
 import { defaultData, loadInput, loadModel, printJson, useBackend, type Io } from '../common.js';
 import { EXIT, InputError, UsageError } from '../errors.js';
@@ -102,7 +103,7 @@ export async function modelCommand(name: string, argv: readonly string[], io: Io
   }
   const { positionals, values } = parseArgs(argv, [...c.flags, ...BACKEND_FLAGS, ...COMMON_FLAGS], name);
   const o = new Map([...values].map(([k, v]) => [k.replace(/^opt\./, ''), v]));
-  if (positionals.length > 1) throw new UsageError(`aekit ${name} takes one model directory, got ${positionals.join(' ')}`);
+  if (positionals.length > 1) throw new UsageError(`aekit ${name} takes one model directory, got ${positionals.map((p) => quoted(p, 40)).join(' ')}`);
   const quiet = o.get('quiet') === true;
   await useBackend((o.get('backend') as string | undefined) ?? 'auto', (o.get('threads') as number | undefined) ?? 0, io, quiet || o.get('json') === true);
   const m = loadModel(positionals[0], name, io, quiet);

@@ -1,5 +1,6 @@
 /** aekit train: train an autoencoder (MNIST and a dense AE when given no arguments). */
 import { readFileBytes } from '../../data/file.js';
+import { quoted } from '../../util/text.js';
 import { join } from 'node:path';
 import { registerBuiltinModels } from '../../models/index.js';
 import { DivergedError } from '../../train/trainer.js';
@@ -47,7 +48,7 @@ export function trainHelp(): string {
 export function resolveConfig(argv: readonly string[]): { config: RunConfig; opts: Map<string, unknown> } {
   registerBuiltinModels();
   const { positionals, values } = parseArgs(argv, specs(kindFromArgv(argv)), 'train');
-  if (positionals.length) throw new UsageError(`aekit train takes no positional arguments (got '${positionals[0]}')`);
+  if (positionals.length) throw new UsageError(`aekit train takes no positional arguments (got ${quoted(positionals[0]!, 40)})`);
   const opts = new Map([...values].filter(([k]) => k.startsWith('opt.')).map(([k, v]) => [k.slice(4), v]));
   const resume = opts.get('resume') as string | null | undefined;
   const overrides = toNested(values, ['model', 'data', 'optimizer', 'train']);

@@ -1,5 +1,6 @@
 /** Every fuzz target; a new reader (or a CLI command that reads a file) joins by being listed here. */
 import type { FuzzTarget } from '../target.js';
+import { cli } from './cli.js';
 import { csv, csvLabelled } from './csv.js';
 import { dataCsv, dataIdx, dataNpy } from './dataset.js';
 import { idx } from './idx.js';
@@ -11,5 +12,5 @@ import { safetensorsTarget } from './safetensors.js';
 
 export const TARGETS: readonly FuzzTarget[] = [
   csv, csvLabelled, npy, npyDataset, idx, mnistImages, mnistLabels, safetensorsTarget, png, dataCsv, dataNpy, dataIdx,
-  configJson, runJson, stateJson, optimizerFile,
+  configJson, runJson, stateJson, optimizerFile, cli,
 ];
