@@ -292,6 +292,18 @@ describe('9. what is read is what the user meant', () => {
     assert.match(e.stderr, where);
     assert.ok(!existsSync(join(run('nan-train'), 'run.json')), 'bad data is refused before the run directory is made');
   });
+
+  test('a bad CSV cell is reported at the same line and column by train and eval', () => {
+    const f = join(root, 'badcell.csv');
+    writeFileSync(f, readFileSync(csv, 'utf8').replace(/\n([^\n]*)\n/, (_m, row: string) => `\n${row.replace(/^[^,]*/, '1e39')}\n`));
+    const t = aekit(['train', ...BASE.map((a) => (a === csv ? f : a)), '--out', run('badcell')]);
+    const e = aekit(['eval', run('model'), '--data', f, '--label-column', 'label']);
+    const where = /badcell\.csv:2: column "a" \(1\): "1e39" is outside the float32 range/;
+    assert.equal(t.status, 3, t.stderr);
+    assert.equal(e.status, 3, e.stderr);
+    assert.match(t.stderr, where);
+    assert.match(e.stderr, where);
+  });
 });
 
 function mkdirP(p: string): string {
