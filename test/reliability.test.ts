@@ -5,7 +5,7 @@
  * same way in every command. Each test runs the real binary on a small CSV.
  */
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, test } from 'node:test';
 import { writeNpy } from '../src/data/npy.js';
@@ -256,6 +256,20 @@ describe('9. what is read is what the user meant', () => {
       assert.match(r.stderr, /run\.json: checkpoint must be "checkpoints\/epoch-NNNN" inside the run directory, got "\.\.\/\.\.\/elsewhere"/);
     }
     writeFileSync(join(p, 'run.json'), JSON.stringify(rec));
+  });
+
+  test('a run directory from before run.json (checkpoint.json) is read as interrupted or finished', () => {
+    const p = run('legacy');
+    ok(aekit(['train', ...BASE, '--epochs', '1', '--out', p]));
+    rmSync(join(p, 'run.json'));
+    writeFileSync(join(p, 'checkpoint.json'), JSON.stringify({ dir: 'checkpoints/epoch-0001', epoch: 1 }));
+    ok(aekit(['eval', p]));
+    rmSync(join(p, 'metrics.json'));
+    const r = aekit(['eval', p]);
+    ok(r);
+    assert.match(r.stderr, /is not a finished model: the run stopped: interrupted; using the weights of its last checkpoint \(epoch 1 of 1\)/);
+    writeFileSync(join(p, 'checkpoint.json'), JSON.stringify({ dir: '/etc', epoch: 1 }));
+    assert.equal(aekit(['eval', p]).status, 3);
   });
 
   test('a config.json of null, or without its fields, is named', () => {
