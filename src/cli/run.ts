@@ -31,9 +31,13 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
   const [given, ...rest] = argv;
   const command = given === undefined ? undefined : printable(given, 40);
   try {
-    if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
+    if (command === undefined) {
+      io.err.write(`aekit: no command given\n\n${HELP}`);
+      return EXIT.usage;
+    }
+    if (command === '--help' || command === '-h' || command === 'help') {
       io.out.write(HELP);
-      return command === undefined ? EXIT.usage : EXIT.ok;
+      return EXIT.ok;
     }
     if (command === '--version' || command === '-v') {
       io.out.write(`aekit ${version()}\n`);

@@ -89,6 +89,11 @@ test('a first line of column numbers (0..n-1 or 1..n, three or more) is a header
   assert.equal(parseCsv('2020,2021,2022\n7,8,9\n', 'c.csv').n, 2, 'other numbers are data unless header: true');
 });
 
+test('labels span the whole 32-bit range', () => {
+  assert.deepEqual([...parseCsv('x,y\n1,-2147483648\n2,2147483647\n', 'r.csv', { labelColumn: 'y' }).labels!], [-2147483648, 2147483647]);
+  assert.throws(() => parseCsv('x,y\n1,2147483648\n', 'r.csv', { labelColumn: 'y' }), /is not a 32-bit integer/);
+});
+
 test('a label column named by a number is found by its name before its index', () => {
   const ds = parseCsv('a,0,b\n1,2,3\n4,5,6\n', 'n.csv', { labelColumn: '0' });
   assert.deepEqual([...ds.labels!], [2, 5]);

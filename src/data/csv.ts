@@ -6,7 +6,7 @@ import { constants as bufferConstants } from 'node:buffer';
 import { writeFileAtomic } from '../util/atomic.js';
 import { csvRecords, type CsvRecord } from './csv-records.js';
 import { makeDataset, type Dataset } from './dataset.js';
-import { quoted, readFileBytes, readLimits, type FileLimit } from './file.js';
+import { printable, quoted, readFileBytes, readLimits, type FileLimit } from './file.js';
 
 export interface CsvOptions {
   /**
@@ -65,7 +65,7 @@ export function parseCsv(text: string, name: string, opts: CsvOptions = {}): Csv
     for (let c = 0; c < cols; c++) {
       const v = parseNumber(rec.fields[c]!, () => `${name}:${rec.line}: ${columnName(c)}`);
       if (c !== label) x[k++] = v;
-      else if (!Number.isInteger(v) || Math.abs(v) > 2147483647) {
+      else if (!Number.isInteger(v) || v < -(2 ** 31) || v > 2 ** 31 - 1) {
         throw new Error(`${name}:${rec.line}: label ${columnName(c)}: ${quoted(rec.fields[c]!)} is not a 32-bit integer`);
       } else labels![r] = v;
     }
@@ -116,11 +116,11 @@ function resolveLabelColumn(spec: string | number, header: string[] | null, cols
     }
     return spec < 0 ? cols + spec : spec;
   }
-  if (header === null) throw new Error(`${name}: option labelColumn "${spec}" names a column, but the file has no header`);
+  if (header === null) throw new Error(`${name}: option labelColumn ${quoted(spec)} names a column, but the file has no header`);
   const hits = header.flatMap((h, c) => (h.trim() === spec ? [c] : []));
   if (hits.length !== 1) {
     const why = hits.length === 0 ? 'is not in the header' : 'appears more than once in the header';
-    throw new Error(`${name}: option labelColumn "${spec}" ${why} (columns: ${header.join(', ')})`);
+    throw new Error(`${name}: option labelColumn ${quoted(spec)} ${why} (columns: ${printable(header.join(', '), 200)})`);
   }
   return hits[0]!;
 }

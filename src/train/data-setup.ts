@@ -43,6 +43,7 @@ function readAny(path: string, opts: LoadOptions): Dataset {
   }
   if (lower.endsWith('.npy')) return loadNpy(path);
   const { shape, data } = readIdx(path);
+  if (shape[0] === 0) throw new Error(`${path}: the IDX file holds no rows`);
   const scale = data instanceof Uint8Array ? 1 / 255 : 1;
   const x = Float32Array.from(data, (v) => v * scale);
   return makeDataset({ x, sampleShape: shape.length === 1 ? [1] : shape.slice(1), source: path });
