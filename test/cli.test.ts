@@ -105,7 +105,7 @@ describe('bad input fails with one clear line and a stable exit code', () => {
     ['invalid value', ['train', '--lr', '-1'], 2, /--lr: -1 must be > 0/],
     ['not a number', ['train', '--batch-size', 'many'], 2, /--batch-size: "many" is not a number/],
     ['missing file', ['train', '--data', '/nonexistent/data.csv'], 3, /no such file: \/nonexistent\/data\.csv/],
-    ['unknown command', ['trian'], 2, /unknown command 'trian'/],
+    ['unknown command', ['trian'], 2, /unknown command "trian"/],
     ['no model directory', ['eval'], 2, /needs a model directory/],
     ['not a model directory', ['eval', '/tmp'], 3, /not a model directory: no config\.json/],
   ];
