@@ -82,6 +82,7 @@ describe('aekit train on MNIST, then the model commands', () => {
     assert.match(r.stdout, /encoder\.layers\.0\s+Dense\(784→64, relu\)/);
     // 784·64+64 + 64·8+8 + 8·64+64 + 64·784+784
     assert.match(r.stdout, /total parameters: 102,296/);
+    assert.match(r.stdout, /^run: finished, 2 of 2 epochs checkpointed$/m);
   });
 
   test('a width mismatch between data and model fails with exit 3', () => {

@@ -13,7 +13,7 @@ import { normalizerFromJSON, type Normalizer } from '../data/index.js';
 import { createModel, parseModelConfig, type Autoencoder, type ModelConfigBase } from '../models/index.js';
 import type { Optimizer, OptimizerState } from '../nn/optim/index.js';
 import { ensureDir, fsyncDir, writeJsonAtomic } from '../util/atomic.js';
-import { shown } from '../util/text.js';
+import { jsonProblem, shown } from '../util/text.js';
 import { floatTensors, readSafetensors, writeSafetensors, type SafetensorsTensor } from './safetensors.js';
 
 export const MODEL_FORMAT = 'aekit-model';
@@ -126,7 +126,7 @@ export function readJsonObject(path: string, what: string): Record<string, unkno
   try {
     raw = JSON.parse(text);
   } catch (err) {
-    throw new Error(`${path}: invalid JSON (${(err as Error).message})`);
+    throw new Error(`${path}: invalid JSON (${jsonProblem(err)})`);
   }
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new Error(`${path}: expected a JSON object (the ${what}), got ${raw === null ? 'null' : Array.isArray(raw) ? 'an array' : typeof raw}`);
   return raw as Record<string, unknown>;
@@ -137,6 +137,7 @@ function wrapped<T>(path: string, fn: () => T): T {
   try {
     return fn();
   } catch (err) {
+    if (err instanceof SyntaxError) throw new Error(`${path}: invalid JSON (${jsonProblem(err)})`);
     if (err instanceof Error && !(err instanceof TypeError) && !err.message.startsWith(path)) throw new Error(`${path}: ${err.message}`);
     throw err;
   }

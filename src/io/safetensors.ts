@@ -7,6 +7,7 @@
  */
 import { byteCount, dims, elementCount, jsonExcerpt, printable, readFileBytes } from '../data/file.js';
 import { writeFileAtomic } from '../util/atomic.js';
+import { jsonProblem } from '../util/text.js';
 
 export type SafetensorsDType = 'F32' | 'F64' | 'I32' | 'U8' | 'I64';
 
@@ -166,7 +167,7 @@ function parseHeader(raw: Uint8Array, fail: (m: string) => never): { header: Rec
   try {
     value = JSON.parse(text);
   } catch (err) {
-    fail(`header (from byte 8) is not valid JSON: ${(err as Error).message}`);
+    fail(`header (from byte 8) is not valid JSON: ${jsonProblem(err)}`);
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) fail('header must be a JSON object');
   const keys = topLevelKeys(text, fail);

@@ -22,3 +22,8 @@ export function shown(value: unknown, max = 80): string {
   const text = typeof value === 'string' ? value : (JSON.stringify(value) ?? String(value));
   return typeof value === 'string' ? quoted(text, max) : printable(text, max);
 }
+
+/** JSON.parse's complaint, which quotes the text around the fault (newlines included), as one short line. */
+export function jsonProblem(err: unknown): string {
+  return printable(err instanceof Error ? err.message : String(err), 160);
+}

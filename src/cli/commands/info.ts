@@ -3,7 +3,8 @@ import { Rng } from '../../core/index.js';
 import { createModel, type Autoencoder } from '../../models/index.js';
 import { formatHelp } from '../args.js';
 import { loadModel, printJson, useBackend, type Io } from '../common.js';
-import { EXIT } from '../errors.js';
+import { readRunRecord, type RunRecord } from '../../train/run-dir.js';
+import { classify, EXIT, InputError } from '../errors.js';
 import { resolveConfig } from './train.js';
 
 export async function infoCommand(argv: readonly string[], io: Io): Promise<number> {
@@ -17,9 +18,11 @@ export async function infoCommand(argv: readonly string[], io: Io): Promise<numb
   let model: Autoencoder;
   let source: string;
   let config: unknown;
+  let run: RunRecord | null = null;
   if (rest[0] && !rest[0].startsWith('--')) {
     const m = loadModel(rest[0], 'info', io);
     [model, source, config] = [m.model, m.dir, m.config];
+    run = classify(InputError, () => readRunRecord(m.dir));
   } else {
     const { config: c } = resolveConfig(rest);
     model = createModel(c.model, new Rng(c.train.seed));
@@ -27,10 +30,12 @@ export async function infoCommand(argv: readonly string[], io: Io): Promise<numb
   }
   const rows = model.summary();
   if (json) {
-    printJson(io, { source, kind: model.kind, latentKind: model.latentKind, parameters: model.numParameters(), layers: rows, config });
+    printJson(io, { source, kind: model.kind, latentKind: model.latentKind, parameters: model.numParameters(), layers: rows, config, run });
     return EXIT.ok;
   }
-  io.out.write(`${source}\nmodel: ${model.kind} (${model.latentKind} latent, ${model.config.inputDim} → ${model.config.latentDim})\n\n`);
+  io.out.write(`${source}\nmodel: ${model.kind} (${model.latentKind} latent, ${model.config.inputDim} → ${model.config.latentDim})\n`);
+  if (run) io.out.write(`run: ${run.status}, ${run.epochsDone} of ${run.epochs} epochs checkpointed${run.message ? ` (${run.message})` : ''}\n`);
+  io.out.write('\n');
   const w = Math.max(...rows.map((r) => r.name.length), 5);
   io.out.write(`${'layer'.padEnd(w)}  ${'type'.padEnd(34)} ${'weights'.padEnd(22)} params\n`);
   for (const r of rows) io.out.write(`${r.name.padEnd(w)}  ${r.layer.padEnd(34)} ${r.shape.padEnd(22)} ${r.params.toLocaleString('en-US')}\n`);

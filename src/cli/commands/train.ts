@@ -1,6 +1,6 @@
 /** aekit train: train an autoencoder (MNIST and a dense AE when given no arguments). */
 import { readFileBytes } from '../../data/file.js';
-import { quoted } from '../../util/text.js';
+import { jsonProblem, quoted } from '../../util/text.js';
 import { join } from 'node:path';
 import { registerBuiltinModels } from '../../models/index.js';
 import { DivergedError } from '../../train/trainer.js';
@@ -97,7 +97,7 @@ function readConfigFile(path: string): Record<string, unknown> {
     if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new Error('expected a JSON object');
     return v as Record<string, unknown>;
   } catch (err) {
-    throw new UsageError(`--config ${path}: invalid JSON (${(err as Error).message})`);
+    throw new UsageError(`--config ${path}: invalid JSON (${jsonProblem(err)})`);
   }
 }
 
