@@ -38,7 +38,12 @@ describe('aekit train on MNIST, then the model commands', () => {
     assert.ok(grid.width > 10 * 28 && grid.height > 2 * 28, `grid ${grid.width}×${grid.height}`);
     const events = readFileSync(join(dir, 'events.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
     assert.equal(events[0].type, 'run_start');
-    assert.equal(events.filter((e) => e.type === 'epoch_end').length, 2);
+    const ends = events.filter((e) => e.type === 'epoch_end');
+    assert.equal(ends.length, 2);
+    assert.ok(Math.abs(ends[1].terms.recon - ends[1].trainLoss) < 1e-6, 'the dense AE has one term, its reconstruction loss');
+    assert.equal(typeof ends[1].valTerms.recon, 'number');
+    assert.deepEqual(Object.keys(m.terms), ['train', 'val', 'test']);
+    assert.ok(Math.abs(m.terms.test.recon - m.test.loss) < 1e-6);
     assert.equal(events.at(-1).type, 'run_end');
   });
 

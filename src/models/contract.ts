@@ -11,6 +11,10 @@ export interface ForwardOptions {
   training: boolean;
   /** Randomness for training-time noise; derived from the run seed by the trainer. */
   rng?: Rng;
+  /** Training only: the epoch (from 0), the optimisation step (from 1) and the fraction of training done, in [0, 1), for schedules inside the model (β warm-up, noise schedules). */
+  epoch?: number;
+  step?: number;
+  progress?: number;
 }
 
 export interface AutoencoderOutput {

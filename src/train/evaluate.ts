@@ -2,7 +2,7 @@
 import { noGrad, tidy } from '../core/index.js';
 import type { Dataset } from '../data/index.js';
 import type { Autoencoder } from '../models/index.js';
-import { forEachBatch } from './trainer.js';
+import { addTerms, forEachBatch, scaleTerms, type Terms } from './trainer.js';
 
 export interface ReconMetrics {
   /** The model's own loss (mean over batches, weighted by size). */
@@ -13,6 +13,8 @@ export interface ReconMetrics {
   bce: number | null;
   /** Squared error summed over the features of a sample, averaged over samples. */
   sqErrPerImage: number;
+  /** The model's loss terms (recon, kl, …), means over samples. */
+  terms: Terms;
   n: number;
 }
 
@@ -21,11 +23,13 @@ export function evaluateReconstruction(model: Autoencoder, ds: Dataset, batchSiz
   let sq = 0;
   let bce = 0;
   let binary = true;
+  const termSums: Terms = {};
   noGrad(() =>
     forEachBatch(ds, batchSize, (x) =>
       tidy(() => {
         const out = model.forward(x, { training: false });
         loss += out.loss.item() * x.shape[0]!;
+        addTerms(termSums, out.terms, x.shape[0]!);
         const r = out.recon.data;
         const t = x.data;
         for (let i = 0; i < t.length; i++) {
@@ -39,5 +43,5 @@ export function evaluateReconstruction(model: Autoencoder, ds: Dataset, batchSiz
     ),
   );
   const values = ds.n * ds.dim;
-  return { loss: loss / ds.n, mse: sq / values, bce: binary ? bce / values : null, sqErrPerImage: sq / ds.n, n: ds.n };
+  return { loss: loss / ds.n, mse: sq / values, bce: binary ? bce / values : null, sqErrPerImage: sq / ds.n, terms: scaleTerms(termSums, 1 / ds.n), n: ds.n };
 }

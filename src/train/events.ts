@@ -10,7 +10,7 @@ export type Metrics = Record<string, number>;
 export type TrainEvent =
   | { type: 'run_start'; time: string; backend: string; parameters: number; trainSize: number; valSize: number; epochs: number; stepsPerEpoch: number; batchSize: number; resumedFromEpoch: number | null }
   | { type: 'step'; epoch: number; step: number; batch: number; batches: number; loss: number; lr: number }
-  | { type: 'epoch_end'; epoch: number; epochs: number; trainLoss: number; valLoss: number | null; terms: Metrics; lr: number; seconds: number; samplesPerSec: number }
+  | { type: 'epoch_end'; epoch: number; epochs: number; trainLoss: number; valLoss: number | null; terms: Metrics; valTerms: Metrics | null; lr: number; seconds: number; samplesPerSec: number }
   | { type: 'checkpoint'; epoch: number; dir: string }
   | { type: 'early_stop'; epoch: number; bestEpoch: number; bestValLoss: number }
   | { type: 'evaluation_start'; split: string; samples: number }

@@ -40,6 +40,14 @@ export function lossCurve(history: readonly EpochRecord[]): Uint8Array {
   const x = history.map((r) => r.epoch + 1);
   const series = [{ name: 'train', x, y: history.map((r) => r.trainLoss) }];
   if (history.some((r) => r.valLoss !== null)) series.push({ name: 'validation', x, y: history.map((r) => r.valLoss ?? NaN) });
+  // A model with one term logs the loss itself; with more (recon + kl, …) each gets its own curve.
+  const names = [...new Set(history.flatMap((r) => Object.keys(r.terms ?? {})))];
+  if (names.length > 1) {
+    for (const k of names) {
+      series.push({ name: `train ${k}`, x, y: history.map((r) => r.terms?.[k] ?? NaN) });
+      if (history.some((r) => r.valTerms?.[k] !== undefined)) series.push({ name: `validation ${k}`, x, y: history.map((r) => r.valTerms?.[k] ?? NaN) });
+    }
+  }
   return lineChart({ title: 'Loss per epoch', xLabel: 'epoch', yLabel: 'loss', series });
 }
 

@@ -100,11 +100,15 @@ function finish(dir: string, config: RunConfig, saveBase: SaveOptions, model: Au
   writeModelFiles(dir, saveBase);
   if (data.test) onEvent({ type: 'evaluation_start', split: 'test', samples: data.test.n });
   const test = data.test ? evaluateReconstruction(model, data.test, config.train.evalBatchSize) : null;
-  if (test) onEvent({ type: 'evaluation', split: 'test', metrics: { ...test, bce: test.bce ?? NaN } });
+  if (test) onEvent({ type: 'evaluation', split: 'test', metrics: { loss: test.loss, mse: test.mse, bce: test.bce ?? NaN, sqErrPerImage: test.sqErrPerImage, n: test.n, ...prefixed('term.', test.terms) } });
   const metrics = metricsJson(config, result, test, model);
   writeJsonAtomic(join(dir, 'metrics.json'), metrics);
   writeRunPictures(dir, model, data, result.state.history);
   return { test, metrics };
+}
+
+function prefixed(prefix: string, terms: Record<string, number>): Record<string, number> {
+  return Object.fromEntries(Object.entries(terms).map(([k, v]) => [prefix + k, v]));
 }
 
 function makeOptimizer(config: RunConfig): Optimizer {
@@ -193,6 +197,7 @@ function metricsJson(config: RunConfig, r: TrainResult, test: ReconMetrics | nul
     dataset: config.data.dataset,
     trainLoss: last?.trainLoss ?? null,
     valLoss: last?.valLoss ?? null,
+    terms: { train: last?.terms ?? null, val: last?.valTerms ?? null, test: test?.terms ?? null },
     test: test ? { mse: test.mse, bce: test.bce, sqErrPerImage: test.sqErrPerImage, loss: test.loss, n: test.n } : null,
   };
 }

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import * as ak from '../index.js';
 import { makeDataset } from '../data/index.js';
-import { createModel, parseModelConfig, registerBuiltinModels } from '../models/index.js';
+import { Autoencoder, createModel, parseModelConfig, registerBuiltinModels, type AutoencoderOutput, type ForwardOptions } from '../models/index.js';
 import { createOptimizer } from '../nn/optim/index.js';
 import { parseRunConfig } from './config.js';
 import type { TrainEvent } from './events.js';
@@ -54,4 +54,48 @@ test('early stopping ends the run after `earlyStopping` epochs without improveme
 test('a step schedule divides the rate every stepSize epochs', () => {
   const { result } = run({ epochs: 4, schedule: 'step', stepSize: 2, gamma: 0.5 }, 0.01);
   assert.deepEqual(result.state.history.map((r) => r.lr), [0.01, 0.01, 0.005, 0.005]);
+});
+
+/** A dense AE with a second loss term (a small penalty on the code) that records where training told it it was. */
+class TwoTerms extends Autoencoder {
+  readonly latentKind = 'deterministic' as const;
+  readonly seen: { epoch?: number; step?: number; progress?: number }[] = [];
+  private readonly inner = this.addModule('inner', createModel(parseModelConfig({ kind: 'dense', inputDim: 6, hidden: [8], latentDim: 2, activation: 'tanh' }), new ak.Rng(1)));
+  constructor() {
+    super({ kind: 'two-terms', inputDim: 6, latentDim: 2 });
+  }
+  encode(x: ak.Tensor) {
+    return this.inner.encode(x);
+  }
+  decode(z: ak.Tensor) {
+    return this.inner.decode(z);
+  }
+  forward(x: ak.Tensor, opts: ForwardOptions): AutoencoderOutput {
+    if (opts.training) this.seen.push({ epoch: opts.epoch!, step: opts.step!, progress: opts.progress! });
+    const out = this.inner.forward(x, opts);
+    const penalty = ak.mul(ak.mean(ak.square(out.z)), 0.1);
+    return { loss: ak.add(out.loss, penalty), terms: { recon: out.loss, penalty }, recon: out.recon, z: out.z };
+  }
+}
+
+test('every loss term is logged per epoch for training and validation, and the model is told epoch, step and progress', () => {
+  const model = new TwoTerms().nameParameters();
+  const config = parseRunConfig({ train: { batchSize: 16, seed: 1, epochs: 3 }, optimizer: { lr: 0.01 } });
+  const events: TrainEvent[] = [];
+  const result = train({
+    model, optimizer: createOptimizer({ kind: 'adam', lr: 0.01 }), schedule: makeSchedule(config.train, 0.01), config: config.train,
+    train: data(64, 1), val: data(32, 2), onEvent: (e) => events.push(e),
+  });
+  for (const r of result.state.history) {
+    assert.deepEqual(Object.keys(r.terms!).sort(), ['penalty', 'recon']);
+    assert.ok(Math.abs(r.terms!.recon! + r.terms!.penalty! - r.trainLoss) < 1e-5, `terms ${JSON.stringify(r.terms)} vs loss ${r.trainLoss}`);
+    assert.ok(Math.abs(r.valTerms!.recon! + r.valTerms!.penalty! - r.valLoss!) < 1e-5);
+    assert.ok(r.terms!.penalty! > 0);
+  }
+  const ends = events.filter((e) => e.type === 'epoch_end');
+  assert.deepEqual(ends.map((e) => e.terms), result.state.history.map((r) => r.terms));
+  // 3 epochs of 4 steps: steps 1..12, progress k/12, epochs 0,0,0,0,1,…
+  assert.deepEqual(model.seen.map((s) => s.step), Array.from({ length: 12 }, (_, i) => i + 1));
+  assert.deepEqual(model.seen.map((s) => s.epoch), [0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2]);
+  assert.deepEqual(model.seen.map((s) => s.progress), Array.from({ length: 12 }, (_, i) => i / 12));
 });

@@ -15,10 +15,16 @@ import type { TrainConfig } from './config.js';
 import type { EventSink } from './events.js';
 import type { Schedule } from './schedule.js';
 
+/** Named parts of a model's loss (recon, kl, sparsity, …), each a mean over samples. */
+export type Terms = Record<string, number>;
+
 export interface EpochRecord {
   epoch: number;
   trainLoss: number;
   valLoss: number | null;
+  /** The model's loss terms over the epoch's training samples, and over the validation split. */
+  terms?: Terms;
+  valTerms?: Terms | null;
   lr: number;
   seconds: number;
   samplesPerSec: number;
@@ -100,7 +106,13 @@ export function parseTrainState(raw: Record<string, unknown>, path: string): Tra
 function isEpochRecord(r: unknown): boolean {
   if (typeof r !== 'object' || r === null) return false;
   const e = r as Record<string, unknown>;
-  return Number.isSafeInteger(e.epoch) && typeof e.trainLoss === 'number' && (e.valLoss === null || typeof e.valLoss === 'number') && typeof e.lr === 'number';
+  return Number.isSafeInteger(e.epoch) && typeof e.trainLoss === 'number' && (e.valLoss === null || typeof e.valLoss === 'number') && typeof e.lr === 'number'
+    && isTerms(e.terms, false) && isTerms(e.valTerms, true);
+}
+
+function isTerms(t: unknown, nullable: boolean): boolean {
+  if (t === undefined || (nullable && t === null)) return true;
+  return typeof t === 'object' && t !== null && !Array.isArray(t) && Object.values(t).every((v) => typeof v === 'number');
 }
 
 export function train(o: TrainOptions): TrainResult {
@@ -124,8 +136,10 @@ export function train(o: TrainOptions): TrainResult {
     const e0 = performance.now();
     let lossSum = 0;
     let b = 0;
+    const info: StepInfo = { epoch, step: 0, progress: 0, termSums: {} };
     for (const idx of loader.batches(epoch)) {
-      const loss = trainStep(o, params, idx, rng);
+      Object.assign(info, { step: state.step + 1, progress: (epoch * batches + b) / (config.epochs * batches) });
+      const loss = trainStep(o, params, idx, rng, info);
       state.step++;
       if (!Number.isFinite(loss)) throw new DivergedError(epoch, state.step, 'non-finite loss', diagnose(model, o.train, idx));
       state.firstLoss ??= loss;
@@ -136,11 +150,16 @@ export function train(o: TrainOptions): TrainResult {
     const seconds = (performance.now() - e0) / 1000;
     trainedSamples += o.train.n;
     trainSeconds += seconds;
-    const valLoss = o.val ? evaluateLoss(model, o.val, config.evalBatchSize) : null;
-    const record: EpochRecord = { epoch, trainLoss: lossSum / o.train.n, valLoss, lr: optimizer.lr, seconds, samplesPerSec: o.train.n / seconds };
+    const val = o.val ? evaluateLoss(model, o.val, config.evalBatchSize) : null;
+    const terms = scaleTerms(info.termSums, 1 / o.train.n);
+    const record: EpochRecord = {
+      epoch, trainLoss: lossSum / o.train.n, valLoss: val?.loss ?? null, terms, valTerms: val?.terms ?? null,
+      lr: optimizer.lr, seconds, samplesPerSec: o.train.n / seconds,
+    };
+    const valLoss = record.valLoss;
     state.history.push(record);
     state.epochsDone = epoch + 1;
-    onEvent({ type: 'epoch_end', epochs: config.epochs, terms: {}, ...record });
+    onEvent({ type: 'epoch_end', epochs: config.epochs, ...record, terms, valTerms: record.valTerms ?? null });
     updateEarlyStopping(state, record, config, onEvent);
     o.schedule.onEpochEnd(epoch, valLoss ?? record.trainLoss);
     state.schedule = o.schedule.state();
@@ -167,13 +186,23 @@ export interface StepContext {
   config: { clipNorm: number };
 }
 
+/** Where a step sits in training (passed to the model), and the sums of its loss terms × batch size so far. */
+export interface StepInfo {
+  epoch: number;
+  step: number;
+  progress: number;
+  termSums: Terms;
+}
+
 /** One optimisation step on the rows `idx` (gathered straight into backend memory); returns the batch loss. */
-export function trainStep(o: StepContext, params: Tensor[], idx: Int32Array, rng: Rng): number {
+export function trainStep(o: StepContext, params: Tensor[], idx: Int32Array, rng: Rng, info?: StepInfo): number {
   const x = empty([idx.length, o.train.dim]);
   gatherBatch(o.train, idx, x.data as Float32Array);
   const loss = tidy(() => {
-    const out = o.model.forward(x, { training: true, rng });
+    const where = info ? { epoch: info.epoch, step: info.step, progress: info.progress } : {};
+    const out = o.model.forward(x, { training: true, rng, ...where });
     const value = out.loss.item();
+    if (info) addTerms(info.termSums, out.terms, idx.length);
     if (!Number.isFinite(value)) return value;
     const grads = backward(out.loss);
     if (o.config.clipNorm > 0) clipGradNorm(grads, o.config.clipNorm);
@@ -202,13 +231,27 @@ function gatherBatch(ds: Dataset, idx: Int32Array, out: Float32Array): void {
   }
 }
 
-/** Mean loss over a data set in evaluation mode. */
-export function evaluateLoss(model: Autoencoder, ds: Dataset, batchSize: number): number {
+/** Mean loss and loss terms over a data set in evaluation mode. */
+export function evaluateLoss(model: Autoencoder, ds: Dataset, batchSize: number): { loss: number; terms: Terms } {
   let total = 0;
+  const sums: Terms = {};
   forEachBatch(ds, batchSize, (x) => {
-    total += tidy(() => model.forward(x, { training: false }).loss.item()) * x.shape[0]!;
+    total += tidy(() => {
+      const out = model.forward(x, { training: false });
+      addTerms(sums, out.terms, x.shape[0]!);
+      return out.loss.item();
+    }) * x.shape[0]!;
   });
-  return total / ds.n;
+  return { loss: total / ds.n, terms: scaleTerms(sums, 1 / ds.n) };
+}
+
+/** sums[k] += weight × term k, for every term the model reported. */
+export function addTerms(sums: Terms, terms: Readonly<Record<string, Tensor>>, weight: number): void {
+  for (const [k, t] of Object.entries(terms)) sums[k] = (sums[k] ?? 0) + t.item() * weight;
+}
+
+export function scaleTerms(sums: Terms, factor: number): Terms {
+  return Object.fromEntries(Object.entries(sums).map(([k, v]) => [k, v * factor]));
 }
 
 /** Visit a data set in order, in batches, as backend tensors (disposed after each call). */
