@@ -137,3 +137,12 @@ test('image data that inflates past what the header declares fails without infla
   assert.throws(() => decodePng(bomb, 'bomb.png'), { message: 'bomb.png: image data inflates to more than the 2 bytes a 1x1 image holds' });
   assert.ok(process.memoryUsage().arrayBuffers - before < 16 * 2 ** 20, 'inflated no more than the image holds');
 });
+
+test('readPng refuses special files (a character device, a FIFO with no writer) at once, as every reader does', () => {
+  const t0 = performance.now();
+  assert.throws(() => readPng('/dev/zero'), /\/dev\/zero: is not a regular file \(a character device\)$/);
+  const fifo = join(mkdtempSync(join(tmpdir(), 'aekit-png-')), 'pipe.png');
+  execFileSync('mkfifo', [fifo]);
+  assert.throws(() => readPng(fifo), /pipe\.png: is not a regular file \(a FIFO \(named pipe\)\)$/);
+  assert.ok(performance.now() - t0 < 2000);
+});

@@ -6,9 +6,9 @@
  * filter types; anything else fails with an error that names the reason.
  */
 import { constants as bufferConstants } from 'node:buffer';
-import { readFileSync } from 'node:fs';
 import { deflateSync, inflateSync } from 'node:zlib';
 import { writeFileAtomic } from './atomic.js';
+import { readFileBytes } from './file.js';
 
 /** An 8-bit image, rows top to bottom, channels interleaved (1 grey, 2 grey+alpha, 3 RGB, 4 RGBA). */
 export interface PngImage {
@@ -219,7 +219,7 @@ function unfilter(raw: Uint8Array, h: Omit<PngImage, 'data'>, fail: (m: string) 
 
 /** Read and decode a PNG file. */
 export function readPng(path: string): PngImage {
-  return decodePng(readFileSync(path), path);
+  return decodePng(readFileBytes(path), path);
 }
 
 /** Encode and write a PNG file atomically. */
