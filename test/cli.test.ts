@@ -1,10 +1,11 @@
 /** End-to-end tests of the real `aekit` binary: a small training run, the model commands, and bad input. */
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, test } from 'node:test';
 import { decodePng } from '../src/util/png.js';
-import { aekit, repoRoot, tempDir } from './helpers.js';
+import { aekit, CLI, repoRoot, tempDir } from './helpers.js';
 
 test('the built CLI is executable, as `npx aekit` runs it through the shell', () => {
   const pkg = JSON.parse(readFileSync(join(repoRoot(), 'package.json'), 'utf8'));
@@ -26,6 +27,8 @@ describe('aekit train on MNIST, then the model commands', () => {
     for (const f of ['config.json', 'model.safetensors', 'events.jsonl', 'metrics.json', 'reconstructions.png', 'loss.png', 'run.json']) {
       assert.ok(existsSync(join(dir, f)), `missing ${f}`);
     }
+    const cfg = JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8'));
+    assert.deepEqual([cfg.data.sampleShape, cfg.model.inputDim], [[1, 28, 28], 784], 'MNIST samples are (C, H, W); the dense model takes their 784 values');
     const run = JSON.parse(readFileSync(join(dir, 'run.json'), 'utf8'));
     assert.deepEqual([run.status, run.epochs, run.epochsDone, run.checkpoint], ['finished', 2, 2, 'checkpoints/epoch-0002']);
     const m = JSON.parse(readFileSync(join(dir, 'metrics.json'), 'utf8'));
@@ -177,4 +180,10 @@ describe('a diverging run stops with the step and layer named, keeping the last 
     assert.match(run.message, /non-finite loss at epoch 2/);
     assert.ok(readFileSync(join(dir, 'checkpoints', 'epoch-0001', 'model.safetensors')).equals(ckptBefore), 'the last good checkpoint is kept');
   });
+});
+
+test('a reader that closes the pipe early (aekit info | head -1) ends aekit quietly', () => {
+  const r = spawnSync('bash', ['-c', `"${process.execPath}" "${CLI()}" info --preset hinton2006 | head -c 10 >/dev/null; echo "status \${PIPESTATUS[0]}"`], { encoding: 'utf8' });
+  assert.match(r.stdout, /^status 0$/m, r.stderr);
+  assert.doesNotMatch(r.stderr, /EPIPE|Unhandled/);
 });

@@ -283,6 +283,26 @@ describe('9. what is read is what the user meant', () => {
     }
   });
 
+  test('a model directory saved with (28, 28) MNIST samples still loads and reads (1, 28, 28) MNIST', () => {
+    const p = run('old-shape');
+    ok(aekit(['train', '--limit', '500', '--hidden', '16', '--latent-dim', '2', '--epochs', '1', '--out', p, '--quiet']));
+    const cfg = readJson(join(p, 'config.json'));
+    cfg.data.sampleShape = [28, 28];
+    writeFileSync(join(p, 'config.json'), JSON.stringify(cfg));
+    const r = aekit(['eval', p, '--limit', '100', '--json']);
+    ok(r);
+    assert.equal(JSON.parse(r.stdout).n, 100);
+    ok(aekit(['reconstruct', p, '--limit', '3', '--png', join(root, 'old.png')]));
+  });
+
+  test('an inputDim fixed in --config must match the data', () => {
+    const cfg = join(root, 'dim.json');
+    writeFileSync(cfg, JSON.stringify({ model: { inputDim: 5 } }));
+    const r = aekit(['train', ...BASE, '--config', cfg, '--out', run('dim')]);
+    assert.equal(r.status, 2, r.stderr);
+    assert.match(r.stderr, /model\.inputDim is 5 but the data has 6 values per sample/);
+  });
+
   test('leftover temporary files are removed when a run resumes', () => {
     const p = run('leftovers');
     ok(aekit(['train', ...BASE, '--epochs', '1', '--out', p]));

@@ -11,7 +11,7 @@ test('the training split holds 60,000 labelled 28×28 digits scaled to [0, 1]', 
   console.log(`# loadMnist('train') took ${(performance.now() - t0).toFixed(0)} ms`);
   assert.equal(ds.n, 60000);
   assert.equal(ds.dim, 784);
-  assert.deepEqual(ds.sampleShape, [28, 28]);
+  assert.deepEqual(ds.sampleShape, [1, 28, 28]);
   assert.equal(ds.x.length, 60000 * 784);
   assert.equal(ds.labels!.length, 60000);
   assert.equal(ds.labels![0], 5);

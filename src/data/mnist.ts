@@ -33,7 +33,7 @@ export function loadMnistFiles(imagesPath: string, labelsPath: string, limit?: n
   const n = Math.min(limit ?? Infinity, labels.shape[0]!);
   return makeDataset({
     x: readScaledImages(imagesPath, n, labels.shape[0]!, labelsPath),
-    sampleShape: [28, 28],
+    sampleShape: [1, 28, 28], // (C, H, W): one grey channel
     labels: Int32Array.from(labels.data.subarray(0, n)),
     source: imagesPath,
   });

@@ -23,7 +23,7 @@ export interface AutoencoderOutput {
   /** Named scalar parts of the loss (e.g. recon, kl, sparsity) for logging. */
   terms: Record<string, Tensor>;
   /**
-   * Reconstruction of the input, same shape as x, in data space. A model may compute it on first
+   * Reconstruction of the input, same shape as x (B, …sampleShape), in data space. A model may compute it on first
    * read (a getter), so read it inside the same `tidy` scope as the forward pass.
    */
   recon: Tensor;
@@ -49,8 +49,9 @@ export abstract class Autoencoder<C extends ModelConfigBase = ModelConfigBase> e
     return this.config.kind;
   }
 
+  /** x (B, …sampleShape): batches keep each sample's shape (MNIST (B, 1, 28, 28), a table (B, width)). */
   abstract forward(x: Tensor, opts: ForwardOptions): AutoencoderOutput;
-  /** x (B, inputDim) → z (B, latentDim) */
+  /** x (B, …sampleShape) → z (B, latentDim) */
   abstract encode(x: Tensor): Tensor;
   /** z (B, latentDim) → x̂ (B, inputDim) */
   abstract decode(z: Tensor): Tensor;

@@ -73,6 +73,9 @@ export function parseModelConfig(input: unknown, where = 'model'): ModelConfigBa
 }
 
 export function createModel(config: ModelConfigBase, rng: Rng): Autoencoder {
+  if (!(Number.isSafeInteger(config.inputDim) && config.inputDim >= 1)) {
+    throw new Error(`model.inputDim is ${config.inputDim}: set it to the number of values per sample (aekit train takes it from the data)`);
+  }
   const model = getVariant(config.kind).create(config, rng);
   model.nameParameters();
   return model;

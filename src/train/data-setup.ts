@@ -46,7 +46,9 @@ function readAny(path: string, opts: LoadOptions): Dataset {
   if (shape[0] === 0) throw new Error(`${path}: the IDX file holds no rows`);
   const scale = data instanceof Uint8Array ? 1 / 255 : 1;
   const x = Float32Array.from(data, (v) => v * scale);
-  return makeDataset({ x, sampleShape: shape.length === 1 ? [1] : shape.slice(1), source: path });
+  // An IDX image file (N, H, W) holds grey images: one channel, channels first like MNIST.
+  const sampleShape = shape.length === 1 ? [1] : shape.length === 3 ? [1, ...shape.slice(1)] : shape.slice(1);
+  return makeDataset({ x, sampleShape, source: path });
 }
 
 export function prepareData(cfg: DataConfig, seed: number): PreparedData {

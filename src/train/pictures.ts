@@ -11,8 +11,9 @@ import { forEachBatch } from './trainer.js';
 
 /** Originals (row 0) and reconstructions (row 1) of the first `count` samples, as PNG bytes; null for non-image data. */
 export function reconstructionGrid(model: Autoencoder, ds: Dataset, count = 10, normalizerInvert?: (v: Float32Array) => Float32Array): Uint8Array | null {
-  if (ds.sampleShape.length !== 2) return null;
-  const [h, w] = ds.sampleShape as [number, number];
+  const hw = imageSize(ds.sampleShape);
+  if (hw === null) return null;
+  const [h, w] = hw;
   const n = Math.min(count, ds.n);
   const originals: Float32Array[] = [];
   const recons: Float32Array[] = [];
@@ -34,6 +35,13 @@ export function reconstructionGrid(model: Autoencoder, ds: Dataset, count = 10, 
     ),
   );
   return imageGrid([originals, recons], w, h, { labels: ['original', 'reconstruction'], scale: 3 });
+}
+
+/** Height and width of grey images: samples of shape (H, W) or (1, H, W); null for anything else. */
+export function imageSize(shape: readonly number[]): [number, number] | null {
+  if (shape.length === 2) return [shape[0]!, shape[1]!];
+  if (shape.length === 3 && shape[0] === 1) return [shape[1]!, shape[2]!];
+  return null;
 }
 
 export function lossCurve(history: readonly EpochRecord[]): Uint8Array {

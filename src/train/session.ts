@@ -158,9 +158,10 @@ async function selectBackend(config: RunConfig, onNote?: (n: string) => void): P
   if (config.train.backend === 'auto' && notes.length) onNote?.(`${notes.join('; ')}; using '${be.name}'`);
 }
 
+/** The model takes the data's width unless the config fixed one (then the two must agree). */
 function checkInputDim(config: RunConfig, dim: number): RunConfig['model'] {
   const given = config.model.inputDim;
-  if (given !== dim && given !== 784) throw new UsageError(`model.inputDim is ${given} but the data has ${dim} features per sample`);
+  if (given !== 0 && given !== dim) throw new UsageError(`model.inputDim is ${given} but the data has ${dim} values per sample`);
   return { ...config.model, inputDim: dim };
 }
 

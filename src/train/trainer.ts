@@ -196,7 +196,7 @@ export interface StepInfo {
 
 /** One optimisation step on the rows `idx` (gathered straight into backend memory); returns the batch loss. */
 export function trainStep(o: StepContext, params: Tensor[], idx: Int32Array, rng: Rng, info?: StepInfo): number {
-  const x = empty([idx.length, o.train.dim]);
+  const x = empty([idx.length, ...o.train.sampleShape]); // (B, …sampleShape)
   gatherBatch(o.train, idx, x.data as Float32Array);
   const loss = tidy(() => {
     const where = info ? { epoch: info.epoch, step: info.step, progress: info.progress } : {};
@@ -259,7 +259,7 @@ export function forEachBatch(ds: Dataset, batchSize: number, fn: (x: Tensor, sta
   const all = new Int32Array(ds.n).map((_, i) => i);
   for (let start = 0; start < ds.n; start += batchSize) {
     const idx = all.subarray(start, Math.min(ds.n, start + batchSize));
-    const x = empty([idx.length, ds.dim]);
+    const x = empty([idx.length, ...ds.sampleShape]);
     gatherBatch(ds, idx, x.data as Float32Array);
     try {
       fn(x, start);
@@ -301,7 +301,7 @@ function diagnose(model: Autoencoder, ds: Dataset, idx: Int32Array): string {
     return `layer ${layer} has non-finite ${bad.slice(layer.length + 1)} values (try a lower --lr or --clip-norm)`;
   }
   let first: string | null = null;
-  const x = empty([idx.length, ds.dim]);
+  const x = empty([idx.length, ...ds.sampleShape]);
   gatherBatch(ds, idx, x.data as Float32Array);
   withLayerProbe(
     (layer, out) => {

@@ -3,6 +3,7 @@ import { Rng } from '../../core/index.js';
 import { createModel, type Autoencoder } from '../../models/index.js';
 import { formatHelp } from '../args.js';
 import { loadModel, printJson, useBackend, type Io } from '../common.js';
+import { loadDataset } from '../../train/data-setup.js';
 import { readRunRecord, type RunRecord } from '../../train/run-dir.js';
 import { classify, EXIT, InputError } from '../errors.js';
 import { resolveConfig } from './train.js';
@@ -25,7 +26,9 @@ export async function infoCommand(argv: readonly string[], io: Io): Promise<numb
     run = classify(InputError, () => readRunRecord(m.dir));
   } else {
     const { config: c } = resolveConfig(rest);
-    model = createModel(c.model, new Rng(c.train.seed));
+    // The width comes from the data, as in training (one sample is read to learn it).
+    const width = c.model.inputDim || classify(InputError, () => loadDataset(c.data.dataset, { labelColumn: c.data.labelColumn, header: c.data.header, limit: 1 }).dim);
+    model = createModel({ ...c.model, inputDim: width }, new Rng(c.train.seed));
     [source, config] = ['(configuration from flags)', c];
   }
   const rows = model.summary();

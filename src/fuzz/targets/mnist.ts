@@ -25,7 +25,7 @@ function companion(path: string, name: string, bytes: () => Uint8Array): string 
 }
 
 function checkMnist(ds: Dataset, path: string): string | null {
-  if (ds.sampleShape.join() !== '28,28') return `sample shape [${ds.sampleShape}]`;
+  if (ds.sampleShape.join() !== '1,28,28') return `sample shape [${ds.sampleShape}]`;
   if (ds.x.some((v) => !(v >= 0 && v <= 1))) return 'a pixel outside [0, 1]';
   return checkDataset(ds, path);
 }

@@ -20,7 +20,7 @@ export interface DenseAEConfig {
 }
 
 export const denseSchema: Schema<Omit<DenseAEConfig, 'kind'>> = {
-  inputDim: integer('input features (set from the data)', 784, { min: 1 }),
+  inputDim: integer('input features per sample (0: taken from the data)', 0, { min: 0 }),
   hidden: integerList('encoder hidden sizes; the decoder mirrors them', [256, 64], { min: 1 }),
   latentDim: integer('size of the latent code (bottleneck)', 32, { min: 1 }),
   activation: oneOf('hidden-layer activation', ACTIVATIONS, 'relu'),

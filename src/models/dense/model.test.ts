@@ -97,3 +97,27 @@ test('BCE without a sigmoid output is refused with a clear message', () => {
 test('an unknown config key names the key', () => {
   assert.throws(() => parseModelConfig({ kind: 'dense', hiden: [3] }), /unknown key "hiden"/);
 });
+
+test('batches keep their sample shape: (B, 1, 3, 4) gives the loss and code of (B, 12), and recon has the input\'s shape', () => {
+  for (const loss of ['bce', 'mse'] as const) {
+    const m = make({ loss, outputActivation: 'sigmoid' });
+    const flat = batch();
+    const images = ak.reshape(flat, [16, 1, 3, 4]);
+    const [a, b] = [flat, images].map((x) => ak.tidy(() => {
+      const o = m.forward(x, { training: false });
+      return { loss: o.loss.item(), z: Array.from(o.z.data), reconShape: o.recon.shape, recon: Array.from(o.recon.data) };
+    }));
+    assert.equal(a!.loss, b!.loss);
+    assert.deepEqual(a!.z, b!.z);
+    assert.deepEqual(a!.recon, b!.recon);
+    assert.deepEqual(b!.reconShape, [16, 1, 3, 4]);
+    assert.deepEqual(Array.from(ak.tidy(() => m.encode(images)).data), a!.z);
+  }
+  assert.throws(() => make().forward(ak.zeros([2, 1, 3, 5]), { training: false }), /an input of shape \[2, 1, 3, 5\] does not hold 12 values per sample/);
+});
+
+test('a model needs its input width: inputDim 0 means "from the data" and is refused by createModel', () => {
+  const c = parseModelConfig({ kind: 'dense', hidden: [4], latentDim: 2 });
+  assert.equal(c.inputDim, 0);
+  assert.throws(() => createModel(c, new ak.Rng(1)), /model\.inputDim is 0: set it to the number of values per sample \(aekit train takes it from the data\)/);
+});

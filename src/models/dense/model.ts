@@ -2,7 +2,7 @@
  * Dense autoencoder: encoder inputDim → hidden… → latentDim, decoder mirrored back to inputDim.
  * With tied weights the decoder reuses each encoder weight transposed (own biases).
  */
-import { activate, add, full, matmul, type Rng, type Tensor } from '../../core/index.js';
+import { activate, add, full, matmul, reshape, type Rng, type Tensor } from '../../core/index.js';
 import { Mlp } from '../../nn/mlp.js';
 import { Module, ModuleList } from '../../nn/module.js';
 import { bceWithLogits, l1, mse } from '../../nn/losses.js';
@@ -46,8 +46,18 @@ export class DenseAutoencoder extends Autoencoder<DenseAEConfig> {
     this.decoder = this.addModule('decoder', c.tiedWeights ? new TiedDecoder(decDims.slice(1)) : new Mlp(decDims, c.activation, this.logitsOut ? 'linear' : c.outputActivation, rng, init));
   }
 
+  /** x (B, …sampleShape) → z (B, latentDim); the dense body sees each sample as one row. */
   encode(x: Tensor): Tensor {
-    return this.encoder.forward(x);
+    return this.encoder.forward(this.flatten(x));
+  }
+
+  /** (B, …sampleShape) → (B, inputDim), a view of the same storage. */
+  private flatten(x: Tensor): Tensor {
+    const width = this.config.inputDim;
+    if (x.shape.length === 2 && x.shape[1] === width) return x;
+    const b = x.shape[0] ?? 0;
+    if (x.shape.length < 2 || x.size !== b * width) throw new Error(`dense autoencoder: an input of shape [${x.shape.join(', ')}] does not hold ${width} values per sample`);
+    return reshape(x, [b, width]);
   }
 
   /** Decoder output, before the output activation when `logitsOut`. */
@@ -70,19 +80,20 @@ export class DenseAutoencoder extends Autoencoder<DenseAEConfig> {
   }
 
   forward(x: Tensor, _opts: ForwardOptions): AutoencoderOutput {
-    const z = this.encode(x);
+    const flat = this.flatten(x); // (B, inputDim)
+    const z = this.encoder.forward(flat);
     const logits = this.decodeLogits(z);
     const act = this.config.outputActivation;
     if (this.config.loss === 'bce') {
       // The loss reads the logits; the output activation runs only if someone reads `recon`
       // (a training step does not: it saved a full pass over the output per step).
-      const loss = bceWithLogits(logits, x);
+      const loss = bceWithLogits(logits, flat);
       let recon: Tensor | null = null;
-      return { loss, terms: { recon: loss }, z, get recon(): Tensor { return (recon ??= activate(logits, act)); } };
+      return { loss, terms: { recon: loss }, z, get recon(): Tensor { return (recon ??= reshape(activate(logits, act), x.shape)); } };
     }
     const recon = this.logitsOut ? activate(logits, act) : logits;
-    const loss = this.config.loss === 'mse' ? mse(recon, x) : l1(recon, x);
-    return { loss, terms: { recon: loss }, recon, z };
+    const loss = this.config.loss === 'mse' ? mse(recon, flat) : l1(recon, flat);
+    return { loss, terms: { recon: loss }, recon: reshape(recon, x.shape), z };
   }
 }
 
