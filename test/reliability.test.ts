@@ -283,6 +283,16 @@ describe('9. what is read is what the user meant', () => {
     }
   });
 
+  test('batch norm statistics and dropout masks survive a checkpoint: a resumed run matches an uninterrupted one bit for bit', () => {
+    const args = [...BASE, '--batch-norm', '--dropout', '0.2', '--seed', '5'];
+    ok(aekit(['train', ...args, '--epochs', '3', '--out', run('bn-whole')]));
+    ok(aekit(['train', ...args, '--epochs', '1', '--out', run('bn-split')]));
+    ok(aekit(['train', '--resume', run('bn-split'), '--epochs', '3', '--quiet']));
+    const a = readFileSync(join(run('bn-whole'), 'model.safetensors'));
+    assert.ok(a.equals(readFileSync(join(run('bn-split'), 'model.safetensors'))));
+    assert.match(a.subarray(0, 2000).toString('latin1'), /encoder\.norms\.0\.running_mean/);
+  });
+
   test('a model directory saved with (28, 28) MNIST samples still loads and reads (1, 28, 28) MNIST', () => {
     const p = run('old-shape');
     ok(aekit(['train', '--limit', '500', '--hidden', '16', '--latent-dim', '2', '--epochs', '1', '--out', p, '--quiet']));

@@ -80,7 +80,7 @@ export function saveModelDir(dir: string, o: SaveOptions): void {
 
 function parameterTensors(model: Autoencoder): Record<string, SafetensorsTensor> {
   const out: Record<string, SafetensorsTensor> = {};
-  for (const [name, t] of model.namedParameters()) out[name] = { dtype: 'F32', shape: [...t.shape], data: Float32Array.from(t.data) };
+  for (const [name, t] of model.namedState()) out[name] = { dtype: 'F32', shape: [...t.shape], data: Float32Array.from(t.data) };
   return out;
 }
 

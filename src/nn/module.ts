@@ -7,6 +7,9 @@ import { keep, numTensors, type Tensor } from '../core/index.js';
 export abstract class Module {
   private readonly childModules = new Map<string, Module>();
   private readonly params = new Map<string, Tensor>();
+  private readonly buffers = new Map<string, Tensor>();
+  /** Training mode: dropout drops and batch norm uses batch statistics; evaluation mode does neither. */
+  training = true;
 
   protected addModule<M extends Module>(name: string, m: M): M {
     this.childModules.set(name, m);
@@ -19,6 +22,34 @@ export abstract class Module {
     t.name = name;
     this.params.set(name, t);
     return t;
+  }
+
+  /** State that is saved with the model but not trained (e.g. batch norm's running statistics). */
+  protected addBuffer(name: string, t: Tensor): Tensor {
+    keep(t);
+    t.name = name;
+    this.buffers.set(name, t);
+    return t;
+  }
+
+  /** Buffers with dotted names, in the same order as parameters. */
+  namedBuffers(prefix = ''): [string, Tensor][] {
+    const out: [string, Tensor][] = [];
+    for (const [n, t] of this.buffers) out.push([prefix + n, t]);
+    for (const [n, m] of this.childModules) out.push(...m.namedBuffers(`${prefix}${n}.`));
+    return out;
+  }
+
+  /** Everything a saved model holds: parameters, then buffers. */
+  namedState(): [string, Tensor][] {
+    return [...this.namedParameters(), ...this.namedBuffers()];
+  }
+
+  /** Set training or evaluation mode on this module and every child; returns this. */
+  setTraining(mode: boolean): this {
+    this.training = mode;
+    for (const m of this.childModules.values()) m.setTraining(mode);
+    return this;
   }
 
   /** (name, tensor) pairs in a stable order: own parameters first, then children in insertion order. */
@@ -35,7 +66,7 @@ export abstract class Module {
 
   /** Give every parameter its full dotted name; call once on the root module. */
   nameParameters(): this {
-    for (const [n, t] of this.namedParameters()) t.name = n;
+    for (const [n, t] of this.namedState()) t.name = n;
     return this;
   }
 
@@ -60,12 +91,12 @@ export abstract class Module {
   }
 
   dispose(): void {
-    for (const t of this.parameters()) t.dispose();
+    for (const [, t] of this.namedState()) t.dispose();
   }
 
-  /** Copy parameter values from name → values (e.g. read from safetensors); shapes must match. */
+  /** Copy parameter and buffer values from name → values (e.g. read from safetensors); shapes must match. */
   loadParameters(values: ReadonlyMap<string, { shape: readonly number[]; data: ArrayLike<number> }>, source: string): void {
-    const own = this.namedParameters();
+    const own = this.namedState();
     for (const [name, t] of own) {
       const v = values.get(name);
       if (!v) throw new Error(`${source}: missing parameter '${name}'`);

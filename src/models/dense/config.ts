@@ -1,7 +1,7 @@
 /** Configuration of the dense (fully connected) autoencoder. */
 import { ACTIVATIONS, type ActivationName } from '../../core/index.js';
 import { INITS, type InitName } from '../../nn/init.js';
-import { boolean, integer, integerList, oneOf, type Schema } from '../../util/schema.js';
+import { boolean, integer, integerList, number, oneOf, type Schema } from '../../util/schema.js';
 import type { FlagTable } from '../registry.js';
 
 export type ReconLoss = 'mse' | 'bce' | 'l1';
@@ -17,6 +17,8 @@ export interface DenseAEConfig {
   loss: ReconLoss;
   tiedWeights: boolean;
   init: InitName | 'auto';
+  batchNorm: boolean;
+  dropout: number;
 }
 
 export const denseSchema: Schema<Omit<DenseAEConfig, 'kind'>> = {
@@ -29,6 +31,8 @@ export const denseSchema: Schema<Omit<DenseAEConfig, 'kind'>> = {
   loss: oneOf('reconstruction loss', ['mse', 'bce', 'l1'] as const, 'bce'),
   tiedWeights: boolean('decoder reuses the transposed encoder weights', false),
   init: oneOf('weight initialiser (auto: He for ReLU-like, Glorot otherwise)', ['auto', ...INITS] as const, 'auto'),
+  batchNorm: boolean('batch norm after each hidden layer (encoder and decoder)', false),
+  dropout: number('dropout probability after each hidden layer in training (0: none)', 0, { min: 0, below: 1 }),
 };
 
 export const denseFlags: FlagTable<Omit<DenseAEConfig, 'kind'>> = {
@@ -41,12 +45,15 @@ export const denseFlags: FlagTable<Omit<DenseAEConfig, 'kind'>> = {
   loss: 'loss',
   tiedWeights: 'tied-weights',
   init: 'init',
+  batchNorm: 'batch-norm',
+  dropout: 'dropout',
 };
 
 /** Weights above this count (4 GiB of float32, three times that with Adam) are refused before any allocation. */
 export const MAX_PARAMETERS = 2 ** 30;
 
 export function validateDense(c: DenseAEConfig): void {
+  if (c.tiedWeights && (c.batchNorm || c.dropout > 0)) throw new Error('model.tiedWeights cannot be combined with model.batchNorm or model.dropout (the tied decoder has no layers of its own)');
   const widths = [c.inputDim, ...c.hidden, c.latentDim];
   let params = 0;
   for (let i = 1; i < widths.length; i++) params += 2 * (widths[i - 1]! * widths[i]! + widths[i]!);

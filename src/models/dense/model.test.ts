@@ -121,3 +121,26 @@ test('a model needs its input width: inputDim 0 means "from the data" and is ref
   assert.equal(c.inputDim, 0);
   assert.throws(() => createModel(c, new ak.Rng(1)), /model\.inputDim is 0: set it to the number of values per sample \(aekit train takes it from the data\)/);
 });
+
+test('batch norm and dropout: the model learns, evaluation is deterministic, and running statistics round-trip with the weights', () => {
+  const m = make({ batchNorm: true, dropout: 0.2, loss: 'mse', outputActivation: 'linear' });
+  assert.deepEqual(m.namedBuffers().map(([n]) => n), ['encoder.norms.0.running_mean', 'encoder.norms.0.running_var', 'decoder.norms.0.running_mean', 'decoder.norms.0.running_var']);
+  const opt = createOptimizer({ kind: 'adam', lr: 0.02 });
+  const rng = new ak.Rng(3);
+  const evalLoss = () => ak.tidy(() => m.forward(batch(), { training: false }).loss.item());
+  const before = evalLoss();
+  for (let s = 0; s < 150; s++) {
+    ak.tidy(() => {
+      const { loss } = m.forward(batch(), { training: true, rng });
+      opt.step(m.parameters(), ak.backward(loss));
+    });
+  }
+  assert.ok(evalLoss() < before / 2, `eval loss ${before} → ${evalLoss()}`);
+  assert.ok(m.namedBuffers().every(([, t]) => Array.from(t.data).some((v) => v !== 0 && v !== 1)), 'the running statistics moved');
+  const z1 = Array.from(ak.tidy(() => m.encode(batch())).data);
+  assert.deepEqual(Array.from(ak.tidy(() => m.encode(batch())).data), z1, 'no dropout outside training');
+  const copy = make({ batchNorm: true, dropout: 0.2, loss: 'mse', outputActivation: 'linear' });
+  copy.loadParameters(new Map(m.namedState().map(([n, t]) => [n, { shape: t.shape, data: t.data }])), 'test');
+  assert.deepEqual(Array.from(ak.tidy(() => copy.encode(batch())).data), z1);
+  assert.throws(() => make({ tiedWeights: true, batchNorm: true }), /tiedWeights cannot be combined with model\.batchNorm/);
+});

@@ -36,18 +36,19 @@ export class DenseAutoencoder extends Autoencoder<DenseAEConfig> {
   constructor(config: DenseAEConfig, rng: Rng) {
     super(config);
     const c = config;
-    const init = c.init === 'auto' ? undefined : c.init;
+    const opts = { ...(c.init === 'auto' ? {} : { init: c.init }), batchNorm: c.batchNorm, dropout: c.dropout };
     const encDims = [c.inputDim, ...c.hidden, c.latentDim];
-    this.encoder = this.addModule('encoder', new Mlp(encDims, c.activation, c.latentActivation, rng, init));
+    this.encoder = this.addModule('encoder', new Mlp(encDims, c.activation, c.latentActivation, rng, opts));
     const decDims = [...encDims].reverse();
     // With BCE the last decoder layer stays linear so the loss can take logits; otherwise it applies
     // the output activation itself (one fused kernel instead of a separate pass).
     this.logitsOut = c.loss === 'bce' || c.tiedWeights;
-    this.decoder = this.addModule('decoder', c.tiedWeights ? new TiedDecoder(decDims.slice(1)) : new Mlp(decDims, c.activation, this.logitsOut ? 'linear' : c.outputActivation, rng, init));
+    this.decoder = this.addModule('decoder', c.tiedWeights ? new TiedDecoder(decDims.slice(1)) : new Mlp(decDims, c.activation, this.logitsOut ? 'linear' : c.outputActivation, rng, opts));
   }
 
-  /** x (B, …sampleShape) → z (B, latentDim); the dense body sees each sample as one row. */
+  /** x (B, …sampleShape) → z (B, latentDim), in evaluation mode; the dense body sees each sample as one row. */
   encode(x: Tensor): Tensor {
+    this.setTraining(false);
     return this.encoder.forward(this.flatten(x));
   }
 
@@ -61,8 +62,8 @@ export class DenseAutoencoder extends Autoencoder<DenseAEConfig> {
   }
 
   /** Decoder output, before the output activation when `logitsOut`. */
-  private decodeLogits(z: Tensor): Tensor {
-    if (this.decoder instanceof Mlp) return this.decoder.forward(z);
+  private decodeLogits(z: Tensor, rng?: Rng): Tensor {
+    if (this.decoder instanceof Mlp) return this.decoder.forward(z, rng);
     const enc = this.encoder.layers.items;
     let h = z;
     this.decoder.biases.items.forEach((b, i) => {
@@ -74,15 +75,18 @@ export class DenseAutoencoder extends Autoencoder<DenseAEConfig> {
     return h;
   }
 
+  /** z (B, latentDim) → x̂ (B, inputDim), in evaluation mode. */
   decode(z: Tensor): Tensor {
+    this.setTraining(false);
     const h = this.decodeLogits(z);
     return this.logitsOut ? activate(h, this.config.outputActivation) : h;
   }
 
-  forward(x: Tensor, _opts: ForwardOptions): AutoencoderOutput {
+  forward(x: Tensor, opts: ForwardOptions): AutoencoderOutput {
+    this.setTraining(opts.training);
     const flat = this.flatten(x); // (B, inputDim)
-    const z = this.encoder.forward(flat);
-    const logits = this.decodeLogits(z);
+    const z = this.encoder.forward(flat, opts.rng);
+    const logits = this.decodeLogits(z, opts.rng);
     const act = this.config.outputActivation;
     if (this.config.loss === 'bce') {
       // The loss reads the logits; the output activation runs only if someone reads `recon`
