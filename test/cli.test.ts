@@ -157,7 +157,7 @@ describe('bad input fails with one clear line and a stable exit code', () => {
   });
 
   test('--help works on every command', () => {
-    for (const c of ['train', 'eval', 'encode', 'decode', 'reconstruct', 'info']) {
+    for (const c of ['train', 'eval', 'encode', 'decode', 'reconstruct', 'sample', 'info']) {
       const r = aekit([c, '--help']);
       assert.equal(r.status, 0, `${c}: ${r.stderr}`);
       assert.match(r.stdout, /^Usage: aekit /);
@@ -186,4 +186,36 @@ test('a reader that closes the pipe early (aekit info | head -1) ends aekit quie
   const r = spawnSync('bash', ['-c', `"${process.execPath}" "${CLI()}" info --preset hinton2006 | head -c 10 >/dev/null; echo "status \${PIPESTATUS[0]}"`], { encoding: 'utf8' });
   assert.match(r.stdout, /^status 0$/m, r.stderr);
   assert.doesNotMatch(r.stderr, /EPIPE|Unhandled/);
+});
+
+describe('a VAE trains through the same trainer and samples from its prior', () => {
+  const dir = join(tempDir(), 'vae');
+  before(() => {
+    const r = aekit(['train', '--model', 'vae', '--epochs', '2', '--out', dir, '--kl-warmup', '0.5', ...SMALL]);
+    assert.equal(r.status, 0, r.stderr);
+  });
+
+  test('metrics and events carry its recon and kl terms; the loss is their sum at β = 1 after warm-up', () => {
+    const m = JSON.parse(readFileSync(join(dir, 'metrics.json'), 'utf8'));
+    const t = m.terms.test;
+    assert.ok(t.recon > 0 && t.kl > 0, JSON.stringify(t));
+    assert.ok(Math.abs(t.recon + t.kl - m.test.loss) < 1e-3 * m.test.loss);
+    assert.equal(JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8')).model.kind, 'vae');
+  });
+
+  test('aekit sample writes seeded samples and a grid; a dense model is refused', () => {
+    const out = join(dir, 's.npy');
+    const png = join(dir, 's.png');
+    assert.equal(aekit(['sample', dir, '--n', '10', '--seed', '3', '--out', out, '--png', png, '--quiet']).status, 0);
+    const first = readFileSync(out);
+    assert.equal(first.length, 128 + 10 * 784 * 4);
+    assert.ok(decodePng(readFileSync(png)).width > 8 * 28);
+    assert.equal(aekit(['sample', dir, '--n', '10', '--seed', '3', '--out', out, '--quiet']).status, 0);
+    assert.ok(readFileSync(out).equals(first), 'the same seed gives the same samples');
+    const dense = join(tempDir(), 'dense');
+    assert.equal(aekit(['train', '--epochs', '1', '--out', dense, ...SMALL]).status, 0);
+    const r = aekit(['sample', dense, '--out', out]);
+    assert.equal(r.status, 2);
+    assert.match(r.stderr, /holds a dense model, which has no prior to sample from \(train one with --model vae\)/);
+  });
 });

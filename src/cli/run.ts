@@ -17,6 +17,7 @@ Commands:
   encode       latent codes of data (to .npy or .csv)
   decode       latent codes back to data space
   reconstruct  reconstructions of data (and a picture with --png)
+  sample       new data from a VAE's prior (and a picture with --png)
   info         layers and parameter counts of a model or preset
 
 Run 'aekit <command> --help' for the flags of a command.

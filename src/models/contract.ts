@@ -3,7 +3,7 @@
  * minimises, the named terms it logs, the reconstruction and the latent code. Shared code never
  * branches on a model's kind; it reads declared properties such as `latentKind`.
  */
-import type { Rng, Tensor } from '../core/index.js';
+import { reshape, type Rng, type Tensor } from '../core/index.js';
 import { Module } from '../nn/module.js';
 
 export interface ForwardOptions {
@@ -59,4 +59,15 @@ export abstract class Autoencoder<C extends ModelConfigBase = ModelConfigBase> e
   reconstruct(x: Tensor): Tensor {
     return this.decode(this.encode(x));
   }
+
+  /** n new samples (n, inputDim) from the model's prior; only generative models (latentKind 'gaussian') have it. */
+  sample?(n: number, rng: Rng): Tensor;
+}
+
+/** (B, …sampleShape) → (B, width), a view of the same storage; what names the model in the error. */
+export function flattenSamples(x: Tensor, width: number, what: string): Tensor {
+  if (x.shape.length === 2 && x.shape[1] === width) return x;
+  const b = x.shape[0] ?? 0;
+  if (x.shape.length < 2 || x.size !== b * width) throw new Error(`${what}: an input of shape [${x.shape.join(', ')}] does not hold ${width} values per sample`);
+  return reshape(x, [b, width]);
 }

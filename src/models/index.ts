@@ -1,10 +1,12 @@
 /** aekit/models: the autoencoder contract, the variant registry and the built-in variants. */
 import { denseVariant } from './dense/index.js';
 import { registerModel } from './registry.js';
+import { vaeVariant } from './vae/index.js';
 
 export * from './contract.js';
 export * from './registry.js';
 export { DenseAutoencoder, type DenseAEConfig } from './dense/index.js';
+export { VariationalAutoencoder, type GaussianCode, type VaeConfig } from './vae/index.js';
 
 let registered = false;
 
@@ -13,4 +15,5 @@ export function registerBuiltinModels(): void {
   if (registered) return;
   registered = true;
   registerModel(denseVariant);
+  registerModel(vaeVariant);
 }

@@ -2,11 +2,12 @@
  * aekit eval | encode | decode | reconstruct: use a trained model directory on data.
  * They share flag handling, model loading and output writing, so they live together.
  */
-import { noGrad, tidy, type Tensor } from '../../core/index.js';
+import { noGrad, Rng, tidy, type Tensor } from '../../core/index.js';
 import { loadNpy, readCsv, writeCsv, writeNpy, type Dataset } from '../../data/index.js';
 import type { LoadedModel } from '../../io/model-dir.js';
 import { evaluateReconstruction } from '../../train/evaluate.js';
-import { reconstructionGrid } from '../../train/pictures.js';
+import { imageSize, reconstructionGrid } from '../../train/pictures.js';
+import { imageGrid } from '../../util/plot.js';
 import { forEachBatch } from '../../train/trainer.js';
 import { writeFileAtomic } from '../../util/atomic.js';
 import { dataSchema, type DataConfig } from '../../train/config.js';
@@ -86,7 +87,36 @@ const COMMANDS: Record<string, Cmd> = {
       return writeMatrix(o, io, r, ds.n, ds.dim, 'x');
     },
   },
+  sample: {
+    usage: 'aekit sample MODEL_DIR [--n 64] [--seed 1] --out samples.npy|samples.csv [--png grid.png]',
+    description: "New data from a generative model (a VAE): z drawn from the prior N(0, I) and decoded, in the data's units.",
+    flags: [
+      opt('n', integer('how many samples', 64, { min: 1, max: 100_000 }), 'Sampling'),
+      opt('seed', integer('seed of the draws from the prior', 1, { min: 0, max: 2 ** 32 - 1 }), 'Sampling'),
+      OUT, opt('png', nullable(string('also draw the samples as a grid (image data)', '')), 'Output'),
+    ],
+    run(m, o, io) {
+      if (!m.model.sample) throw new UsageError(`${m.dir} holds a ${m.model.kind} model, which has no prior to sample from (train one with --model vae)`);
+      const n = (o.get('n') as number | undefined) ?? 64;
+      const x = tidy(() => Float32Array.from(m.model.sample!(n, new Rng((o.get('seed') as number | undefined) ?? 1)).data));
+      if (m.normalizer) m.normalizer.invert(x);
+      const png = o.get('png') as string | null | undefined;
+      if (png) writeFileAtomic(png, sampleGrid(m, x, n));
+      if (!o.get('out') && png) return EXIT.ok;
+      return writeMatrix(o, io, x, n, m.model.config.inputDim, 'x');
+    },
+  },
 };
+
+/** Samples as rows of 8 grey images, for models of image data. */
+function sampleGrid(m: LoadedModel, x: Float32Array, n: number): Uint8Array {
+  const hw = imageSize(m.config.data.sampleShape);
+  if (hw === null) throw new UsageError(`--png: the model's samples of shape [${m.config.data.sampleShape.join(', ')}] are not grey images`);
+  const [h, w] = hw;
+  const images = Array.from({ length: n }, (_, i) => x.subarray(i * h * w, (i + 1) * h * w));
+  const rows = Array.from({ length: Math.ceil(n / 8) }, (_, r) => images.slice(r * 8, r * 8 + 8));
+  return imageGrid(rows, w, h, { title: `${n} samples from the prior`, scale: 2 });
+}
 
 export const MODEL_COMMANDS = Object.keys(COMMANDS);
 

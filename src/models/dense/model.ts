@@ -6,7 +6,7 @@ import { activate, add, full, matmul, reshape, type Rng, type Tensor } from '../
 import { Mlp } from '../../nn/mlp.js';
 import { Module, ModuleList } from '../../nn/module.js';
 import { bceWithLogits, l1, mse } from '../../nn/losses.js';
-import { Autoencoder, type AutoencoderOutput, type ForwardOptions } from '../contract.js';
+import { Autoencoder, flattenSamples, type AutoencoderOutput, type ForwardOptions } from '../contract.js';
 import type { DenseAEConfig } from './config.js';
 
 /** Biases of a tied decoder; its weights are the encoder's. */
@@ -52,13 +52,8 @@ export class DenseAutoencoder extends Autoencoder<DenseAEConfig> {
     return this.encoder.forward(this.flatten(x));
   }
 
-  /** (B, …sampleShape) → (B, inputDim), a view of the same storage. */
   private flatten(x: Tensor): Tensor {
-    const width = this.config.inputDim;
-    if (x.shape.length === 2 && x.shape[1] === width) return x;
-    const b = x.shape[0] ?? 0;
-    if (x.shape.length < 2 || x.size !== b * width) throw new Error(`dense autoencoder: an input of shape [${x.shape.join(', ')}] does not hold ${width} values per sample`);
-    return reshape(x, [b, width]);
+    return flattenSamples(x, this.config.inputDim, 'dense autoencoder');
   }
 
   /** Decoder output, before the output activation when `logitsOut`. */

@@ -1,0 +1,97 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import * as ak from '../../index.js';
+import { createOptimizer } from '../../nn/optim/index.js';
+import { createModel, parseModelConfig, registerBuiltinModels, VariationalAutoencoder } from '../index.js';
+
+await ak.setBackend('reference');
+registerBuiltinModels();
+
+function make(over: Record<string, unknown> = {}): VariationalAutoencoder {
+  return createModel(parseModelConfig({ kind: 'vae', inputDim: 12, hidden: [8], latentDim: 2, ...over }), new ak.Rng(1)) as VariationalAutoencoder;
+}
+
+/** 16 samples in [0, 1] made of two patterns, as the dense tests use. */
+function batch(): ak.Tensor {
+  const rng = new ak.Rng(7);
+  const v = new Float32Array(16 * 12);
+  for (let i = 0; i < 16; i++) {
+    const [a, b] = [rng.uniform(), rng.uniform()];
+    for (let j = 0; j < 12; j++) v[i * 12 + j] = j < 6 ? a : b;
+  }
+  return ak.tensor(v, [16, 12]);
+}
+
+test('forward gives loss = recon + β·kl, terms recon and kl, z = μ, and recon in the input\'s shape', () => {
+  for (const beta of [1, 4]) {
+    const m = make({ beta });
+    const r = ak.tidy(() => {
+      const o = m.forward(ak.reshape(batch(), [16, 1, 3, 4]), { training: true, rng: new ak.Rng(2) });
+      return { loss: o.loss.item(), recon: o.terms.recon!.item(), kl: o.terms.kl!.item(), z: o.z.shape, shape: o.recon.shape };
+    });
+    assert.ok(Math.abs(r.loss - (r.recon + beta * r.kl)) < 1e-4 * Math.abs(r.loss));
+    assert.ok(r.kl > 0);
+    assert.deepEqual([r.z, r.shape], [[16, 2], [16, 1, 3, 4]]);
+  }
+});
+
+test('KL is exact for a known Gaussian, and recon is the summed Bernoulli log-loss', () => {
+  const m = make();
+  const x = batch();
+  const { mu, logVar } = ak.tidy(() => {
+    const d = m.distribution(x);
+    return { mu: Array.from(d.mu.data), logVar: Array.from(d.logVar.data) };
+  });
+  let kl = 0;
+  for (let i = 0; i < mu.length; i++) kl += -0.5 * (1 + logVar[i]! - mu[i]! ** 2 - Math.exp(logVar[i]!));
+  const out = ak.tidy(() => m.forward(x, { training: false }).terms.kl!.item());
+  assert.ok(Math.abs(out - kl / 16) < 1e-5, `${out} vs ${kl / 16}`);
+});
+
+test('evaluation is deterministic (z = μ); training samples z from the step generator', () => {
+  const m = make();
+  const run = (training: boolean, seed: number) => ak.tidy(() => m.forward(batch(), { training, rng: new ak.Rng(seed) }).loss.item());
+  assert.equal(run(false, 1), run(false, 2));
+  assert.notEqual(run(true, 1), run(true, 2));
+  assert.equal(run(true, 3), run(true, 3));
+  assert.throws(() => m.forward(batch(), { training: true }), /needs a random generator/);
+});
+
+test('KL warm-up: β rises from 0 over the first klWarmup of training', () => {
+  const m = make({ klWarmup: 0.5, beta: 2 });
+  const at = (progress: number) => ak.tidy(() => {
+    const o = m.forward(batch(), { training: true, rng: new ak.Rng(4), progress });
+    return (o.loss.item() - o.terms.recon!.item()) / o.terms.kl!.item();
+  });
+  assert.ok(Math.abs(at(0)) < 1e-6);
+  assert.ok(Math.abs(at(0.25) - 1) < 1e-4);
+  assert.ok(Math.abs(at(0.9) - 2) < 1e-4);
+});
+
+test('weights change after a step, the loss falls on a small fixed set, and prior samples are seeded', () => {
+  const m = make({ likelihood: 'bernoulli' });
+  const before = m.namedParameters().map(([, t]) => Array.from(t.data));
+  const opt = createOptimizer({ kind: 'adam', lr: 0.01 });
+  const rng = new ak.Rng(5);
+  const evalLoss = () => ak.tidy(() => m.forward(batch(), { training: false }).loss.item());
+  const first = evalLoss();
+  for (let s = 0; s < 200; s++) ak.tidy(() => opt.step(m.parameters(), ak.backward(m.forward(batch(), { training: true, rng }).loss)));
+  m.namedParameters().forEach(([n, t], i) => assert.notDeepEqual(Array.from(t.data), before[i], `${n} did not change`));
+  assert.ok(evalLoss() < first - 0.5, `${first} → ${evalLoss()}`);
+  const s1 = Array.from(ak.tidy(() => m.sample(5, new ak.Rng(9))).data);
+  assert.equal(s1.length, 5 * 12);
+  assert.ok(s1.every((v) => v > 0 && v < 1), 'Bernoulli means');
+  assert.deepEqual(Array.from(ak.tidy(() => m.sample(5, new ak.Rng(9))).data), s1);
+});
+
+test('parameter names, config round-trip and bad configs named', () => {
+  assert.deepEqual(make().namedParameters().map(([n]) => n), [
+    'encoder.layers.0.weight', 'encoder.layers.0.bias', 'mu.weight', 'mu.bias', 'log_var.weight', 'log_var.bias',
+    'decoder.layers.0.weight', 'decoder.layers.0.bias', 'decoder.layers.1.weight', 'decoder.layers.1.bias',
+  ]);
+  const c = parseModelConfig({ kind: 'vae', inputDim: 12, beta: 0.5 });
+  assert.deepEqual(parseModelConfig(JSON.parse(JSON.stringify(c))), c);
+  assert.throws(() => parseModelConfig({ kind: 'vae', beta: -1 }), /model\.beta: -1 must be ≥ 0/);
+  assert.throws(() => parseModelConfig({ kind: 'vae', latentDim: 0 }), /model\.latentDim: 0 must be ≥ 1/);
+  assert.throws(() => parseModelConfig({ kind: 'vae', likelihood: 'poisson' }), /model\.likelihood: "poisson" is not one of bernoulli, gaussian/);
+});

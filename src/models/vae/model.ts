@@ -1,0 +1,106 @@
+/**
+ * Variational autoencoder with dense bodies. The encoder gives a diagonal Gaussian q(z|x) = N(μ, σ²)
+ * (two heads: μ and log σ²); training samples z = μ + σ·ε with ε ~ N(0, I) (the reparameterisation
+ * trick, Kingma & Welling 2014 §2.4); the loss is the negative ELBO per sample,
+ *   recon = −log p(x|z) summed over features,  kl = −½ Σ (1 + log σ² − μ² − σ²)   (their eq. 10),
+ *   loss = recon + β·kl, with β ramped from 0 over the first `klWarmup` of training.
+ * `encode` gives μ; `sample` decodes draws from the prior N(0, I).
+ */
+import { activate, add, exp, mean, mul, randomNormal, reshape, sub, square, sum, type Rng, type Tensor } from '../../core/index.js';
+import { Dense } from '../../nn/dense.js';
+import { bceWithLogits, mse } from '../../nn/losses.js';
+import { Mlp } from '../../nn/mlp.js';
+import { Autoencoder, flattenSamples, type AutoencoderOutput, type ForwardOptions } from '../contract.js';
+import type { VaeConfig } from './config.js';
+
+export interface GaussianCode {
+  /** (B, latentDim) */
+  mu: Tensor;
+  /** log σ², (B, latentDim) */
+  logVar: Tensor;
+}
+
+export class VariationalAutoencoder extends Autoencoder<VaeConfig> {
+  readonly latentKind = 'gaussian' as const;
+  private readonly body: Mlp | null;
+  private readonly muHead: Dense;
+  private readonly logVarHead: Dense;
+  private readonly decoder: Mlp;
+
+  constructor(config: VaeConfig, rng: Rng) {
+    super(config);
+    const c = config;
+    const opts = c.init === 'auto' ? {} : { init: c.init };
+    const trunk = [c.inputDim, ...c.hidden];
+    this.body = trunk.length > 1 ? this.addModule('encoder', new Mlp(trunk, c.activation, c.activation, rng, opts)) : null;
+    const h = trunk.at(-1)!;
+    const head = (name: string) => this.addModule(name, new Dense({ inFeatures: h, outFeatures: c.latentDim, activation: 'linear', ...opts }, rng));
+    this.muHead = head('mu');
+    this.logVarHead = head('log_var');
+    this.decoder = this.addModule('decoder', new Mlp([c.latentDim, ...[...c.hidden].reverse(), c.inputDim], c.activation, 'linear', rng, opts));
+  }
+
+  /** q(z|x): μ and log σ² of x (B, …sampleShape), in evaluation mode. */
+  distribution(x: Tensor): GaussianCode {
+    this.setTraining(false);
+    return this.gaussian(this.flatten(x));
+  }
+
+  /** x → μ (the mean of q(z|x)). */
+  encode(x: Tensor): Tensor {
+    return this.distribution(x).mu;
+  }
+
+  /** z (B, latentDim) → the decoder's mean: probabilities for Bernoulli data, values for Gaussian. */
+  decode(z: Tensor): Tensor {
+    this.setTraining(false);
+    return this.mean(this.decoder.forward(z));
+  }
+
+  /** n samples from the model: z ~ N(0, I) decoded, (n, inputDim). */
+  override sample(n: number, rng: Rng): Tensor {
+    return this.decode(randomNormal([n, this.config.latentDim], rng));
+  }
+
+  forward(x: Tensor, opts: ForwardOptions): AutoencoderOutput {
+    this.setTraining(opts.training);
+    const flat = this.flatten(x); // (B, inputDim)
+    const { mu, logVar } = this.gaussian(flat);
+    const z = opts.training ? this.reparameterise(mu, logVar, opts.rng) : mu;
+    const out = this.decoder.forward(z); // logits (Bernoulli) or mean (Gaussian), (B, inputDim)
+    const d = this.config.inputDim;
+    // Per-sample sums: the mean-per-feature losses times the feature count.
+    const recon = this.config.likelihood === 'bernoulli' ? mul(bceWithLogits(out, flat), d) : mul(mse(out, flat), 0.5 * d);
+    const kl = mul(mean(sum(sub(add(logVar, 1), add(square(mu), exp(logVar))), 1)), -0.5);
+    const loss = add(recon, mul(kl, this.betaAt(opts)));
+    let shown: Tensor | null = null;
+    const meanOut = () => (shown ??= reshape(this.mean(out), x.shape));
+    return { loss, terms: { recon, kl }, z: mu, get recon(): Tensor { return meanOut(); } };
+  }
+
+  /** β, ramped linearly from 0 over the first `klWarmup` of training. */
+  private betaAt(opts: ForwardOptions): number {
+    const { beta, klWarmup } = this.config;
+    if (!opts.training || klWarmup === 0 || opts.progress === undefined) return beta;
+    return beta * Math.min(1, opts.progress / klWarmup);
+  }
+
+  private gaussian(flat: Tensor): GaussianCode {
+    const h = this.body ? this.body.forward(flat) : flat;
+    return { mu: this.muHead.forward(h), logVar: this.logVarHead.forward(h) };
+  }
+
+  /** z = μ + exp(½ log σ²)·ε, ε ~ N(0, I) from the step's generator. */
+  private reparameterise(mu: Tensor, logVar: Tensor, rng?: Rng): Tensor {
+    if (!rng) throw new Error('a VAE in training needs a random generator (ForwardOptions.rng) to sample z');
+    return add(mu, mul(exp(mul(logVar, 0.5)), randomNormal(mu.shape, rng, 0, 1, mu.dtype)));
+  }
+
+  private mean(out: Tensor): Tensor {
+    return this.config.likelihood === 'bernoulli' ? activate(out, 'sigmoid') : out;
+  }
+
+  private flatten(x: Tensor): Tensor {
+    return flattenSamples(x, this.config.inputDim, 'VAE');
+  }
+}
