@@ -1,12 +1,16 @@
 /** aekit/models: the autoencoder contract, the variant registry and the built-in variants. */
+import { denoisingVariant } from './denoising/index.js';
 import { denseVariant } from './dense/index.js';
 import { registerModel } from './registry.js';
+import { sparseVariant } from './sparse/index.js';
 import { vaeVariant } from './vae/index.js';
 
 export * from './contract.js';
 export * from './registry.js';
 export { DenseAutoencoder, type DenseAEConfig } from './dense/index.js';
 export { VariationalAutoencoder, type GaussianCode, type VaeConfig } from './vae/index.js';
+export { DenoisingAutoencoder, type Corruption, type DenoisingConfig } from './denoising/index.js';
+export { SparseAutoencoder, type SparseConfig } from './sparse/index.js';
 
 let registered = false;
 
@@ -15,5 +19,7 @@ export function registerBuiltinModels(): void {
   if (registered) return;
   registered = true;
   registerModel(denseVariant);
+  registerModel(denoisingVariant);
+  registerModel(sparseVariant);
   registerModel(vaeVariant);
 }

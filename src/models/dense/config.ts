@@ -6,6 +6,9 @@ import type { FlagTable } from '../registry.js';
 
 export type ReconLoss = 'mse' | 'bce' | 'l1';
 
+/** The fields of a dense body, shared by the variants built on it (denoising, sparse). */
+export type DenseBody = Omit<DenseAEConfig, 'kind'> & { kind: string };
+
 export interface DenseAEConfig {
   kind: 'dense';
   inputDim: number;
@@ -52,7 +55,7 @@ export const denseFlags: FlagTable<Omit<DenseAEConfig, 'kind'>> = {
 /** Weights above this count (4 GiB of float32, three times that with Adam) are refused before any allocation. */
 export const MAX_PARAMETERS = 2 ** 30;
 
-export function validateDense(c: DenseAEConfig): void {
+export function validateDense(c: DenseBody): void {
   if (c.tiedWeights && (c.batchNorm || c.dropout > 0)) throw new Error('model.tiedWeights cannot be combined with model.batchNorm or model.dropout (the tied decoder has no layers of its own)');
   const widths = [c.inputDim, ...c.hidden, c.latentDim];
   let params = 0;

@@ -7,7 +7,7 @@ import { Mlp } from '../../nn/mlp.js';
 import { Module, ModuleList } from '../../nn/module.js';
 import { bceWithLogits, l1, mse } from '../../nn/losses.js';
 import { Autoencoder, flattenSamples, type AutoencoderOutput, type ForwardOptions } from '../contract.js';
-import type { DenseAEConfig } from './config.js';
+import type { DenseAEConfig, DenseBody } from './config.js';
 
 /** Biases of a tied decoder; its weights are the encoder's. */
 class TiedDecoder extends Module {
@@ -26,14 +26,14 @@ class BiasOnly extends Module {
   }
 }
 
-export class DenseAutoencoder extends Autoencoder<DenseAEConfig> {
+export class DenseAutoencoder<C extends DenseBody = DenseAEConfig> extends Autoencoder<C> {
   readonly latentKind = 'deterministic' as const;
   readonly encoder: Mlp;
   private readonly decoder: Mlp | TiedDecoder;
   /** Whether the decoder ends before the output activation (so `decodeLogits` gives logits). */
   private readonly logitsOut: boolean;
 
-  constructor(config: DenseAEConfig, rng: Rng) {
+  constructor(config: C, rng: Rng) {
     super(config);
     const c = config;
     const opts = { ...(c.init === 'auto' ? {} : { init: c.init }), batchNorm: c.batchNorm, dropout: c.dropout };
@@ -78,9 +78,14 @@ export class DenseAutoencoder extends Autoencoder<DenseAEConfig> {
   }
 
   forward(x: Tensor, opts: ForwardOptions): AutoencoderOutput {
+    return this.forwardFrom(x, x, opts);
+  }
+
+  /** Encode `input`, decode, and score the reconstruction against `target` (a denoiser's clean x). */
+  protected forwardFrom(input: Tensor, x: Tensor, opts: ForwardOptions): AutoencoderOutput {
     this.setTraining(opts.training);
-    const flat = this.flatten(x); // (B, inputDim)
-    const z = this.encoder.forward(flat, opts.rng);
+    const flat = this.flatten(x); // (B, inputDim), the target
+    const z = this.encoder.forward(this.flatten(input), opts.rng);
     const logits = this.decodeLogits(z, opts.rng);
     const act = this.config.outputActivation;
     if (this.config.loss === 'bce') {
