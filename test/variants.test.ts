@@ -14,6 +14,7 @@ const VARIANTS: Record<string, { flags: string[]; terms: string[] }> = {
   dense: { flags: ['--batch-norm', '--dropout', '0.1'], terms: ['recon'] },
   denoising: { flags: ['--noise', 'salt-and-pepper', '--noise-level', '0.2'], terms: ['recon'] },
   sparse: { flags: ['--latent-activation', 'sigmoid', '--kl-sparsity', '0.1', '--rho', '0.1'], terms: ['recon', 'sparsity', 'meanActivation'] },
+  contractive: { flags: ['--activation', 'sigmoid', '--latent-activation', 'sigmoid', '--contraction', '0.01'], terms: ['recon', 'contraction'] },
   vae: { flags: ['--beta', '2'], terms: ['recon', 'kl'] },
 };
 

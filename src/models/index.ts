@@ -1,4 +1,5 @@
 /** aekit/models: the autoencoder contract, the variant registry and the built-in variants. */
+import { contractiveVariant } from './contractive/index.js';
 import { denoisingVariant } from './denoising/index.js';
 import { denseVariant } from './dense/index.js';
 import { registerModel } from './registry.js';
@@ -11,6 +12,7 @@ export { DenseAutoencoder, type DenseAEConfig } from './dense/index.js';
 export { VariationalAutoencoder, type GaussianCode, type VaeConfig } from './vae/index.js';
 export { DenoisingAutoencoder, type Corruption, type DenoisingConfig } from './denoising/index.js';
 export { SparseAutoencoder, type SparseConfig } from './sparse/index.js';
+export { ContractiveAutoencoder, jacobianNormSquared, type ContractiveConfig } from './contractive/index.js';
 
 let registered = false;
 
@@ -21,5 +23,6 @@ export function registerBuiltinModels(): void {
   registerModel(denseVariant);
   registerModel(denoisingVariant);
   registerModel(sparseVariant);
+  registerModel(contractiveVariant);
   registerModel(vaeVariant);
 }
