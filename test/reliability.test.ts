@@ -171,7 +171,7 @@ describe('7. clear messages and the right exit code, never a stack trace', () =>
   before(() => ok(aekit(['train', ...BASE, '--epochs', '1', '--out', p])));
   const cases: [string, () => string[], number, RegExp][] = [
     ['--threads 100 (train)', () => ['train', ...BASE, '--threads', '100', '--out', run('t100')], 2, /--threads: 100 must be ≤ 64/],
-    ['--model vqvae', () => ['train', '--model', 'vqvae'], 2, /unknown model kind 'vqvae' \(known: dense, denoising, sparse, vae\)/],
+    ['--model vqvae', () => ['train', '--model', 'vqvae'], 2, /unknown model kind 'vqvae' \(known: dense, denoising, sparse, contractive, vae\)/],
     ['--beta1 1', () => ['train', ...BASE, '--beta1', '1', '--out', run('b1')], 2, /--beta1: 1 must be < 1/],
     ['--seed 2^32', () => ['train', ...BASE, '--seed', String(2 ** 32), '--out', run('s')], 2, /--seed: 4294967296 must be ≤ 4294967295/],
     ['--limit 0 (eval)', () => ['eval', p, '--limit', '0'], 2, /--limit: 0 must be ≥ 1/],
