@@ -7,22 +7,23 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
+import { decodePng } from '../src/util/png.js';
 import { aekit, tempDir } from './helpers.js';
 
 const SMALL = ['--limit', '1500', '--hidden', '32', '--latent-dim', '4', '--batch-size', '100', '--seed', '9', '--quiet'];
-const VARIANTS: Record<string, { flags: string[]; terms: string[] }> = {
+const VARIANTS: Record<string, { flags: string[]; terms: string[]; pictures?: string[] }> = {
   dense: { flags: ['--batch-norm', '--dropout', '0.1'], terms: ['recon'] },
-  denoising: { flags: ['--noise', 'salt-and-pepper', '--noise-level', '0.2'], terms: ['recon'] },
+  denoising: { flags: ['--noise', 'salt-and-pepper', '--noise-level', '0.2'], terms: ['recon'], pictures: ['denoising.png'] },
   sparse: { flags: ['--latent-activation', 'sigmoid', '--kl-sparsity', '0.1', '--rho', '0.1'], terms: ['recon', 'sparsity', 'meanActivation'] },
   contractive: { flags: ['--activation', 'sigmoid', '--latent-activation', 'sigmoid', '--contraction', '0.01'], terms: ['recon', 'contraction'] },
-  vae: { flags: ['--beta', '2'], terms: ['recon', 'kl'] },
+  vae: { flags: ['--beta', '2', '--latent-dim', '2'], terms: ['recon', 'kl'], pictures: ['samples.png', 'interpolation.png', 'manifold.png'] },
 };
 
 describe('every variant trains, logs its terms, serves the model commands and resumes exactly', () => {
-  for (const [kind, { flags, terms }] of Object.entries(VARIANTS)) {
+  for (const [kind, { flags, terms, pictures = [] }] of Object.entries(VARIANTS)) {
     test(kind, () => {
       const root = tempDir(`aekit-${kind}-`);
-      const args = ['train', '--model', kind, ...flags, ...SMALL];
+      const args = ['train', '--model', kind, ...SMALL, ...flags];
       const whole = join(root, 'whole');
       const split = join(root, 'split');
       for (const [dir, epochs] of [[whole, '2'], [split, '1']] as const) {
@@ -38,6 +39,7 @@ describe('every variant trains, logs its terms, serves the model commands and re
       assert.equal(e.status, 0, e.stderr);
       assert.ok(Number.isFinite(JSON.parse(e.stdout).loss));
       assert.equal(aekit(['encode', whole, '--limit', '5', '--out', join(root, 'z.npy'), '--quiet']).status, 0);
+      for (const p of ['reconstructions.png', 'loss.png', ...pictures]) assert.ok(decodePng(readFileSync(join(whole, p))).width > 100, `${p} is not a picture`);
     });
   }
 });

@@ -62,6 +62,9 @@ export abstract class Autoencoder<C extends ModelConfigBase = ModelConfigBase> e
 
   /** n new samples (n, inputDim) from the model's prior; only generative models (latentKind 'gaussian') have it. */
   sample?(n: number, rng: Rng): Tensor;
+
+  /** The corruption a denoising model trains against, x (B, …) → x̃; only denoisers have it. */
+  corrupt?(x: Tensor, rng: Rng): Tensor;
 }
 
 /** (B, …sampleShape) → (B, width), a view of the same storage; what names the model in the error. */

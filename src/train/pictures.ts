@@ -1,6 +1,10 @@
-/** The pictures a run leaves: test originals above their reconstructions, and the loss curves. */
+/**
+ * The pictures a run leaves: test originals above their reconstructions, the loss curves, and what
+ * the model can do besides: noisy / cleaned / clean rows for a denoiser; prior samples, an
+ * interpolation strip and (2-D codes) the latent manifold for a generative model.
+ */
 import { join } from 'node:path';
-import { noGrad, tidy } from '../core/index.js';
+import { noGrad, Rng, tensor, tidy } from '../core/index.js';
 import type { Dataset } from '../data/index.js';
 import type { Autoencoder } from '../models/index.js';
 import { writeFileAtomic } from '../util/atomic.js';
@@ -59,10 +63,79 @@ export function lossCurve(history: readonly EpochRecord[]): Uint8Array {
   return lineChart({ title: 'Loss per epoch', xLabel: 'epoch', yLabel: 'loss', series });
 }
 
-export function writeRunPictures(dir: string, model: Autoencoder, data: PreparedData, history: readonly EpochRecord[]): void {
+export function writeRunPictures(dir: string, model: Autoencoder, data: PreparedData, history: readonly EpochRecord[]): string[] {
   const ds = data.test ?? data.val ?? data.train;
   const invert = data.normalizer ? (v: Float32Array) => data.normalizer!.invert(v) : undefined;
-  const grid = reconstructionGrid(model, ds, 10, invert);
-  if (grid) writeFileAtomic(join(dir, 'reconstructions.png'), grid);
-  if (history.length) writeFileAtomic(join(dir, 'loss.png'), lossCurve(history));
+  const pictures: [string, Uint8Array | null][] = [
+    ['reconstructions.png', reconstructionGrid(model, ds, 10, invert)],
+    ['loss.png', history.length ? lossCurve(history) : null],
+    ...modelPictures(model, ds, invert),
+  ];
+  const written: string[] = [];
+  for (const [name, png] of pictures) {
+    if (png === null) continue;
+    writeFileAtomic(join(dir, name), png);
+    written.push(name);
+  }
+  return written;
+}
+
+type Invert = ((v: Float32Array) => Float32Array) | undefined;
+
+/** Pictures of what a model can do beyond reconstructing: denoise (a corruption), generate (a prior). */
+function modelPictures(model: Autoencoder, ds: Dataset, invert: Invert): [string, Uint8Array | null][] {
+  const hw = imageSize(ds.sampleShape);
+  if (hw === null) return [];
+  const out: [string, Uint8Array | null][] = [];
+  if (model.corrupt) out.push(['denoising.png', denoisingGrid(model, ds, hw, invert)]);
+  if (model.sample) {
+    out.push(['samples.png', samplesGrid(model, hw, invert)], ['interpolation.png', interpolationStrip(model, ds, hw, invert)]);
+    if (model.config.latentDim === 2) out.push(['manifold.png', manifoldGrid(model, hw, invert)]);
+  }
+  return out;
+}
+
+/** Rows of images from one (n, h·w) array. */
+function images(values: Float32Array, n: number, invert: Invert): Float32Array[] {
+  if (invert) invert(values);
+  const d = values.length / n;
+  return Array.from({ length: n }, (_, i) => values.subarray(i * d, (i + 1) * d));
+}
+
+function denoisingGrid(model: Autoencoder, ds: Dataset, [h, w]: [number, number], invert: Invert): Uint8Array {
+  const n = Math.min(10, ds.n);
+  const rows = noGrad(() => tidy(() => {
+    const x = tensor(ds.x.subarray(0, n * ds.dim), [n, ...ds.sampleShape]);
+    const noisy = model.corrupt!(x, new Rng(0x6e6f));
+    return [noisy, model.reconstruct(noisy), x].map((t) => images(Float32Array.from(t.data), n, invert));
+  }));
+  return imageGrid(rows, w, h, { labels: ['noisy', 'cleaned', 'clean'], scale: 3 });
+}
+
+function samplesGrid(model: Autoencoder, [h, w]: [number, number], invert: Invert): Uint8Array {
+  const all = images(noGrad(() => tidy(() => Float32Array.from(model.sample!(40, new Rng(1)).data))), 40, invert);
+  const rows = Array.from({ length: 4 }, (_, r) => all.slice(r * 10, r * 10 + 10));
+  return imageGrid(rows, w, h, { title: 'samples from the prior', scale: 2 });
+}
+
+/** Decodes of z on the line from the code of test sample 0 to that of sample 1, 10 steps. */
+function interpolationStrip(model: Autoencoder, ds: Dataset, [h, w]: [number, number], invert: Invert): Uint8Array | null {
+  if (ds.n < 2) return null;
+  const strip = noGrad(() => tidy(() => {
+    const z = model.encode(tensor(ds.x.subarray(0, 2 * ds.dim), [2, ...ds.sampleShape])).data; // (2, k)
+    const k = z.length / 2;
+    const path = new Float32Array(10 * k);
+    for (let s = 0; s < 10; s++) for (let j = 0; j < k; j++) path[s * k + j] = z[j]! + (s / 9) * (z[k + j]! - z[j]!);
+    return Float32Array.from(model.decode(tensor(path, [10, k])).data);
+  }));
+  return imageGrid([images(strip, 10, invert)], w, h, { title: 'from one test digit to the next', scale: 3 });
+}
+
+/** A 2-D latent space decoded on a 15 × 15 grid over [-3, 3]² (Kingma & Welling 2014, fig. 4). */
+function manifoldGrid(model: Autoencoder, [h, w]: [number, number], invert: Invert): Uint8Array {
+  const g = 15;
+  const z = new Float32Array(g * g * 2);
+  for (let r = 0; r < g; r++) for (let c = 0; c < g; c++) z.set([-3 + (6 * c) / (g - 1), 3 - (6 * r) / (g - 1)], (r * g + c) * 2);
+  const all = images(noGrad(() => tidy(() => Float32Array.from(model.decode(tensor(z, [g * g, 2])).data))), g * g, invert);
+  return imageGrid(Array.from({ length: g }, (_, r) => all.slice(r * g, r * g + g)), w, h, { title: 'latent manifold, z in [-3, 3] x [-3, 3]', scale: 1 });
 }

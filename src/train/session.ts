@@ -39,6 +39,8 @@ export interface SessionResult {
   train: TrainResult;
   test: ReconMetrics | null;
   metrics: Record<string, unknown>;
+  /** The PNG files the run wrote into outDir. */
+  pictures: string[];
 }
 
 export async function runSession(o: SessionOptions): Promise<SessionResult> {
@@ -103,8 +105,8 @@ function finish(dir: string, config: RunConfig, saveBase: SaveOptions, model: Au
   if (test) onEvent({ type: 'evaluation', split: 'test', metrics: { loss: test.loss, mse: test.mse, bce: test.bce ?? NaN, sqErrPerImage: test.sqErrPerImage, n: test.n, ...prefixed('term.', test.terms) } });
   const metrics = metricsJson(config, result, test, model);
   writeJsonAtomic(join(dir, 'metrics.json'), metrics);
-  writeRunPictures(dir, model, data, result.state.history);
-  return { test, metrics };
+  const pictures = writeRunPictures(dir, model, data, result.state.history);
+  return { test, metrics, pictures };
 }
 
 function prefixed(prefix: string, terms: Record<string, number>): Record<string, number> {

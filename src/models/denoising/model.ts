@@ -15,7 +15,7 @@ export class DenoisingAutoencoder extends DenseAutoencoder<DenoisingConfig> {
   }
 
   /** x̃ ~ q(x̃ | x), the configured corruption. */
-  corrupt(x: Tensor, rng: Rng): Tensor {
+  override corrupt(x: Tensor, rng: Rng): Tensor {
     const { noise, noiseLevel: level, noiseClip } = this.config;
     let out: Tensor;
     if (noise === 'gaussian') out = add(x, randomNormal(x.shape, rng, 0, level, x.dtype));
