@@ -49,7 +49,7 @@ export interface TrainConfig {
 }
 
 export const trainSchema: Schema<TrainConfig> = {
-  epochs: integer('passes over the training data', 10, { min: 1 }),
+  epochs: integer('passes over the training data', 10, { min: 1, max: 1_000_000 }),
   batchSize: integer('samples per gradient step', 256, { min: 1 }),
   seed: integer('seed for initialisation, shuffling and noise (0 to 2^32 - 1)', 42, { min: 0, max: 2 ** 32 - 1 }),
   backend: oneOf('compute backend', ['auto', 'native', 'reference'] as const, 'auto'),

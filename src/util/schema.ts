@@ -53,7 +53,7 @@ export function number(help: string, def: number, o: NumOpts = {}): Field<number
 
 export function integer(help: string, def: number, o: NumOpts = {}): Field<number> {
   const check = (v: unknown): number => {
-    if (typeof v !== 'number' || !Number.isInteger(v)) throw new Error(`expected an integer, got ${shown(v)}`);
+    if (typeof v !== 'number' || !Number.isSafeInteger(v)) throw new Error(`expected an integer below 2^53, got ${shown(v)}`);
     return checkRange(v, o);
   };
   return { help, default: def, typeName: 'integer', check, fromText: (t) => check(num(t)) };
@@ -92,7 +92,7 @@ export function integerList(help: string, def: readonly number[], o: NumOpts = {
   const check = (v: unknown): number[] => {
     if (!Array.isArray(v)) throw new Error(`expected a list of integers, got ${shown(v)}`);
     return v.map((x) => {
-      if (typeof x !== 'number' || !Number.isInteger(x)) throw new Error(`expected integers, got ${shown(x)}`);
+      if (typeof x !== 'number' || !Number.isSafeInteger(x)) throw new Error(`expected integers below 2^53, got ${shown(x)}`);
       return checkRange(x, o);
     });
   };

@@ -22,7 +22,7 @@ const ADDRESS_KB = 8 * 2 ** 20;
 /** Flags whose values name files aekit writes: kept inside the case's working directory. */
 const WRITES = new Set(['--out', '--png', '--resume']);
 /** Flags that size work: capped so one case stays a small run (a big model is a legitimate request, not a bug). */
-const SIZE_CAPS: Record<string, number> = { '--epochs': 3, '--limit': 300, '--hidden': 512, '--latent-dim': 64, '--batch-size': 512 };
+const SIZE_CAPS: Record<string, number> = { '--epochs': 3, '--limit': 300, '--hidden': 512, '--latent-dim': 64, '--batch-size': 512, '--n': 1000 };
 
 const SEEDS = [
   'train --data @DATA --label-column label --loss mse --output-activation linear --hidden 8 --latent-dim 2 --epochs 1 --out run1',
@@ -36,6 +36,11 @@ const SEEDS = [
   'train --resume @MODEL --epochs 2 --lr 0.01',
   'train --data @NPY --loss mse --normalize standard --optimizer sgd --schedule cosine --epochs 2 --out run2',
   'train --config @CONFIG --data @DATA --header yes --label-column 4 --epochs 1',
+  'train --model vae --data @DATA --label-column label --likelihood gaussian --beta 0.5 --kl-warmup 0.5 --hidden 8 --latent-dim 2 --epochs 2 --out vae',
+  'train --model denoising --data @NPY --noise masking --noise-level 0.3 --batch-norm --dropout 0.1 --loss mse --epochs 1 --out den',
+  'train --model contractive --data @NPY --activation tanh --contraction 0.1 --loss mse --hidden 4 --epochs 1 --out cae',
+  'train --model sparse --data @NPY --latent-activation sigmoid --kl-sparsity 0.5 --rho 0.1 --loss mse --epochs 1 --out sae',
+  'sample @MODEL --n 4 --out s.npy',
 ];
 
 const TOKENS = [
@@ -44,7 +49,9 @@ const TOKENS = [
   '--beta2', '--eps', '--weight-decay', '--alpha', '--epochs', '--batch-size', '--seed', '--backend', '--threads', '--early-stopping',
   '--min-delta', '--clip-norm', '--schedule', '--step-size', '--gamma', '--eval-batch-size', '--preset', '--config', '--out', '--resume',
   '--model', '--input', '--png', '--json', '--quiet', '--help', '--no-tied-weights', 'train', 'eval', 'encode', 'decode', 'reconstruct',
-  'info', '0', '-1', '1.5', '1e309', 'NaN', '4294967296', 'abc', '', '=', '/dev/zero', '/proc/aekit', 'mnist', 'mnist:test', '@DATA',
+  'info', 'sample', '--n', '--likelihood', '--beta', '--kl-warmup', '--noise', '--noise-level', '--noise-clip', '--l1', '--kl-sparsity',
+  '--rho', '--contraction', '--batch-norm', '--dropout', 'dense', 'denoising', 'sparse', 'contractive', 'gaussian', 'masking',
+  'salt-and-pepper', 'bernoulli', 'keras-shallow', 'keras-sparse', '0', '-1', '1.5', '1e309', 'NaN', '4294967296', 'abc', '', '=', '/dev/zero', '/proc/aekit', 'mnist', 'mnist:test', '@DATA',
   '@NPY', '@CODES', '@MODEL', '@CONFIG', 'yes', 'no', 'sgd', 'tanh', 'vae', 'reference', 'native', 'hinton2006',
 ];
 
