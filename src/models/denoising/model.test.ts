@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import * as ak from '../../index.js';
 import { createOptimizer } from '../../nn/optim/index.js';
 import { createModel, DenoisingAutoencoder, parseModelConfig, registerBuiltinModels } from '../index.js';
+import { twoPatternBatch } from '../two-patterns.fixture.js';
 
 await ak.setBackend('reference');
 registerBuiltinModels();
@@ -10,15 +11,7 @@ registerBuiltinModels();
 const make = (over: Record<string, unknown> = {}) =>
   createModel(parseModelConfig({ kind: 'denoising', inputDim: 12, hidden: [8], latentDim: 3, ...over }), new ak.Rng(1)) as DenoisingAutoencoder;
 
-function batch(): ak.Tensor {
-  const rng = new ak.Rng(7);
-  const v = new Float32Array(16 * 12);
-  for (let i = 0; i < 16; i++) {
-    const [a, b] = [rng.uniform(), rng.uniform()];
-    for (let j = 0; j < 12; j++) v[i * 12 + j] = j < 6 ? a : b;
-  }
-  return ak.tensor(v, [16, 12]);
-}
+const batch = twoPatternBatch;
 
 test('each corruption does what it says, seeded, within [0, 1] when clipped', () => {
   const x = ak.full([200, 50], 0.5);

@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import * as ak from '../../index.js';
 import { createOptimizer } from '../../nn/optim/index.js';
 import { createModel, parseModelConfig, registerBuiltinModels, type Autoencoder } from '../index.js';
+import { twoPatternBatch } from '../two-patterns.fixture.js';
 
 await ak.setBackend('reference');
 registerBuiltinModels();
@@ -11,17 +12,7 @@ function make(over: Record<string, unknown> = {}): Autoencoder {
   return createModel(parseModelConfig({ kind: 'dense', inputDim: 12, hidden: [8], latentDim: 3, ...over }), new ak.Rng(1));
 }
 
-/** 16 fixed samples in [0, 1] with structure an autoencoder can learn (rank-2 patterns). */
-function batch(): ak.Tensor {
-  const rng = new ak.Rng(7);
-  const v = new Float32Array(16 * 12);
-  for (let i = 0; i < 16; i++) {
-    const a = rng.uniform();
-    const b = rng.uniform();
-    for (let j = 0; j < 12; j++) v[i * 12 + j] = j < 6 ? a : b;
-  }
-  return ak.tensor(v, [16, 12]);
-}
+const batch = twoPatternBatch;
 
 test('forward returns loss, terms, recon and z with the right shapes', () => {
   const m = make();

@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import * as ak from '../../index.js';
 import { createOptimizer } from '../../nn/optim/index.js';
 import { createModel, parseModelConfig, registerBuiltinModels } from '../index.js';
+import { twoPatternBatch } from '../two-patterns.fixture.js';
 
 await ak.setBackend('reference');
 registerBuiltinModels();
@@ -10,15 +11,7 @@ registerBuiltinModels();
 const make = (over: Record<string, unknown> = {}) =>
   createModel(parseModelConfig({ kind: 'sparse', inputDim: 12, hidden: [8], latentDim: 6, latentActivation: 'sigmoid', ...over }), new ak.Rng(1));
 
-function batch(): ak.Tensor {
-  const rng = new ak.Rng(7);
-  const v = new Float32Array(16 * 12);
-  for (let i = 0; i < 16; i++) {
-    const [a, b] = [rng.uniform(), rng.uniform()];
-    for (let j = 0; j < 12; j++) v[i * 12 + j] = j < 6 ? a : b;
-  }
-  return ak.tensor(v, [16, 12]);
-}
+const batch = twoPatternBatch;
 
 test('the penalty is λ·Σ|z| per sample plus β·Σ KL(ρ‖ρ̂), computed by hand', () => {
   const m = make({ l1: 0.01, klWeight: 0.5, rho: 0.1 });

@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import * as ak from '../../index.js';
 import { createOptimizer } from '../../nn/optim/index.js';
 import { createModel, parseModelConfig, registerBuiltinModels, VariationalAutoencoder } from '../index.js';
+import { twoPatternBatch } from '../two-patterns.fixture.js';
 
 await ak.setBackend('reference');
 registerBuiltinModels();
@@ -11,16 +12,7 @@ function make(over: Record<string, unknown> = {}): VariationalAutoencoder {
   return createModel(parseModelConfig({ kind: 'vae', inputDim: 12, hidden: [8], latentDim: 2, ...over }), new ak.Rng(1)) as VariationalAutoencoder;
 }
 
-/** 16 samples in [0, 1] made of two patterns, as the dense tests use. */
-function batch(): ak.Tensor {
-  const rng = new ak.Rng(7);
-  const v = new Float32Array(16 * 12);
-  for (let i = 0; i < 16; i++) {
-    const [a, b] = [rng.uniform(), rng.uniform()];
-    for (let j = 0; j < 12; j++) v[i * 12 + j] = j < 6 ? a : b;
-  }
-  return ak.tensor(v, [16, 12]);
-}
+const batch = twoPatternBatch;
 
 test('forward gives loss = recon + β·kl, terms recon and kl, z = μ, and recon in the input\'s shape', () => {
   for (const beta of [1, 4]) {
