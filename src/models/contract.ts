@@ -63,6 +63,9 @@ export abstract class Autoencoder<C extends ModelConfigBase = ModelConfigBase> e
   /** n new samples (n, inputDim) from the model's prior; only generative models (latentKind 'gaussian') have it. */
   sample?(n: number, rng: Rng): Tensor;
 
+  /** An estimate of log p(x) per sample from k importance samples, in nats; only models with a density (VAEs) have it. */
+  logLikelihood?(x: Tensor, k: number, rng: Rng): Float64Array;
+
   /** The corruption a denoising model trains against, x (B, …) → x̃; only denoisers have it. */
   corrupt?(x: Tensor, rng: Rng): Tensor;
 }

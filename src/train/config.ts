@@ -16,6 +16,8 @@ export interface DataConfig {
   normalize: 'none' | 'minmax' | 'standard';
   valFraction: number;
   limit: number | null;
+  /** 'stochastic': each value in [0, 1] becomes 1 with that probability, drawn once with a fixed seed (binarised MNIST). */
+  binarize: 'none' | 'stochastic';
 }
 
 export const dataSchema: Schema<DataConfig> = {
@@ -26,6 +28,7 @@ export const dataSchema: Schema<DataConfig> = {
   normalize: oneOf('per-feature normalisation, fitted on the training split', ['none', 'minmax', 'standard'] as const, 'none'),
   valFraction: number('fraction of training data held out for validation', 0.1, { min: 0, max: 0.9 }),
   limit: nullable(integer('use only the first N training samples', 0, { min: 1 })),
+  binarize: oneOf('stochastic: each value in [0, 1] becomes 1 with that probability, drawn once with a fixed seed (train and test differ)', ['none', 'stochastic'] as const, 'none'),
 };
 
 /** The most threads a backend pool runs (the native addon's limit). */
@@ -71,7 +74,7 @@ export interface RunConfig {
 }
 
 export const dataFlags: FlagTable<DataConfig> = {
-  dataset: 'data', labelColumn: 'label-column', header: 'header', testDataset: 'test-data', normalize: 'normalize', valFraction: 'val-fraction', limit: 'limit',
+  dataset: 'data', labelColumn: 'label-column', header: 'header', testDataset: 'test-data', normalize: 'normalize', valFraction: 'val-fraction', limit: 'limit', binarize: 'binarize',
 };
 export const optimizerFlags: FlagTable<OptimizerSettings> = {
   kind: 'optimizer', lr: 'lr', momentum: 'momentum', beta1: 'beta1', beta2: 'beta2', eps: 'eps', weightDecay: 'weight-decay', alpha: 'alpha',
@@ -106,6 +109,10 @@ export const PRESETS: Record<string, { summary: string; config: Record<string, R
   'keras-deep': {
     summary: "784-128-64-32 mirrored, ReLU (code too), sigmoid output, BCE, Adam 1e-3, batch 256, 100 epochs on all 60,000 digits, Glorot init (TARGETS.md Model A; Chollet's Keras blog)",
     config: { model: { kind: 'dense', hidden: [128, 64], latentDim: 32, activation: 'relu', latentActivation: 'relu', outputActivation: 'sigmoid', loss: 'bce', init: 'glorotUniform' }, data: { valFraction: 0 }, optimizer: { kind: 'adam', lr: 1e-3 }, train: { batchSize: 256, epochs: 100 } },
+  },
+  'vae-mlp': {
+    summary: 'VAE 784-400-40, Bernoulli decoder, stochastically binarised MNIST (fixed seed), Adam 1e-4, batch 100, 500 epochs (pythae\'s reproduction of Rezende & Mohamed 2015)',
+    config: { model: { kind: 'vae', hidden: [400], latentDim: 40, likelihood: 'bernoulli' }, data: { binarize: 'stochastic', valFraction: 0 }, optimizer: { kind: 'adam', lr: 1e-4 }, train: { batchSize: 100, epochs: 500 } },
   },
   'keras-sparse': {
     summary: "784-32-784 with an L1 activity penalty 1e-5 on the ReLU code, BCE, Adam 1e-3, batch 256, 100 epochs on all 60,000 digits (Chollet's Keras blog, sparse model)",

@@ -6,6 +6,7 @@ import { existsSync } from 'node:fs';
 import {
   checkFinite, fitNormalizer, loadMnist, loadNpy, makeDataset, readCsv, readIdx, splitValidation, type Dataset, type Normalizer,
 } from '../data/index.js';
+import { Rng } from '../core/index.js';
 import type { DataConfig } from './config.js';
 
 export interface PreparedData {
@@ -51,6 +52,22 @@ function readAny(path: string, opts: LoadOptions): Dataset {
   return makeDataset({ x, sampleShape, source: path });
 }
 
+/** The fixed seed of stochastic binarisation, so every run (and every eval) sees the same binary data. */
+const BINARIZE_SEED = 0x62696e;
+
+/**
+ * Stochastic binarisation in place: x ← 1 with probability x (values must lie in [0, 1]). The draws
+ * come from a fixed stream per split, so the binary data set is the same in every run.
+ */
+export function binarize(ds: Dataset, split: 'train' | 'test'): void {
+  const rng = Rng.derive(BINARIZE_SEED, split === 'train' ? 0 : 1);
+  for (let i = 0; i < ds.x.length; i++) {
+    const v = ds.x[i]!;
+    if (!(v >= 0 && v <= 1)) throw new Error(`${ds.source}: value ${v} at row ${Math.floor(i / ds.dim) + 1} is outside [0, 1], so it cannot be binarised`);
+    ds.x[i] = rng.uniform() < v ? 1 : 0;
+  }
+}
+
 export function prepareData(cfg: DataConfig, seed: number): PreparedData {
   const full = loadDataset(cfg.dataset, { labelColumn: cfg.labelColumn, header: cfg.header, split: 'train', limit: cfg.limit });
   checkFinite(full);
@@ -59,6 +76,10 @@ export function prepareData(cfg: DataConfig, seed: number): PreparedData {
   if (test) {
     checkFinite(test);
     if (test.dim !== full.dim) throw new Error(`${test.source} has ${test.dim} features per sample but ${full.source} has ${full.dim}`);
+  }
+  if (cfg.binarize === 'stochastic') {
+    binarize(full, 'train');
+    if (test) binarize(test, 'test');
   }
   const { train, val } = splitValidation(full, cfg.valFraction, seed);
   const normalizer = cfg.normalize === 'none' ? null : fitNormalizer(cfg.normalize, train);

@@ -99,3 +99,23 @@ test('every loss term is logged per epoch for training and validation, and the m
   assert.deepEqual(model.seen.map((s) => s.epoch), [0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2]);
   assert.deepEqual(model.seen.map((s) => s.progress), Array.from({ length: 12 }, (_, i) => i / 12));
 });
+
+test('stochastic binarisation: 0 or 1 with probability the value, the same draws every time, values outside [0, 1] refused', async () => {
+  const { binarize } = await import('./data-setup.js');
+  const x = new Float32Array(20000).map((_, i) => (i % 4) / 4);
+  const a = makeDataset({ x: Float32Array.from(x), sampleShape: [4], source: 'b' });
+  const b = makeDataset({ x: Float32Array.from(x), sampleShape: [4], source: 'b' });
+  binarize(a, 'train');
+  binarize(b, 'train');
+  assert.deepEqual(a.x, b.x);
+  assert.ok(a.x.every((v) => v === 0 || v === 1));
+  for (let c = 0; c < 4; c++) {
+    let ones = 0;
+    for (let r = 0; r < 5000; r++) ones += a.x[r * 4 + c]!;
+    assert.ok(Math.abs(ones / 5000 - c / 4) < 0.03, `column ${c}: ${ones / 5000}`);
+  }
+  const t = makeDataset({ x: Float32Array.from(x), sampleShape: [4], source: 'b' });
+  binarize(t, 'test');
+  assert.notDeepEqual(t.x, a.x, 'the test split has its own draws');
+  assert.throws(() => binarize(makeDataset({ x: Float32Array.of(0.5, 1.5), sampleShape: [2], source: 'c.csv' }), 'train'), /c\.csv: value 1\.5 at row 1 is outside \[0, 1\], so it cannot be binarised/);
+});

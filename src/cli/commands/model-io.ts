@@ -11,11 +11,12 @@ import { imageGrid } from '../../util/plot.js';
 import { forEachBatch } from '../../train/trainer.js';
 import { writeFileAtomic } from '../../util/atomic.js';
 import { dataSchema, type DataConfig } from '../../train/config.js';
+import { binarize } from '../../train/data-setup.js';
 import { integer, parseConfig, type Field } from '../../util/schema.js';
 import { quoted } from '../../util/text.js';
 import { formatHelp, parseArgs, type FlagSpec } from '../args.js';
 import { defaultData, loadInput, loadModel, printJson, useBackend, type Io } from '../common.js';
-import { EXIT, InputError, UsageError } from '../errors.js';
+import { classify, EXIT, InputError, UsageError } from '../errors.js';
 import { BACKEND_FLAGS, COMMON_FLAGS, nullable, opt, string } from '../flags.js';
 
 const DATA = opt('data', nullable(string("input: 'mnist:test', or a .csv, .npy or IDX file (default: the model's test data)", '')), 'Input');
@@ -34,14 +35,17 @@ interface Cmd {
 
 const COMMANDS: Record<string, Cmd> = {
   eval: {
-    usage: 'aekit eval MODEL_DIR [--data FILE] [--json]',
-    description: 'Reconstruction metrics of a trained model: MSE and BCE per feature, squared error per sample.',
-    flags: [DATA, LABEL, HEADER, LIMIT, BATCH],
+    usage: 'aekit eval MODEL_DIR [--data FILE] [--nll-samples K] [--json]',
+    description: 'Reconstruction metrics of a trained model: MSE and BCE per feature, squared error per sample; for a VAE, --nll-samples K adds the importance-sampled negative log-likelihood.',
+    flags: [DATA, LABEL, HEADER, LIMIT, BATCH, opt('nll-samples', nullable(integer('importance samples per input for the NLL estimate (VAE)', 0, { min: 1, max: 100_000 })), 'Metrics')],
     run(m, o, io) {
       const ds = input(m, o);
+      const k = (o.get('nll-samples') as number | null | undefined) ?? null;
+      if (k !== null && !m.model.logLikelihood) throw new UsageError(`--nll-samples: ${m.dir} holds a ${m.model.kind} model, which has no density to estimate (train one with --model vae)`);
       const r = evaluateReconstruction(m.model, ds, batchSize(o));
-      if (o.get('json') === true) printJson(io, { data: ds.source, ...r });
-      else io.out.write(`${ds.source}: ${r.n} samples  loss ${r.loss.toFixed(5)}  MSE/feature ${r.mse.toFixed(5)}  BCE/feature ${r.bce === null ? 'n/a' : r.bce.toFixed(5)}  squared error/sample ${r.sqErrPerImage.toFixed(3)}\n`);
+      const nll = k === null ? null : negativeLogLikelihood(m, ds, k, batchSize(o));
+      if (o.get('json') === true) printJson(io, { data: ds.source, ...r, ...(nll === null ? {} : { nll, nllSamples: k }) });
+      else io.out.write(`${ds.source}: ${r.n} samples  loss ${r.loss.toFixed(5)}  MSE/feature ${r.mse.toFixed(5)}  BCE/feature ${r.bce === null ? 'n/a' : r.bce.toFixed(5)}  squared error/sample ${r.sqErrPerImage.toFixed(3)}${nll === null ? '' : `  NLL (${k} samples) ${nll.toFixed(2)} nats`}\n`);
       return EXIT.ok;
     },
   },
@@ -144,10 +148,15 @@ function input(m: LoadedModel, o: Map<string, unknown>): Dataset {
   const given = o.get('data') as string | null | undefined;
   const spec = given ?? defaultData(m);
   const recorded = recordedData(m);
-  const own = recorded !== null && (spec === recorded.dataset || spec === recorded.testDataset);
+  const mnist = recorded?.dataset === 'mnist' && spec.startsWith('mnist');
+  const own = recorded !== null && (spec === recorded.dataset || spec === recorded.testDataset || mnist);
   const labelColumn = (o.get('label-column') as string | null | undefined) ?? (own ? recorded.labelColumn : null);
   const header = (o.get('header') as DataConfig['header'] | undefined) ?? (own ? recorded.header : 'auto');
-  return loadInput(spec, m, { labelColumn, header, limit: (o.get('limit') as number | null | undefined) ?? null });
+  const ds = loadInput(spec, m, { labelColumn, header, limit: (o.get('limit') as number | null | undefined) ?? null });
+  // The model's own data, binarised as it was in training (the same fixed draws).
+  const split = spec === 'mnist:test' || (spec === recorded?.testDataset && !mnist) ? 'test' : 'train';
+  if (own && recorded.binarize === 'stochastic') classify(InputError, () => binarize(ds, split));
+  return ds;
 }
 
 /** The data section of the run that trained `m`, when it records one. */
@@ -158,6 +167,16 @@ function recordedData(m: LoadedModel): DataConfig | null {
   } catch {
     return null;
   }
+}
+
+/** −mean log p(x) over the data set, k importance samples each (a fixed seed, so the figure repeats). */
+function negativeLogLikelihood(m: LoadedModel, ds: Dataset, k: number, batch: number): number {
+  const rng = new Rng(1);
+  let total = 0;
+  forEachBatch(ds, Math.max(1, Math.floor(batch / 4)), (x) => {
+    for (const v of m.model.logLikelihood!(x, k, rng)) total += v;
+  });
+  return -total / ds.n;
 }
 
 function batchSize(o: Map<string, unknown>): number {

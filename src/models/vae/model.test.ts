@@ -87,3 +87,31 @@ test('parameter names, config round-trip and bad configs named', () => {
   assert.throws(() => parseModelConfig({ kind: 'vae', latentDim: 0 }), /model\.latentDim: 0 must be ≥ 1/);
   assert.throws(() => parseModelConfig({ kind: 'vae', likelihood: 'poisson' }), /model\.likelihood: "poisson" is not one of bernoulli, gaussian/);
 });
+
+test('the importance-sampled log-likelihood converges to log p(x) by quadrature, and K = 1 stays below it (the ELBO bound)', () => {
+  const m = make({ inputDim: 2, hidden: [], latentDim: 1 });
+  const x = ak.tensor([1, 0, 0, 0, 1, 1], [3, 2]);
+  // p(x) = ∫ Π_i σ(l_i)^x_i (1 − σ(l_i))^(1−x_i) N(z; 0, 1) dz with l = decoder(z), on a fine grid.
+  const grid = 4001;
+  const zs = Float32Array.from({ length: grid }, (_, i) => -8 + (16 * i) / (grid - 1));
+  const logits = Array.from(ak.tidy(() => ak.noGrad(() => {
+    const d = (m as unknown as { decoder: { forward(z: ak.Tensor): ak.Tensor } }).decoder;
+    return d.forward(ak.tensor(zs, [grid, 1]));
+  })).data);
+  const exact = [[1, 0], [0, 0], [1, 1]].map((row) => {
+    let p = 0;
+    zs.forEach((z, g) => {
+      let lik = 1;
+      row.forEach((xi, i) => {
+        const s = 1 / (1 + Math.exp(-logits[g * 2 + i]!));
+        lik *= xi ? s : 1 - s;
+      });
+      p += lik * Math.exp(-z * z / 2) / Math.sqrt(2 * Math.PI) * (16 / (grid - 1));
+    });
+    return Math.log(p);
+  });
+  const iw = ak.tidy(() => m.logLikelihood(x, 20000, new ak.Rng(1)));
+  exact.forEach((e, i) => assert.ok(Math.abs(iw[i]! - e) < 0.01, `row ${i}: ${iw[i]} vs ${e}`));
+  const elbo = Array.from({ length: 200 }, (_, s) => ak.tidy(() => m.logLikelihood(x, 1, new ak.Rng(100 + s))));
+  exact.forEach((e, i) => assert.ok(elbo.reduce((a, r) => a + r[i]!, 0) / 200 < e, `row ${i}: the K = 1 mean is not below log p(x)`));
+});

@@ -6,7 +6,7 @@
  *   loss = recon + β·kl, with β ramped from 0 over the first `klWarmup` of training.
  * `encode` gives μ; `sample` decodes draws from the prior N(0, I).
  */
-import { activate, add, exp, mean, mul, randomNormal, reshape, sub, square, sum, type Rng, type Tensor } from '../../core/index.js';
+import { activate, add, exp, mean, mul, randomNormal, reshape, softplus, sub, square, sum, tidy, type Rng, type Tensor } from '../../core/index.js';
 import { Dense } from '../../nn/dense.js';
 import { bceWithLogits, mse } from '../../nn/losses.js';
 import { Mlp } from '../../nn/mlp.js';
@@ -76,6 +76,41 @@ export class VariationalAutoencoder extends Autoencoder<VaeConfig> {
     let shown: Tensor | null = null;
     const meanOut = () => (shown ??= reshape(this.mean(out), x.shape));
     return { loss, terms: { recon, kl }, z: mu, get recon(): Tensor { return meanOut(); } };
+  }
+
+  /**
+   * Importance-sampled estimate of log p(x) per sample (Burda et al. 2016, eq. 8, with q(z|x) as
+   * the proposal): log (1/K) Σₖ p(x|zₖ)·p(zₖ) / q(zₖ|x), zₖ ~ q(z|x). K = 1 gives the ELBO; the
+   * estimate rises toward log p(x) as K grows. Returns nats, one value per row of x.
+   */
+  override logLikelihood(x: Tensor, k: number, rng: Rng): Float64Array {
+    this.setTraining(false);
+    const flat = this.flatten(x);
+    const { mu, logVar } = this.gaussian(flat);
+    const b = flat.shape[0]!;
+    const logW = Array.from({ length: k }, () => tidy(() => {
+      const eps = randomNormal(mu.shape, rng, 0, 1, mu.dtype);
+      const z = add(mu, mul(exp(mul(logVar, 0.5)), eps));
+      const logPz = mul(sum(square(z), 1), -0.5); // up to −(k/2)·log 2π, which cancels with q's
+      const logQz = mul(sum(add(square(eps), logVar), 1), -0.5);
+      return Float64Array.from(add(this.logPxGivenZ(flat, z), sub(logPz, logQz)).data);
+    }));
+    const out = new Float64Array(b);
+    for (let i = 0; i < b; i++) {
+      let m = -Infinity;
+      for (const w of logW) m = Math.max(m, w[i]!);
+      let s = 0;
+      for (const w of logW) s += Math.exp(w[i]! - m);
+      out[i] = m + Math.log(s / k);
+    }
+    return out;
+  }
+
+  /** log p(x|z) per sample, summed over features: Bernoulli x·l − softplus(l), or a unit-variance Gaussian. */
+  private logPxGivenZ(flat: Tensor, z: Tensor): Tensor {
+    const out = this.decoder.forward(z);
+    if (this.config.likelihood === 'bernoulli') return sum(sub(mul(flat, out), softplus(out)), 1);
+    return add(mul(sum(square(sub(flat, out)), 1), -0.5), (-0.5 * this.config.inputDim) * Math.log(2 * Math.PI));
   }
 
   /** β, ramped linearly from 0 over the first `klWarmup` of training. */
