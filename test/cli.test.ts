@@ -203,6 +203,15 @@ describe('a VAE trains through the same trainer and samples from its prior', () 
     assert.equal(JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8')).model.kind, 'vae');
   });
 
+  test('eval --nll-samples estimates the negative log-likelihood; a dense model is refused', () => {
+    const r = aekit(['eval', dir, '--limit', '50', '--nll-samples', '20', '--json']);
+    assert.equal(r.status, 0, r.stderr);
+    const out = JSON.parse(r.stdout);
+    assert.ok(out.nll > 50 && out.nll < 800 && out.nllSamples === 20, JSON.stringify(out));
+    const again = JSON.parse(aekit(['eval', dir, '--limit', '50', '--nll-samples', '20', '--json']).stdout);
+    assert.equal(again.nll, out.nll, 'a fixed seed');
+  });
+
   test('aekit sample writes seeded samples and a grid; a dense model is refused', () => {
     const out = join(dir, 's.npy');
     const png = join(dir, 's.png');
@@ -217,5 +226,8 @@ describe('a VAE trains through the same trainer and samples from its prior', () 
     const r = aekit(['sample', dense, '--out', out]);
     assert.equal(r.status, 2);
     assert.match(r.stderr, /holds a dense model, which has no prior to sample from \(train one with --model vae\)/);
+    const e = aekit(['eval', dense, '--nll-samples', '5']);
+    assert.equal(e.status, 2);
+    assert.match(e.stderr, /--nll-samples: .* holds a dense model, which has no density to estimate/);
   });
 });
