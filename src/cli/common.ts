@@ -4,7 +4,7 @@ import { backendFallbackNotes, setBackend, type Backend } from '../core/index.js
 import { checkFinite, type Dataset } from '../data/index.js';
 import { loadModelDir, type LoadedModel } from '../io/model-dir.js';
 import { registerBuiltinModels } from '../models/index.js';
-import { loadDataset, type LoadOptions } from '../train/data-setup.js';
+import { binarize, loadDataset, type LoadOptions } from '../train/data-setup.js';
 import { chooseWeights } from '../train/run-dir.js';
 import { classify, InputError, UsageError } from './errors.js';
 
@@ -42,10 +42,16 @@ export function loadModel(dir: string | undefined, command: string, io: Io, quie
 }
 
 /** Read input data for a loaded model, check its width and apply the model's normalisation. */
-export function loadInput(spec: string, m: LoadedModel, opts: Omit<LoadOptions, 'split'> = {}): Dataset {
+/**
+ * Read input data for a loaded model, check its width, binarise it as training did (`binarize`
+ * names the split whose fixed draws to use) and apply the model's normalisation, in that order.
+ */
+export function loadInput(spec: string, m: LoadedModel, opts: Omit<LoadOptions, 'split'> & { binarize?: 'train' | 'test' | null } = {}): Dataset {
+  const { binarize: split, ...load } = opts;
   const ds = classify(InputError, () => {
-    const d = loadDataset(spec, { ...opts, split: 'test' });
+    const d = loadDataset(spec, { ...load, split: 'test' });
     checkFinite(d);
+    if (split) binarize(d, split);
     return d;
   });
   const dim = m.model.config.inputDim;

@@ -112,10 +112,17 @@ function denoisingGrid(model: Autoencoder, ds: Dataset, [h, w]: [number, number]
   return imageGrid(rows, w, h, { labels: ['noisy', 'cleaned', 'clean'], scale: 3 });
 }
 
-function samplesGrid(model: Autoencoder, [h, w]: [number, number], invert: Invert): Uint8Array {
-  const all = images(noGrad(() => tidy(() => Float32Array.from(model.sample!(40, new Rng(1)).data))), 40, invert);
-  const rows = Array.from({ length: 4 }, (_, r) => all.slice(r * 10, r * 10 + 10));
-  return imageGrid(rows, w, h, { title: 'samples from the prior', scale: 2 });
+function samplesGrid(model: Autoencoder, hw: [number, number], invert: Invert): Uint8Array {
+  const values = noGrad(() => tidy(() => Float32Array.from(model.sample!(40, new Rng(1)).data)));
+  if (invert) invert(values);
+  return imageRows(values, 40, hw, 10, 'samples from the prior');
+}
+
+/** n images of h × w (one per row of `values`) laid out `perRow` to a row, as PNG bytes. */
+export function imageRows(values: Float32Array, n: number, [h, w]: [number, number], perRow: number, title: string): Uint8Array {
+  const all = images(values, n, undefined);
+  const rows = Array.from({ length: Math.ceil(n / perRow) }, (_, r) => all.slice(r * perRow, r * perRow + perRow));
+  return imageGrid(rows, w, h, { title, scale: 2 });
 }
 
 /** Decodes of z on the line from the code of test sample 0 to that of sample 1, 10 steps. */

@@ -109,9 +109,8 @@ function checkRunRecord(raw: unknown, path: string): RunRecord {
   for (const k of ['epochs', 'epochsDone'] as const) {
     if (!Number.isSafeInteger(r[k]) || (r[k] as number) < 0) throw bad(`${k} must be a non-negative integer, got ${shown(r[k])}`);
   }
-  if (r.checkpoint !== null) checkpointEpoch(r.checkpoint, path);
-  if (r.checkpoint === null && r.epochsDone !== 0) throw bad(`epochsDone is ${String(r.epochsDone)} but there is no checkpoint`);
-  if (r.checkpoint !== null && checkpointEpoch(r.checkpoint, path) !== r.epochsDone) throw bad(`checkpoint ${String(r.checkpoint)} does not match epochsDone ${String(r.epochsDone)}`);
+  const pointed = r.checkpoint === null ? 0 : checkpointEpoch(r.checkpoint, path);
+  if (pointed !== r.epochsDone) throw bad(r.checkpoint === null ? `epochsDone is ${String(r.epochsDone)} but there is no checkpoint` : `checkpoint ${String(r.checkpoint)} does not match epochsDone ${String(r.epochsDone)}`);
   if (r.message !== null && typeof r.message !== 'string') throw bad('message must be a string or null');
   return { format: RUN_FORMAT, version: RUN_VERSION, status: r.status as RunStatus, epochs: r.epochs as number, epochsDone: r.epochsDone as number, checkpoint: r.checkpoint as string | null, updated: String(r.updated ?? ''), message: r.message as string | null };
 }

@@ -54,21 +54,20 @@ export async function runSession(o: SessionOptions): Promise<SessionResult> {
   const optimizer = makeOptimizer(config);
   const schedule = makeSchedule(config.train, config.optimizer.lr);
   const saveBase: SaveOptions = { model, sampleShape: data.sampleShape, normalizer: data.normalizer, run: config };
+  const run = rec ?? newRunRecord(config.train.epochs);
   let resumeState: TrainState | undefined;
   if (rec) {
     resumeState = restore(o.outDir, rec, model, optimizer, o.onNote);
-    rec.status = 'running';
-    rec.epochs = config.train.epochs;
-    rec.message = null;
-  }
-  const run = rec ?? newRunRecord(config.train.epochs);
-  if (rec) writeRunRecord(o.outDir, run);
-  else {
+    Object.assign(run, { status: 'running', epochs: config.train.epochs, message: null });
+    writeRunRecord(o.outDir, run);
+  } else {
     createRunDir(o.outDir, (tmp) => {
       writeModelFiles(tmp, { ...saveBase, configOnly: true });
       writeRunRecord(tmp, run);
     });
   }
+  // A resumed run saves its (possibly changed) config once it has checkpointed with it.
+  let configSaved = rec === null;
   const log = new JsonlSink(join(o.outDir, 'events.jsonl'));
   const onEvent = fanOut(log.write, o.onEvent ?? (() => {}));
   try {
@@ -76,7 +75,8 @@ export async function runSession(o: SessionOptions): Promise<SessionResult> {
       model, optimizer, schedule, config: config.train, train: data.train, val: data.val, onEvent,
       checkpoint: (state) => {
         const dir = writeCheckpoint(o.outDir, run, state.epochsDone, { ...saveBase, optimizer, state });
-        writeModelFiles(o.outDir, { ...saveBase, configOnly: true }); // the config that produced this checkpoint
+        if (!configSaved) writeModelFiles(o.outDir, { ...saveBase, configOnly: true });
+        configSaved = true;
         return dir;
       },
       ...(resumeState ? { resume: resumeState } : {}),

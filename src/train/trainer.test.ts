@@ -119,3 +119,21 @@ test('stochastic binarisation: 0 or 1 with probability the value, the same draws
   assert.notDeepEqual(t.x, a.x, 'the test split has its own draws');
   assert.throws(() => binarize(makeDataset({ x: Float32Array.of(0.5, 1.5), sampleShape: [2], source: 'c.csv' }), 'train'), /c\.csv: value 1\.5 at row 1 is outside \[0, 1\], so it cannot be binarised/);
 });
+
+test('a loss that starts at or below zero is no yardstick for runaway loss (training goes on)', () => {
+  /** The dense loss shifted down by 100, as a log-likelihood loss may be. */
+  class Shifted extends TwoTerms {
+    override forward(x: ak.Tensor, opts: ForwardOptions): AutoencoderOutput {
+      const out = super.forward(x, opts);
+      return { ...out, loss: ak.sub(out.loss, 100) };
+    }
+  }
+  const model = new Shifted().nameParameters();
+  const config = parseRunConfig({ train: { batchSize: 16, seed: 1, epochs: 2 }, optimizer: { lr: 0.01 } });
+  const result = train({
+    model, optimizer: createOptimizer({ kind: 'adam', lr: 0.01 }), schedule: makeSchedule(config.train, 0.01), config: config.train,
+    train: data(64, 1), val: null, onEvent: () => {},
+  });
+  assert.equal(result.state.epochsDone, 2);
+  assert.ok(result.state.firstLoss! < 0);
+});

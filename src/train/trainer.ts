@@ -138,12 +138,14 @@ export function train(o: TrainOptions): TrainResult {
     let b = 0;
     const info: StepInfo = { epoch, step: 0, progress: 0, termSums: {} };
     for (const idx of loader.batches(epoch)) {
-      Object.assign(info, { step: state.step + 1, progress: (epoch * batches + b) / (config.epochs * batches) });
+      info.step = state.step + 1;
+      info.progress = (epoch * batches + b) / (config.epochs * batches);
       const loss = trainStep(o, params, idx, rng, info);
       state.step++;
       if (!Number.isFinite(loss)) throw new DivergedError(epoch, state.step, 'non-finite loss', diagnose(model, o.train, idx));
       state.firstLoss ??= loss;
-      if (loss > RUNAWAY_FACTOR * state.firstLoss) throw runaway(epoch, state.step, loss, state.firstLoss);
+      // A first loss of 0 or below gives no scale to measure against (a log-likelihood loss may be negative).
+      if (state.firstLoss > 0 && loss > RUNAWAY_FACTOR * state.firstLoss) throw runaway(epoch, state.step, loss, state.firstLoss);
       lossSum += loss * idx.length;
       onEvent({ type: 'step', epoch, step: state.step, batch: ++b, batches, loss, lr: optimizer.lr });
     }
@@ -156,12 +158,11 @@ export function train(o: TrainOptions): TrainResult {
       epoch, trainLoss: lossSum / o.train.n, valLoss: val?.loss ?? null, terms, valTerms: val?.terms ?? null,
       lr: optimizer.lr, seconds, samplesPerSec: o.train.n / seconds,
     };
-    const valLoss = record.valLoss;
     state.history.push(record);
     state.epochsDone = epoch + 1;
     onEvent({ type: 'epoch_end', epochs: config.epochs, ...record, terms, valTerms: record.valTerms ?? null });
     updateEarlyStopping(state, record, config, onEvent);
-    o.schedule.onEpochEnd(epoch, valLoss ?? record.trainLoss);
+    o.schedule.onEpochEnd(epoch, record.valLoss ?? record.trainLoss);
     state.schedule = o.schedule.state();
     if (o.checkpoint) {
       const bad = firstNonFinite(model);
@@ -199,8 +200,7 @@ export function trainStep(o: StepContext, params: Tensor[], idx: Int32Array, rng
   const x = empty([idx.length, ...o.train.sampleShape]); // (B, …sampleShape)
   gatherBatch(o.train, idx, x.data as Float32Array);
   const loss = tidy(() => {
-    const where = info ? { epoch: info.epoch, step: info.step, progress: info.progress } : {};
-    const out = o.model.forward(x, { training: true, rng, ...where });
+    const out = o.model.forward(x, info ? { training: true, rng, epoch: info.epoch, step: info.step, progress: info.progress } : { training: true, rng });
     const value = out.loss.item();
     if (info) addTerms(info.termSums, out.terms, idx.length);
     if (!Number.isFinite(value)) return value;

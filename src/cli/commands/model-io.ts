@@ -6,17 +6,15 @@ import { noGrad, Rng, tidy, type Tensor } from '../../core/index.js';
 import { loadNpy, readCsv, writeCsv, writeNpy, type Dataset } from '../../data/index.js';
 import type { LoadedModel } from '../../io/model-dir.js';
 import { evaluateReconstruction } from '../../train/evaluate.js';
-import { imageSize, reconstructionGrid } from '../../train/pictures.js';
-import { imageGrid } from '../../util/plot.js';
+import { imageRows, imageSize, reconstructionGrid } from '../../train/pictures.js';
 import { forEachBatch } from '../../train/trainer.js';
 import { writeFileAtomic } from '../../util/atomic.js';
 import { dataSchema, type DataConfig } from '../../train/config.js';
-import { binarize } from '../../train/data-setup.js';
 import { integer, parseConfig, type Field } from '../../util/schema.js';
 import { quoted } from '../../util/text.js';
 import { formatHelp, parseArgs, type FlagSpec } from '../args.js';
 import { defaultData, loadInput, loadModel, printJson, useBackend, type Io } from '../common.js';
-import { classify, EXIT, InputError, UsageError } from '../errors.js';
+import { EXIT, InputError, UsageError } from '../errors.js';
 import { BACKEND_FLAGS, COMMON_FLAGS, nullable, opt, string } from '../flags.js';
 
 const DATA = opt('data', nullable(string("input: 'mnist:test', or a .csv, .npy or IDX file (default: the model's test data)", '')), 'Input');
@@ -116,10 +114,7 @@ const COMMANDS: Record<string, Cmd> = {
 function sampleGrid(m: LoadedModel, x: Float32Array, n: number): Uint8Array {
   const hw = imageSize(m.config.data.sampleShape);
   if (hw === null) throw new UsageError(`--png: the model's samples of shape [${m.config.data.sampleShape.join(', ')}] are not grey images`);
-  const [h, w] = hw;
-  const images = Array.from({ length: n }, (_, i) => x.subarray(i * h * w, (i + 1) * h * w));
-  const rows = Array.from({ length: Math.ceil(n / 8) }, (_, r) => images.slice(r * 8, r * 8 + 8));
-  return imageGrid(rows, w, h, { title: `${n} samples from the prior`, scale: 2 });
+  return imageRows(x, n, hw, 8, `${n} samples from the prior`);
 }
 
 export const MODEL_COMMANDS = Object.keys(COMMANDS);
@@ -152,11 +147,10 @@ function input(m: LoadedModel, o: Map<string, unknown>): Dataset {
   const own = recorded !== null && (spec === recorded.dataset || spec === recorded.testDataset || mnist);
   const labelColumn = (o.get('label-column') as string | null | undefined) ?? (own ? recorded.labelColumn : null);
   const header = (o.get('header') as DataConfig['header'] | undefined) ?? (own ? recorded.header : 'auto');
-  const ds = loadInput(spec, m, { labelColumn, header, limit: (o.get('limit') as number | null | undefined) ?? null });
-  // The model's own data, binarised as it was in training (the same fixed draws).
+  // The model's own data is binarised as it was in training (the same fixed draws).
   const split = spec === 'mnist:test' || (spec === recorded?.testDataset && !mnist) ? 'test' : 'train';
-  if (own && recorded.binarize === 'stochastic') classify(InputError, () => binarize(ds, split));
-  return ds;
+  const binarize = own && recorded.binarize === 'stochastic' ? split : null;
+  return loadInput(spec, m, { labelColumn, header, limit: (o.get('limit') as number | null | undefined) ?? null, binarize });
 }
 
 /** The data section of the run that trained `m`, when it records one. */
