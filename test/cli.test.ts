@@ -231,3 +231,75 @@ describe('a VAE trains through the same trainer and samples from its prior', () 
     assert.match(e.stderr, /--nll-samples: .* holds a dense model, which has no density to estimate/);
   });
 });
+
+/** A float32 NPY file of rows × cols zeros (a data set without labels, or latent codes). */
+function zerosNpy(path: string, rows: number, cols: number): string {
+  const header = `{'descr': '<f4', 'fortran_order': False, 'shape': (${rows}, ${cols}), }`;
+  const text = header + ' '.repeat(128 - 10 - header.length - 1) + '\n';
+  writeFileSync(path, Buffer.concat([Buffer.from('\x93NUMPY\x01\x00', 'latin1'), Buffer.from([text.length, 0]), Buffer.from(text), Buffer.alloc(rows * cols * 4)]));
+  return path;
+}
+
+describe('a conditional VAE (cvae) trains on labelled data and draws the class it is asked for', () => {
+  const root = tempDir('aekit-cvae-');
+  const dir = join(root, 'cvae');
+  before(() => {
+    const r = aekit(['train', '--model', 'cvae', '--epochs', '2', '--out', dir, ...SMALL]);
+    assert.equal(r.status, 0, r.stderr);
+  });
+
+  test('metrics carry recon and kl; samples.png holds one row per class', () => {
+    const m = JSON.parse(readFileSync(join(dir, 'metrics.json'), 'utf8'));
+    assert.ok(m.terms.test.recon > 0 && m.terms.test.kl > 0 && Math.abs(m.terms.test.recon + m.terms.test.kl - m.test.loss) < 1e-3 * m.test.loss, JSON.stringify(m.terms));
+    const png = decodePng(readFileSync(join(dir, 'samples.png')));
+    assert.ok(png.height > 10 * 2 * 28 && png.height < 11 * 2 * 28 + 80, `10 rows of 56-pixel digits, got a height of ${png.height}`);
+  });
+
+  test('sample --class K draws K; without --class, sample i is of class i mod 10; a class out of range is refused', () => {
+    const three = join(root, 'three.npy');
+    const png = join(root, 'three.png');
+    assert.equal(aekit(['sample', dir, '--class', '3', '--n', '64', '--seed', '1', '--out', three, '--png', png, '--quiet']).status, 0);
+    const bytes = readFileSync(three);
+    assert.equal(bytes.length, 128 + 64 * 784 * 4);
+    assert.ok(decodePng(readFileSync(png)).width > 8 * 28);
+    const cycle = join(root, 'cycle.npy');
+    assert.equal(aekit(['sample', dir, '--n', '64', '--seed', '1', '--out', cycle, '--quiet']).status, 0);
+    const row = (b: Buffer, i: number) => b.subarray(128 + i * 784 * 4, 128 + (i + 1) * 784 * 4);
+    assert.ok(row(readFileSync(cycle), 3).equals(row(bytes, 3)), 'row 3 of the cycle is class 3, drawn from the same z');
+    assert.ok(!row(readFileSync(cycle), 4).equals(row(bytes, 4)), 'row 4 of the cycle is class 4');
+    const far = aekit(['sample', dir, '--class', '10', '--out', cycle]);
+    assert.equal(far.status, 2);
+    assert.match(far.stderr, /--class 10: the model's classes are 0 to 9/);
+  });
+
+  test('decode needs --class; eval, encode and reconstruct take the labels from the data; eval --nll-samples gives −log p(x | y)', () => {
+    const z = join(root, 'z.npy');
+    assert.equal(aekit(['encode', dir, '--limit', '5', '--out', z, '--quiet']).status, 0);
+    const missing = aekit(['decode', dir, '--input', z, '--out', join(root, 'x.npy')]);
+    assert.equal(missing.status, 2);
+    assert.match(missing.stderr, /holds a cvae model, which decodes a code as a class: pass --class K \(0 to 9\)/);
+    assert.equal(aekit(['decode', dir, '--input', z, '--class', '7', '--out', join(root, 'x.npy'), '--quiet']).status, 0);
+    assert.equal(aekit(['reconstruct', dir, '--limit', '5', '--out', join(root, 'r.npy'), '--quiet']).status, 0);
+    const e = aekit(['eval', dir, '--limit', '50', '--nll-samples', '20', '--json']);
+    assert.equal(e.status, 0, e.stderr);
+    const out = JSON.parse(e.stdout);
+    assert.ok(out.nll > 50 && out.nll < 800 && out.nll <= out.loss + 1, JSON.stringify(out));
+  });
+
+  test('data without labels is refused before anything is written (train) or read further (eval); --class on a model with no classes too', () => {
+    const npy = zerosNpy(join(root, 'nolabels.npy'), 20, 784);
+    const out = join(root, 'refused');
+    const t = aekit(['train', '--model', 'cvae', '--data', npy, '--out', out, '--epochs', '1', '--hidden', '8']);
+    assert.equal(t.status, 2);
+    assert.match(t.stderr, /nolabels\.npy: has no labels, but a cvae model is conditioned on the class of each sample \(0 to 9\); train it on labelled data/);
+    assert.ok(!existsSync(out), 'no run directory');
+    const e = aekit(['eval', dir, '--data', npy]);
+    assert.equal(e.status, 3);
+    assert.match(e.stderr, /nolabels\.npy: has no labels, but a cvae model is conditioned on the class of each sample/);
+    const dense = join(root, 'dense');
+    assert.equal(aekit(['train', '--epochs', '1', '--out', dense, ...SMALL]).status, 0);
+    const d = aekit(['decode', dense, '--input', zerosNpy(join(root, 'codes.npy'), 2, 8), '--class', '1', '--out', join(root, 'd.npy')]);
+    assert.equal(d.status, 2);
+    assert.match(d.stderr, /--class: .* holds a dense model, which is not conditioned on a class \(train one with --model cvae\)/);
+  });
+});

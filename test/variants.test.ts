@@ -17,6 +17,7 @@ const VARIANTS: Record<string, { flags: string[]; terms: string[]; pictures?: st
   sparse: { flags: ['--latent-activation', 'sigmoid', '--kl-sparsity', '0.1', '--rho', '0.1'], terms: ['recon', 'sparsity', 'meanActivation'] },
   contractive: { flags: ['--activation', 'sigmoid', '--latent-activation', 'sigmoid', '--contraction', '0.01'], terms: ['recon', 'contraction'] },
   vae: { flags: ['--beta', '2', '--latent-dim', '2'], terms: ['recon', 'kl'], pictures: ['samples.png', 'interpolation.png', 'manifold.png'] },
+  cvae: { flags: ['--latent-dim', '2', '--beta', '0.5'], terms: ['recon', 'kl'], pictures: ['samples.png', 'interpolation.png', 'analogies.png'] },
 };
 
 describe('every variant trains, logs its terms, serves the model commands and resumes exactly', () => {

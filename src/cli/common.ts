@@ -3,7 +3,7 @@ import { registerBuiltinBackends } from '../backends/index.js';
 import { backendFallbackNotes, setBackend, type Backend } from '../core/index.js';
 import { checkFinite, type Dataset } from '../data/index.js';
 import { loadModelDir, type LoadedModel } from '../io/model-dir.js';
-import { registerBuiltinModels } from '../models/index.js';
+import { labelProblem, registerBuiltinModels } from '../models/index.js';
 import { binarize, loadDataset, type LoadOptions } from '../train/data-setup.js';
 import { chooseWeights } from '../train/run-dir.js';
 import { classify, InputError, UsageError } from './errors.js';
@@ -41,10 +41,10 @@ export function loadModel(dir: string | undefined, command: string, io: Io, quie
   });
 }
 
-/** Read input data for a loaded model, check its width and apply the model's normalisation. */
 /**
- * Read input data for a loaded model, check its width, binarise it as training did (`binarize`
- * names the split whose fixed draws to use) and apply the model's normalisation, in that order.
+ * Read input data for a loaded model, check its width (and its labels, for a conditional model),
+ * binarise it as training did (`binarize` names the split whose fixed draws to use) and apply the
+ * model's normalisation, in that order.
  */
 export function loadInput(spec: string, m: LoadedModel, opts: Omit<LoadOptions, 'split'> & { binarize?: 'train' | 'test' | null } = {}): Dataset {
   const { binarize: split, ...load } = opts;
@@ -56,6 +56,8 @@ export function loadInput(spec: string, m: LoadedModel, opts: Omit<LoadOptions, 
   });
   const dim = m.model.config.inputDim;
   if (ds.dim !== dim) throw new InputError(`${ds.source} has ${ds.dim} features per sample but the model expects ${dim}`);
+  const problem = labelProblem(m.model, ds.labels);
+  if (problem) throw new InputError(`${ds.source}: ${problem}${ds.labels ? '' : ' (a CSV gives them with --label-column)'}`);
   if (m.normalizer) m.normalizer.apply(ds);
   return ds;
 }

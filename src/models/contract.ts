@@ -1,7 +1,9 @@
 /**
  * The autoencoder contract. A model owns its loss: `forward` returns the scalar loss the trainer
  * minimises, the named terms it logs, the reconstruction and the latent code. Shared code never
- * branches on a model's kind; it reads declared properties such as `latentKind`.
+ * branches on a model's kind; it reads declared properties such as `latentKind` and `conditioning`.
+ * Labels travel beside the data as one integer per sample (`Labels`); a model that is not
+ * conditioned on them ignores them.
  */
 import { reshape, type Rng, type Tensor } from '../core/index.js';
 import { Module } from '../nn/module.js';
@@ -15,6 +17,17 @@ export interface ForwardOptions {
   epoch?: number;
   step?: number;
   progress?: number;
+  /** One class label per sample of x, for a class-conditional model (`conditioning` set); others ignore it. */
+  labels?: Labels | null;
+}
+
+/** One integer label per sample (a batch's rows of the data set's labels). */
+export type Labels = Int32Array;
+
+/** What a model is conditioned on besides its input: one class in [0, numClasses) per sample, given one-hot. */
+export interface ClassConditioning {
+  kind: 'class';
+  numClasses: number;
 }
 
 export interface AutoencoderOutput {
@@ -40,6 +53,8 @@ export interface ModelConfigBase {
 
 export abstract class Autoencoder<C extends ModelConfigBase = ModelConfigBase> extends Module {
   abstract readonly latentKind: 'deterministic' | 'gaussian';
+  /** Class-conditional models (p(x | z, y)) need a label per sample in every call below; null for the others. */
+  readonly conditioning: ClassConditioning | null = null;
 
   constructor(readonly config: C) {
     super();
@@ -51,20 +66,23 @@ export abstract class Autoencoder<C extends ModelConfigBase = ModelConfigBase> e
 
   /** x (B, …sampleShape): batches keep each sample's shape (MNIST (B, 1, 28, 28), a table (B, width)). */
   abstract forward(x: Tensor, opts: ForwardOptions): AutoencoderOutput;
-  /** x (B, …sampleShape) → z (B, latentDim) */
-  abstract encode(x: Tensor): Tensor;
-  /** z (B, latentDim) → x̂ (B, inputDim) */
-  abstract decode(z: Tensor): Tensor;
+  /** x (B, …sampleShape) → z (B, latentDim); `labels` (B) for a conditional model. */
+  abstract encode(x: Tensor, labels?: Labels | null): Tensor;
+  /** z (B, latentDim) → x̂ (B, inputDim); `labels` (B) for a conditional model. */
+  abstract decode(z: Tensor, labels?: Labels | null): Tensor;
 
-  reconstruct(x: Tensor): Tensor {
-    return this.decode(this.encode(x));
+  reconstruct(x: Tensor, labels?: Labels | null): Tensor {
+    return this.decode(this.encode(x, labels), labels);
   }
 
-  /** n new samples (n, inputDim) from the model's prior; only generative models (latentKind 'gaussian') have it. */
-  sample?(n: number, rng: Rng): Tensor;
+  /**
+   * n new samples (n, inputDim) from the model's prior; only generative models (latentKind 'gaussian')
+   * have it. A conditional model draws sample i of class labels[i]; without labels, of class i mod numClasses.
+   */
+  sample?(n: number, rng: Rng, labels?: Labels | null): Tensor;
 
-  /** An estimate of log p(x) per sample from k importance samples, in nats; only models with a density (VAEs) have it. */
-  logLikelihood?(x: Tensor, k: number, rng: Rng): Float64Array;
+  /** An estimate of log p(x) (log p(x | y) for a conditional model) per sample from k importance samples, in nats; only models with a density (VAEs) have it. */
+  logLikelihood?(x: Tensor, k: number, rng: Rng, labels?: Labels | null): Float64Array;
 
   /** The corruption a denoising model trains against, x (B, …) → x̃; only denoisers have it. */
   corrupt?(x: Tensor, rng: Rng): Tensor;
@@ -76,4 +94,19 @@ export function flattenSamples(x: Tensor, width: number, what: string): Tensor {
   const b = x.shape[0] ?? 0;
   if (x.shape.length < 2 || x.size !== b * width) throw new Error(`${what}: an input of shape [${x.shape.join(', ')}] does not hold ${width} values per sample`);
   return reshape(x, [b, width]);
+}
+
+/**
+ * Why `labels` cannot condition `model` (none given, or one outside its classes), or null when
+ * they can (always, for a model that is not conditional). Callers add the source and their error kind.
+ */
+export function labelProblem(model: Autoencoder, labels: Labels | null | undefined): string | null {
+  const c = model.conditioning;
+  if (c === null) return null;
+  if (!labels) return `has no labels, but a ${model.kind} model is conditioned on the class of each sample (0 to ${c.numClasses - 1})`;
+  for (let i = 0; i < labels.length; i++) {
+    const y = labels[i]!;
+    if (!(y >= 0 && y < c.numClasses)) return `label ${y} of sample ${i + 1} is outside the model's classes 0 to ${c.numClasses - 1}`;
+  }
+  return null;
 }

@@ -114,6 +114,10 @@ export const PRESETS: Record<string, { summary: string; config: Record<string, R
     summary: 'VAE 784-400-40, Bernoulli decoder, stochastically binarised MNIST (fixed seed), Adam 1e-4, batch 100, 500 epochs (pythae\'s reproduction of Rezende & Mohamed 2015)',
     config: { model: { kind: 'vae', hidden: [400], latentDim: 40, likelihood: 'bernoulli' }, data: { binarize: 'stochastic', valFraction: 0 }, optimizer: { kind: 'adam', lr: 1e-4 }, train: { batchSize: 100, epochs: 500 } },
   },
+  'cvae-mnist': {
+    summary: "conditional VAE 784+10-256-2, 2+10-256-784, ReLU, Bernoulli decoder, MNIST in [0, 1], Adam 1e-3, batch 128, 10 epochs on all 60,000 digits, PyTorch init (timbmg/VAE-CVAE-MNIST, train.py --conditional)",
+    config: { model: { kind: 'cvae', hidden: [256], latentDim: 2, numClasses: 10, likelihood: 'bernoulli', init: 'torch' }, data: { valFraction: 0 }, optimizer: { kind: 'adam', lr: 1e-3 }, train: { batchSize: 128, epochs: 10 } },
+  },
   'keras-sparse': {
     summary: "784-32-784 with an L1 activity penalty 1e-5 on the ReLU code, BCE, Adam 1e-3, batch 256, 100 epochs on all 60,000 digits (Chollet's Keras blog, sparse model)",
     config: { model: { kind: 'sparse', hidden: [], latentDim: 32, latentActivation: 'relu', outputActivation: 'sigmoid', loss: 'bce', l1: 1e-5, init: 'glorotUniform' }, data: { valFraction: 0 }, optimizer: { kind: 'adam', lr: 1e-3 }, train: { batchSize: 256, epochs: 100 } },

@@ -25,9 +25,9 @@ export function evaluateReconstruction(model: Autoencoder, ds: Dataset, batchSiz
   let binary = true;
   const termSums: Terms = {};
   noGrad(() =>
-    forEachBatch(ds, batchSize, (x) =>
+    forEachBatch(ds, batchSize, (x, _start, labels) =>
       tidy(() => {
-        const out = model.forward(x, { training: false });
+        const out = model.forward(x, { training: false, labels });
         loss += out.loss.item() * x.shape[0]!;
         addTerms(termSums, out.terms, x.shape[0]!);
         const r = out.recon.data;

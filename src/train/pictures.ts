@@ -1,12 +1,14 @@
 /**
  * The pictures a run leaves: test originals above their reconstructions, the loss curves, and what
  * the model can do besides: noisy / cleaned / clean rows for a denoiser; prior samples, an
- * interpolation strip and (2-D codes) the latent manifold for a generative model.
+ * interpolation strip and (2-D codes) the latent manifold for a generative model. A class-conditional
+ * model draws its samples one row per class, interpolates within a class, and shows analogies
+ * (test digits decoded with every class) instead of the manifold. Labels come from the data set.
  */
 import { join } from 'node:path';
 import { noGrad, Rng, tensor, tidy } from '../core/index.js';
 import type { Dataset } from '../data/index.js';
-import type { Autoencoder } from '../models/index.js';
+import type { Autoencoder, Labels } from '../models/index.js';
 import { writeFileAtomic } from '../util/atomic.js';
 import { imageGrid, lineChart } from '../util/plot.js';
 import type { PreparedData } from './data-setup.js';
@@ -21,11 +23,11 @@ export function reconstructionGrid(model: Autoencoder, ds: Dataset, count = 10, 
   const n = Math.min(count, ds.n);
   const originals: Float32Array[] = [];
   const recons: Float32Array[] = [];
-  const head: Dataset = { ...ds, n, x: ds.x.subarray(0, n * ds.dim), labels: null };
+  const head: Dataset = { ...ds, n, x: ds.x.subarray(0, n * ds.dim), labels: ds.labels?.subarray(0, n) ?? null };
   noGrad(() =>
-    forEachBatch(head, n, (x) =>
+    forEachBatch(head, n, (x, _start, labels) =>
       tidy(() => {
-        const r = model.reconstruct(x).toArray() as Float32Array;
+        const r = model.reconstruct(x, labels).toArray() as Float32Array;
         const o = x.toArray() as Float32Array;
         if (normalizerInvert) {
           normalizerInvert(o);
@@ -90,7 +92,8 @@ function modelPictures(model: Autoencoder, ds: Dataset, invert: Invert): [string
   if (model.corrupt) out.push(['denoising.png', denoisingGrid(model, ds, hw, invert)]);
   if (model.sample) {
     out.push(['samples.png', samplesGrid(model, hw, invert)], ['interpolation.png', interpolationStrip(model, ds, hw, invert)]);
-    if (model.config.latentDim === 2) out.push(['manifold.png', manifoldGrid(model, hw, invert)]);
+    if (model.conditioning) out.push(['analogies.png', analogiesGrid(model, ds, hw, invert)]);
+    else if (model.config.latentDim === 2) out.push(['manifold.png', manifoldGrid(model, hw, invert)]);
   }
   return out;
 }
@@ -107,35 +110,74 @@ function denoisingGrid(model: Autoencoder, ds: Dataset, [h, w]: [number, number]
   const rows = noGrad(() => tidy(() => {
     const x = tensor(ds.x.subarray(0, n * ds.dim), [n, ...ds.sampleShape]);
     const noisy = model.corrupt!(x, new Rng(0x6e6f));
-    return [noisy, model.reconstruct(noisy), x].map((t) => images(Float32Array.from(t.data), n, invert));
+    return [noisy, model.reconstruct(noisy, ds.labels?.subarray(0, n)), x].map((t) => images(Float32Array.from(t.data), n, invert));
   }));
   return imageGrid(rows, w, h, { labels: ['noisy', 'cleaned', 'clean'], scale: 3 });
 }
 
+/** The most classes a picture shows, one row or column each. */
+const MAX_CLASSES_SHOWN = 20;
+
+/** 40 prior samples, 10 to a row; a conditional model's 10 per class, one row per class. */
 function samplesGrid(model: Autoencoder, hw: [number, number], invert: Invert): Uint8Array {
-  const values = noGrad(() => tidy(() => Float32Array.from(model.sample!(40, new Rng(1)).data)));
+  const classes = Math.min(model.conditioning?.numClasses ?? 0, MAX_CLASSES_SHOWN);
+  const n = classes ? 10 * classes : 40;
+  const labels = classes ? Int32Array.from({ length: n }, (_, i) => Math.floor(i / 10)) : null;
+  const values = noGrad(() => tidy(() => Float32Array.from(model.sample!(n, new Rng(1), labels).data)));
   if (invert) invert(values);
-  return imageRows(values, 40, hw, 10, 'samples from the prior');
+  if (!classes) return imageRows(values, n, hw, 10, 'samples from the prior');
+  return imageRows(values, n, hw, 10, 'samples from the prior, one row per class', Array.from({ length: classes }, (_, c) => `class ${c}`));
 }
 
-/** n images of h × w (one per row of `values`) laid out `perRow` to a row, as PNG bytes. */
-export function imageRows(values: Float32Array, n: number, [h, w]: [number, number], perRow: number, title: string): Uint8Array {
+/** n images of h × w (one per row of `values`) laid out `perRow` to a row, as PNG bytes; `rowLabels` name the rows. */
+export function imageRows(values: Float32Array, n: number, [h, w]: [number, number], perRow: number, title: string, rowLabels?: string[]): Uint8Array {
   const all = images(values, n, undefined);
   const rows = Array.from({ length: Math.ceil(n / perRow) }, (_, r) => all.slice(r * perRow, r * perRow + perRow));
-  return imageGrid(rows, w, h, { title, scale: 2 });
+  return imageGrid(rows, w, h, { title, scale: 2, ...(rowLabels ? { labels: rowLabels } : {}) });
 }
 
-/** Decodes of z on the line from the code of test sample 0 to that of sample 1, 10 steps. */
+/**
+ * Decodes of z on the line from the code of test sample 0 to that of sample 1, 10 steps; for a
+ * conditional model, to the next sample of sample 0's class, all decoded with that class.
+ */
 function interpolationStrip(model: Autoencoder, ds: Dataset, [h, w]: [number, number], invert: Invert): Uint8Array | null {
-  if (ds.n < 2) return null;
+  const y = model.conditioning ? ds.labels?.[0] : undefined;
+  const other = y === undefined ? 1 : ds.labels!.indexOf(y, 1);
+  if (other < 1 || other >= ds.n) return null;
   const strip = noGrad(() => tidy(() => {
-    const z = model.encode(tensor(ds.x.subarray(0, 2 * ds.dim), [2, ...ds.sampleShape])).data; // (2, k)
+    const pair = new Float32Array(2 * ds.dim);
+    pair.set(ds.x.subarray(0, ds.dim));
+    pair.set(ds.x.subarray(other * ds.dim, (other + 1) * ds.dim), ds.dim);
+    const labels = (n: number): Labels | null => (y === undefined ? null : new Int32Array(n).fill(y));
+    const z = model.encode(tensor(pair, [2, ...ds.sampleShape]), labels(2)).data; // (2, k)
     const k = z.length / 2;
     const path = new Float32Array(10 * k);
     for (let s = 0; s < 10; s++) for (let j = 0; j < k; j++) path[s * k + j] = z[j]! + (s / 9) * (z[k + j]! - z[j]!);
-    return Float32Array.from(model.decode(tensor(path, [10, k])).data);
+    return Float32Array.from(model.decode(tensor(path, [10, k]), labels(10)).data);
   }));
-  return imageGrid([images(strip, 10, invert)], w, h, { title: 'from one test digit to the next', scale: 3 });
+  const title = y === undefined ? 'from one test digit to the next' : `from one test digit to another of class ${y}`;
+  return imageGrid([images(strip, 10, invert)], w, h, { title, scale: 3 });
+}
+
+/**
+ * Analogies (Kingma et al. 2014, fig. 1): each of the first 10 test samples (left), encoded with
+ * its class, then decoded with every class; the code carries the style, the class the identity.
+ */
+function analogiesGrid(model: Autoencoder, ds: Dataset, [h, w]: [number, number], invert: Invert): Uint8Array | null {
+  if (!ds.labels) return null;
+  const n = Math.min(10, ds.n);
+  const classes = Math.min(model.conditioning!.numClasses, MAX_CLASSES_SHOWN);
+  const decoded = noGrad(() => tidy(() => {
+    const z = model.encode(tensor(ds.x.subarray(0, n * ds.dim), [n, ...ds.sampleShape]), ds.labels!.subarray(0, n)).data; // (n, k)
+    const k = z.length / n;
+    const codes = new Float32Array(n * classes * k);
+    for (let i = 0; i < n * classes; i++) codes.set(z.subarray(Math.floor(i / classes) * k, Math.floor(i / classes) * k + k), i * k);
+    const labels = Int32Array.from({ length: n * classes }, (_, i) => i % classes);
+    return images(Float32Array.from(model.decode(tensor(codes, [n * classes, k]), labels).data), n * classes, invert);
+  }));
+  const originals = images(Float32Array.from(ds.x.subarray(0, n * ds.dim)), n, invert);
+  const rows = originals.map((o, i) => [o, ...decoded.slice(i * classes, (i + 1) * classes)]);
+  return imageGrid(rows, w, h, { title: `test digits (left) decoded as classes 0 to ${classes - 1}`, scale: 2 });
 }
 
 /** A 2-D latent space decoded on a 15 × 15 grid over [-3, 3]² (Kingma & Welling 2014, fig. 4). */

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { backendFallbackNotes, getBackend, Rng, setBackend } from '../core/index.js';
 import { registerBuiltinBackends } from '../backends/index.js';
 import { loadOptimizerState, loadWeights, readModelConfig, readState, writeModelFiles, type SaveOptions } from '../io/model-dir.js';
-import { createModel, registerBuiltinModels, type Autoencoder } from '../models/index.js';
+import { createModel, labelProblem, registerBuiltinModels, type Autoencoder } from '../models/index.js';
 import { createOptimizer, type Optimizer } from '../nn/optim/index.js';
 import { writeJsonAtomic } from '../util/atomic.js';
 import { classify, InputError, UsageError } from '../util/errors.js';
@@ -51,6 +51,7 @@ export async function runSession(o: SessionOptions): Promise<SessionResult> {
   const data = classify(InputError, () => prepareData(config.data, config.train.seed));
   config.model = checkInputDim(config, data.train.dim);
   const model = createModel(config.model, new Rng(config.train.seed));
+  checkLabels(model, data);
   const optimizer = makeOptimizer(config);
   const schedule = makeSchedule(config.train, config.optimizer.lr);
   const saveBase: SaveOptions = { model, sampleShape: data.sampleShape, normalizer: data.normalizer, run: config };
@@ -158,6 +159,16 @@ async function selectBackend(config: RunConfig, onNote?: (n: string) => void): P
   if (config.train.threads > 0) be.setThreads?.(config.train.threads);
   const notes = backendFallbackNotes();
   if (config.train.backend === 'auto' && notes.length) onNote?.(`${notes.join('; ')}; using '${be.name}'`);
+}
+
+/** A conditional model needs a label in its range for every sample of every split: refused before the run directory is made. */
+function checkLabels(model: Autoencoder, data: PreparedData): void {
+  for (const ds of [data.train, data.val, data.test]) {
+    const problem = ds === null ? null : labelProblem(model, ds.labels);
+    if (ds === null || problem === null) continue;
+    const hint = ds.labels === null ? 'train it on labelled data (MNIST, or a CSV with --label-column)' : 'set --num-classes above the largest label';
+    throw new UsageError(`${ds.source}: ${problem}; ${hint}`);
+  }
 }
 
 /** The model takes the data's width unless the config fixed one (then the two must agree). */

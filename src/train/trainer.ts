@@ -5,8 +5,8 @@
  * from the checkpoint after epoch e replays epoch e+1 exactly as an uninterrupted run would.
  */
 import { backward, empty, getBackend, noGrad, Rng, tidy, type Tensor } from '../core/index.js';
-import { BatchLoader, checkRowIndex, gatherRows, type Dataset } from '../data/index.js';
-import type { Autoencoder } from '../models/index.js';
+import { BatchLoader, checkRowIndex, gatherLabels, gatherRows, type Dataset } from '../data/index.js';
+import type { Autoencoder, Labels } from '../models/index.js';
 import { clipGradNorm } from '../nn/clip.js';
 import { withLayerProbe } from '../nn/probe.js';
 import type { Optimizer } from '../nn/optim/index.js';
@@ -199,8 +199,9 @@ export interface StepInfo {
 export function trainStep(o: StepContext, params: Tensor[], idx: Int32Array, rng: Rng, info?: StepInfo): number {
   const x = empty([idx.length, ...o.train.sampleShape]); // (B, …sampleShape)
   gatherBatch(o.train, idx, x.data as Float32Array);
+  const labels = batchLabels(o.model, o.train, idx);
   const loss = tidy(() => {
-    const out = o.model.forward(x, info ? { training: true, rng, epoch: info.epoch, step: info.step, progress: info.progress } : { training: true, rng });
+    const out = o.model.forward(x, info ? { training: true, rng, labels, epoch: info.epoch, step: info.step, progress: info.progress } : { training: true, rng, labels });
     const value = out.loss.item();
     if (info) addTerms(info.termSums, out.terms, idx.length);
     if (!Number.isFinite(value)) return value;
@@ -211,6 +212,11 @@ export function trainStep(o: StepContext, params: Tensor[], idx: Int32Array, rng
   });
   x.dispose();
   return loss;
+}
+
+/** The labels of rows `idx` when the model is conditioned on them (the session checked that `ds` has them), else null. */
+function batchLabels(model: Autoencoder, ds: Dataset, idx: Int32Array): Labels | null {
+  return model.conditioning === null || ds.labels === null ? null : gatherLabels(ds, idx, new Int32Array(idx.length));
 }
 
 /**
@@ -235,9 +241,9 @@ function gatherBatch(ds: Dataset, idx: Int32Array, out: Float32Array): void {
 export function evaluateLoss(model: Autoencoder, ds: Dataset, batchSize: number): { loss: number; terms: Terms } {
   let total = 0;
   const sums: Terms = {};
-  forEachBatch(ds, batchSize, (x) => {
+  forEachBatch(ds, batchSize, (x, _start, labels) => {
     total += tidy(() => {
-      const out = model.forward(x, { training: false });
+      const out = model.forward(x, { training: false, labels });
       addTerms(sums, out.terms, x.shape[0]!);
       return out.loss.item();
     }) * x.shape[0]!;
@@ -254,15 +260,15 @@ export function scaleTerms(sums: Terms, factor: number): Terms {
   return Object.fromEntries(Object.entries(sums).map(([k, v]) => [k, v * factor]));
 }
 
-/** Visit a data set in order, in batches, as backend tensors (disposed after each call). */
-export function forEachBatch(ds: Dataset, batchSize: number, fn: (x: Tensor, start: number) => void): void {
+/** Visit a data set in order, in batches, as backend tensors (disposed after each call) with their labels (a view; null for unlabelled data). */
+export function forEachBatch(ds: Dataset, batchSize: number, fn: (x: Tensor, start: number, labels: Labels | null) => void): void {
   const all = new Int32Array(ds.n).map((_, i) => i);
   for (let start = 0; start < ds.n; start += batchSize) {
     const idx = all.subarray(start, Math.min(ds.n, start + batchSize));
     const x = empty([idx.length, ...ds.sampleShape]);
     gatherBatch(ds, idx, x.data as Float32Array);
     try {
-      fn(x, start);
+      fn(x, start, ds.labels?.subarray(start, start + idx.length) ?? null);
     } finally {
       x.dispose();
     }
@@ -303,11 +309,12 @@ function diagnose(model: Autoencoder, ds: Dataset, idx: Int32Array): string {
   let first: string | null = null;
   const x = empty([idx.length, ...ds.sampleShape]);
   gatherBatch(ds, idx, x.data as Float32Array);
+  const labels = batchLabels(model, ds, idx);
   withLayerProbe(
     (layer, out) => {
       if (first === null && !allFinite(out.data)) first = layer;
     },
-    () => tidy(() => noGrad(() => model.forward(x, { training: false }).loss.item())),
+    () => tidy(() => noGrad(() => model.forward(x, { training: false, labels }).loss.item())),
   );
   x.dispose();
   return first !== null

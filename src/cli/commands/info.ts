@@ -33,10 +33,11 @@ export async function infoCommand(argv: readonly string[], io: Io): Promise<numb
   }
   const rows = model.summary();
   if (json) {
-    printJson(io, { source, kind: model.kind, latentKind: model.latentKind, parameters: model.numParameters(), layers: rows, config, run });
+    printJson(io, { source, kind: model.kind, latentKind: model.latentKind, conditioning: model.conditioning, parameters: model.numParameters(), layers: rows, config, run });
     return EXIT.ok;
   }
-  io.out.write(`${source}\nmodel: ${model.kind} (${model.latentKind} latent, ${model.config.inputDim} → ${model.config.latentDim})\n`);
+  const given = model.conditioning ? `, given one of ${model.conditioning.numClasses} classes` : '';
+  io.out.write(`${source}\nmodel: ${model.kind} (${model.latentKind} latent, ${model.config.inputDim} → ${model.config.latentDim}${given})\n`);
   if (run) io.out.write(`run: ${run.status}, ${run.epochsDone} of ${run.epochs} epochs checkpointed${run.message ? ` (${run.message})` : ''}\n`);
   io.out.write('\n');
   const w = Math.max(...rows.map((r) => r.name.length), 5);

@@ -5,6 +5,7 @@
 import { noGrad, Rng, tidy, type Tensor } from '../../core/index.js';
 import { loadNpy, readCsv, writeCsv, writeNpy, type Dataset } from '../../data/index.js';
 import type { LoadedModel } from '../../io/model-dir.js';
+import type { Labels } from '../../models/index.js';
 import { evaluateReconstruction } from '../../train/evaluate.js';
 import { imageRows, imageSize, reconstructionGrid } from '../../train/pictures.js';
 import { forEachBatch } from '../../train/trainer.js';
@@ -23,6 +24,7 @@ const HEADER = opt('header', dataSchema.header as Field<unknown>, 'Input');
 const LIMIT = opt('limit', nullable(integer('use only the first N samples', 0, { min: 1 })), 'Input');
 const OUT = opt('out', nullable(string('output file: .npy or .csv', '')), 'Output');
 const BATCH = opt('batch-size', integer('samples per batch', 1000, { min: 1 }), 'Engine');
+const CLASS = opt('class', nullable(integer('the class of every output (class-conditional models such as cvae; 0 to numClasses - 1)', 0, { min: 0 })), 'Conditioning');
 
 interface Cmd {
   usage: string;
@@ -34,8 +36,8 @@ interface Cmd {
 const COMMANDS: Record<string, Cmd> = {
   eval: {
     usage: 'aekit eval MODEL_DIR [--data FILE] [--nll-samples K] [--json]',
-    description: 'Reconstruction metrics of a trained model: MSE and BCE per feature, squared error per sample; for a VAE, --nll-samples K adds the importance-sampled negative log-likelihood.',
-    flags: [DATA, LABEL, HEADER, LIMIT, BATCH, opt('nll-samples', nullable(integer('importance samples per input for the NLL estimate (VAE)', 0, { min: 1, max: 100_000 })), 'Metrics')],
+    description: 'Reconstruction metrics of a trained model: MSE and BCE per feature, squared error per sample; for a VAE, --nll-samples K adds the importance-sampled negative log-likelihood (for a conditional VAE, of x given its label: −log p(x | y)).',
+    flags: [DATA, LABEL, HEADER, LIMIT, BATCH, opt('nll-samples', nullable(integer('importance samples per input for the NLL estimate (VAE, CVAE)', 0, { min: 1, max: 100_000 })), 'Metrics')],
     run(m, o, io) {
       const ds = input(m, o);
       const k = (o.get('nll-samples') as number | null | undefined) ?? null;
@@ -53,20 +55,23 @@ const COMMANDS: Record<string, Cmd> = {
     flags: [DATA, LABEL, HEADER, LIMIT, OUT, BATCH],
     run(m, o, io) {
       const ds = input(m, o);
-      const z = mapBatches(ds, batchSize(o), m.model.config.latentDim, (x) => m.model.encode(x));
+      const z = mapBatches(ds, batchSize(o), m.model.config.latentDim, (x, labels) => m.model.encode(x, labels));
       return writeMatrix(o, io, z, ds.n, m.model.config.latentDim, 'z');
     },
   },
   decode: {
-    usage: 'aekit decode MODEL_DIR --input codes.npy --out samples.npy|samples.csv',
-    description: 'Decode latent codes (an NPY or CSV matrix with latentDim columns) back to data space.',
-    flags: [opt('input', nullable(string('latent codes: .npy or .csv', '')), 'Input'), OUT, BATCH],
+    usage: 'aekit decode MODEL_DIR --input codes.npy [--class K] --out samples.npy|samples.csv',
+    description: 'Decode latent codes (an NPY or CSV matrix with latentDim columns) back to data space; a class-conditional model decodes every code as the class --class K.',
+    flags: [opt('input', nullable(string('latent codes: .npy or .csv', '')), 'Input'), CLASS, OUT, BATCH],
     run(m, o, io) {
       const path = o.get('input') as string | null | undefined;
       if (!path) throw new UsageError('aekit decode needs --input CODES.npy');
-      const codes = readCodes(path, m.model.config.latentDim);
+      const read = readCodes(path, m.model.config.latentDim);
+      const codes = { ...read, labels: classLabels(m, o, read.n) };
+      const c = m.model.conditioning;
+      if (c && !codes.labels) throw new UsageError(`aekit decode: ${m.dir} holds a ${m.model.kind} model, which decodes a code as a class: pass --class K (0 to ${c.numClasses - 1})`);
       const dim = m.model.config.inputDim;
-      const x = mapBatches(codes, batchSize(o), dim, (z) => m.model.decode(z));
+      const x = mapBatches(codes, batchSize(o), dim, (z, labels) => m.model.decode(z, labels));
       if (m.normalizer) m.normalizer.invert(x);
       return writeMatrix(o, io, x, codes.n, dim, 'x');
     },
@@ -83,38 +88,52 @@ const COMMANDS: Record<string, Cmd> = {
         if (!grid) throw new InputError(`${ds.source}: samples are not 2-D images, so no picture can be drawn`);
         writeFileAtomic(png, grid);
       }
-      const r = mapBatches(ds, batchSize(o), ds.dim, (x) => m.model.reconstruct(x));
+      const r = mapBatches(ds, batchSize(o), ds.dim, (x, labels) => m.model.reconstruct(x, labels));
       if (m.normalizer) m.normalizer.invert(r);
       if (!o.get('out') && png) return EXIT.ok;
       return writeMatrix(o, io, r, ds.n, ds.dim, 'x');
     },
   },
   sample: {
-    usage: 'aekit sample MODEL_DIR [--n 64] [--seed 1] --out samples.npy|samples.csv [--png grid.png]',
-    description: "New data from a generative model (a VAE): z drawn from the prior N(0, I) and decoded, in the data's units.",
+    usage: 'aekit sample MODEL_DIR [--n 64] [--seed 1] [--class K] --out samples.npy|samples.csv [--png grid.png]',
+    description: "New data from a generative model (a VAE): z drawn from the prior N(0, I) and decoded, in the data's units. A class-conditional model (cvae) draws class --class K; without it, sample i is of class i mod numClasses, and --png puts one class in each column.",
     flags: [
       opt('n', integer('how many samples', 64, { min: 1, max: 100_000 }), 'Sampling'),
       opt('seed', integer('seed of the draws from the prior', 1, { min: 0, max: 2 ** 32 - 1 }), 'Sampling'),
-      OUT, opt('png', nullable(string('also draw the samples as a grid (image data)', '')), 'Output'),
+      CLASS, OUT, opt('png', nullable(string('also draw the samples as a grid (image data)', '')), 'Output'),
     ],
     run(m, o, io) {
       if (!m.model.sample) throw new UsageError(`${m.dir} holds a ${m.model.kind} model, which has no prior to sample from (train one with --model vae)`);
       const n = (o.get('n') as number | undefined) ?? 64;
-      const x = tidy(() => Float32Array.from(m.model.sample!(n, new Rng((o.get('seed') as number | undefined) ?? 1)).data));
+      const labels = classLabels(m, o, n);
+      const x = tidy(() => Float32Array.from(m.model.sample!(n, new Rng((o.get('seed') as number | undefined) ?? 1), labels).data));
       if (m.normalizer) m.normalizer.invert(x);
       const png = o.get('png') as string | null | undefined;
-      if (png) writeFileAtomic(png, sampleGrid(m, x, n));
+      if (png) writeFileAtomic(png, sampleGrid(m, x, n, labels?.[0] ?? null));
       if (!o.get('out') && png) return EXIT.ok;
       return writeMatrix(o, io, x, n, m.model.config.inputDim, 'x');
     },
   },
 };
 
-/** Samples as rows of 8 grey images, for models of image data. */
-function sampleGrid(m: LoadedModel, x: Float32Array, n: number): Uint8Array {
+/** Samples as rows of 8 grey images, for models of image data; a conditional model's classes in turn, one per column (at most 20). */
+function sampleGrid(m: LoadedModel, x: Float32Array, n: number, klass: number | null): Uint8Array {
   const hw = imageSize(m.config.data.sampleShape);
   if (hw === null) throw new UsageError(`--png: the model's samples of shape [${m.config.data.sampleShape.join(', ')}] are not grey images`);
-  return imageRows(x, n, hw, 8, `${n} samples from the prior`);
+  const c = m.model.conditioning;
+  if (c === null) return imageRows(x, n, hw, 8, `${n} samples from the prior`);
+  if (klass !== null) return imageRows(x, n, hw, 8, `${n} samples of class ${klass}`);
+  return imageRows(x, n, hw, Math.min(c.numClasses, 20), `${n} samples, classes 0 to ${c.numClasses - 1} in turn`);
+}
+
+/** n labels of the class --class names, or null without it; refused for a model with no classes, and for a class it lacks. */
+function classLabels(m: LoadedModel, o: Map<string, unknown>, n: number): Labels | null {
+  const k = o.get('class') as number | null | undefined;
+  if (k === null || k === undefined) return null;
+  const c = m.model.conditioning;
+  if (c === null) throw new UsageError(`--class: ${m.dir} holds a ${m.model.kind} model, which is not conditioned on a class (train one with --model cvae)`);
+  if (k >= c.numClasses) throw new UsageError(`--class ${k}: the model's classes are 0 to ${c.numClasses - 1}`);
+  return new Int32Array(n).fill(k);
 }
 
 export const MODEL_COMMANDS = Object.keys(COMMANDS);
@@ -167,8 +186,8 @@ function recordedData(m: LoadedModel): DataConfig | null {
 function negativeLogLikelihood(m: LoadedModel, ds: Dataset, k: number, batch: number): number {
   const rng = new Rng(1);
   let total = 0;
-  forEachBatch(ds, Math.max(1, Math.floor(batch / 4)), (x) => {
-    for (const v of m.model.logLikelihood!(x, k, rng)) total += v;
+  forEachBatch(ds, Math.max(1, Math.floor(batch / 4)), (x, _start, labels) => {
+    for (const v of m.model.logLikelihood!(x, k, rng, labels)) total += v;
   });
   return -total / ds.n;
 }
@@ -177,10 +196,10 @@ function batchSize(o: Map<string, unknown>): number {
   return (o.get('batch-size') as number | undefined) ?? 1000;
 }
 
-/** Apply `fn` batch by batch and collect its (B, width) outputs into one n × width array. */
-function mapBatches(ds: Dataset, batch: number, width: number, fn: (x: Tensor) => Tensor): Float32Array {
+/** Apply `fn` batch by batch (with the batch's labels) and collect its (B, width) outputs into one n × width array. */
+function mapBatches(ds: Dataset, batch: number, width: number, fn: (x: Tensor, labels: Labels | null) => Tensor): Float32Array {
   const out = new Float32Array(ds.n * width);
-  forEachBatch(ds, batch, (x, start) => tidy(() => out.set(fn(x).data, start * width)));
+  forEachBatch(ds, batch, (x, start, labels) => tidy(() => out.set(fn(x, labels).data, start * width)));
   return out;
 }
 

@@ -2,7 +2,7 @@
 import { readFileBytes } from '../../data/file.js';
 import { jsonProblem, quoted } from '../../util/text.js';
 import { join } from 'node:path';
-import { registerBuiltinModels } from '../../models/index.js';
+import { getVariant, modelKinds, registerBuiltinModels } from '../../models/index.js';
 import { DivergedError } from '../../train/trainer.js';
 import { mergeConfig, parseRunConfig, PRESETS, type RunConfig } from '../../train/config.js';
 import { readRunConfig, runSession, type SessionResult } from '../../train/session.js';
@@ -12,16 +12,19 @@ import { classify, EXIT, InputError, UsageError } from '../errors.js';
 import { COMMON_FLAGS, configFlags, nullable, opt, string } from '../flags.js';
 import { fmtRate, progressSink } from '../progress.js';
 
-const RUN_FLAGS: FlagSpec[] = [
-  opt('preset', string(`starting configuration: ${Object.keys(PRESETS).join(', ')}`, 'default'), 'Run'),
-  opt('config', nullable(string('JSON file with {model, data, optimizer, train} sections; flags override it', '')), 'Run'),
-  opt('out', nullable(string('run directory (default: runs/<date>-<time>)', '')), 'Run'),
-  opt('resume', nullable(string('continue the run in this directory from its last checkpoint', '')), 'Run'),
-  opt('model', string('model kind', 'dense'), 'Run'),
-];
+/** The run flags; --model lists the kinds registered (call after registerBuiltinModels). */
+function runFlags(): FlagSpec[] {
+  return [
+    opt('preset', string(`starting configuration: ${Object.keys(PRESETS).join(', ')}`, 'default'), 'Run'),
+    opt('config', nullable(string('JSON file with {model, data, optimizer, train} sections; flags override it', '')), 'Run'),
+    opt('out', nullable(string('run directory (default: runs/<date>-<time>)', '')), 'Run'),
+    opt('resume', nullable(string('continue the run in this directory from its last checkpoint', '')), 'Run'),
+    opt('model', string(`model kind: ${modelKinds().join(', ')} (see Models below; --model KIND --help lists its flags)`, 'dense'), 'Run'),
+  ];
+}
 
 function specs(kind: string): FlagSpec[] {
-  return [...RUN_FLAGS, ...configFlags(kind), ...COMMON_FLAGS];
+  return [...runFlags(), ...configFlags(kind), ...COMMON_FLAGS];
 }
 
 function kindFromArgv(argv: readonly string[]): string {
@@ -30,10 +33,12 @@ function kindFromArgv(argv: readonly string[]): string {
   return argv[i]!.includes('=') ? argv[i]!.split('=')[1]! : (argv[i + 1] ?? 'dense');
 }
 
-export function trainHelp(): string {
+export function trainHelp(kind = 'dense'): string {
   registerBuiltinModels();
   const presets = Object.entries(PRESETS).map(([k, p]) => `  ${k.padEnd(12)} ${p.summary}`);
-  return formatHelp('aekit train [flags]', 'Train an autoencoder. With no flags: the bundled MNIST and a dense autoencoder.', specs('dense'), [
+  const models = modelKinds().map((k) => `  ${k.padEnd(12)} ${getVariant(k).summary}`);
+  return formatHelp('aekit train [flags]', 'Train an autoencoder. With no flags: the bundled MNIST and a dense autoencoder.', specs(kind), [
+    'Models (--model):', ...models, '',
     'Presets:', ...presets, '',
     'Examples:',
     '  aekit train --epochs 1',
@@ -109,7 +114,7 @@ function defaultOut(): string {
 
 export async function trainCommand(argv: readonly string[], io: Io): Promise<number> {
   if (argv.includes('--help') || argv.includes('-h')) {
-    io.out.write(trainHelp());
+    io.out.write(trainHelp(kindFromArgv(argv)));
     return EXIT.ok;
   }
   const { config, opts } = resolveConfig(argv);

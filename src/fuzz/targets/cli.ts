@@ -22,7 +22,7 @@ const ADDRESS_KB = 8 * 2 ** 20;
 /** Flags whose values name files aekit writes: kept inside the case's working directory. */
 const WRITES = new Set(['--out', '--png', '--resume']);
 /** Flags that size work: capped so one case stays a small run (a big model is a legitimate request, not a bug). */
-const SIZE_CAPS: Record<string, number> = { '--epochs': 3, '--limit': 300, '--hidden': 512, '--latent-dim': 64, '--batch-size': 512, '--n': 1000 };
+const SIZE_CAPS: Record<string, number> = { '--epochs': 3, '--limit': 300, '--hidden': 512, '--latent-dim': 64, '--batch-size': 512, '--n': 1000, '--num-classes': 1000 };
 
 const SEEDS = [
   'train --data @DATA --label-column label --loss mse --output-activation linear --hidden 8 --latent-dim 2 --epochs 1 --out run1',
@@ -41,6 +41,8 @@ const SEEDS = [
   'train --model contractive --data @NPY --activation tanh --contraction 0.1 --loss mse --hidden 4 --epochs 1 --out cae',
   'train --model sparse --data @NPY --latent-activation sigmoid --kl-sparsity 0.5 --rho 0.1 --loss mse --epochs 1 --out sae',
   'sample @MODEL --n 4 --out s.npy',
+  'train --model cvae --data @DATA --label-column label --num-classes 3 --hidden 8 --latent-dim 2 --epochs 2 --out cvae',
+  'decode @MODEL --input @CODES --class 1 --out x.npy',
 ];
 
 const TOKENS = [
@@ -53,6 +55,7 @@ const TOKENS = [
   '--rho', '--contraction', '--batch-norm', '--dropout', 'dense', 'denoising', 'sparse', 'contractive', 'gaussian', 'masking',
   'salt-and-pepper', 'bernoulli', 'keras-shallow', 'keras-sparse', '0', '-1', '1.5', '1e309', 'NaN', '4294967296', 'abc', '', '=', '/dev/zero', '/proc/aekit', 'mnist', 'mnist:test', '@DATA',
   '@NPY', '@CODES', '@MODEL', '@CONFIG', 'yes', 'no', 'sgd', 'tanh', 'vae', 'reference', 'native', 'hinton2006',
+  'cvae', '--num-classes', '--class',
 ];
 
 interface CliResult {

@@ -5,8 +5,8 @@ import { integer, integerList, number, oneOf, type Schema } from '../../util/sch
 import { MAX_PARAMETERS } from '../dense/config.js';
 import type { FlagTable } from '../registry.js';
 
-export interface VaeConfig {
-  kind: 'vae';
+/** The fields of a Gaussian-latent model with dense bodies: the VAE's, which the conditional VAE extends. */
+export interface VaeFields {
   inputDim: number;
   hidden: number[];
   latentDim: number;
@@ -20,7 +20,11 @@ export interface VaeConfig {
   init: InitName | 'auto';
 }
 
-export const vaeSchema: Schema<Omit<VaeConfig, 'kind'>> = {
+export interface VaeConfig extends VaeFields {
+  kind: 'vae';
+}
+
+export const vaeSchema: Schema<VaeFields> = {
   inputDim: integer('input features per sample (0: taken from the data)', 0, { min: 0 }),
   hidden: integerList('encoder hidden sizes; the decoder mirrors them', [400], { min: 1 }),
   latentDim: integer('size of the latent code z (the Gaussian has a mean and a log-variance per unit)', 20, { min: 1 }),
@@ -31,7 +35,7 @@ export const vaeSchema: Schema<Omit<VaeConfig, 'kind'>> = {
   init: oneOf('weight initialiser (auto: He for ReLU-like, Glorot otherwise)', ['auto', ...INITS] as const, 'auto'),
 };
 
-export const vaeFlags: FlagTable<Omit<VaeConfig, 'kind'>> = {
+export const vaeFlags: FlagTable<VaeFields> = {
   inputDim: null,
   hidden: 'hidden',
   latentDim: 'latent-dim',
@@ -42,10 +46,12 @@ export const vaeFlags: FlagTable<Omit<VaeConfig, 'kind'>> = {
   init: 'init',
 };
 
-export function validateVae(c: VaeConfig): void {
+/** Refuses a model over aekit's parameter limit; `sideFeatures` are inputs concatenated to the encoder's and the decoder's (a one-hot class). */
+export function validateVae(c: VaeFields, sideFeatures = 0): void {
   const widths = [c.inputDim, ...c.hidden];
   let params = 0;
   for (let i = 1; i < widths.length; i++) params += 2 * (widths[i - 1]! * widths[i]! + widths[i]!);
   params += 3 * (widths.at(-1)! * c.latentDim);
+  params += sideFeatures * (widths[1] ?? c.latentDim) + sideFeatures * widths.at(-1)!;
   if (params > MAX_PARAMETERS) throw new Error(`model: about ${params.toExponential(2)} parameters, more than the ${MAX_PARAMETERS.toExponential(2)} aekit allows`);
 }

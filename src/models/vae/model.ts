@@ -1,141 +1,105 @@
 /**
  * Variational autoencoder with dense bodies. The encoder gives a diagonal Gaussian q(z|x) = N(μ, σ²)
  * (two heads: μ and log σ²); training samples z = μ + σ·ε with ε ~ N(0, I) (the reparameterisation
- * trick, Kingma & Welling 2014 §2.4); the loss is the negative ELBO per sample,
+ * trick, Kingma & Welling 2014 §2.4); the loss is the negative ELBO per sample (elbo.ts),
  *   recon = −log p(x|z) summed over features,  kl = −½ Σ (1 + log σ² − μ² − σ²)   (their eq. 10),
  *   loss = recon + β·kl, with β ramped from 0 over the first `klWarmup` of training.
- * `encode` gives μ; `sample` decodes draws from the prior N(0, I).
+ * `encode` gives μ; `sample` decodes draws from the prior N(0, I). A subclass may condition both
+ * bodies on a side input (`condition`): the conditional VAE's one-hot class.
  */
-import { activate, add, exp, mean, mul, randomNormal, reshape, softplus, sub, square, sum, tidy, type Rng, type Tensor } from '../../core/index.js';
+import { add, mul, randomNormal, reshape, type Rng, type Tensor } from '../../core/index.js';
 import { Dense } from '../../nn/dense.js';
-import { bceWithLogits, mse } from '../../nn/losses.js';
 import { Mlp } from '../../nn/mlp.js';
-import { Autoencoder, flattenSamples, type AutoencoderOutput, type ForwardOptions } from '../contract.js';
-import type { VaeConfig } from './config.js';
+import { Autoencoder, flattenSamples, type AutoencoderOutput, type ForwardOptions, type Labels, type ModelConfigBase } from '../contract.js';
+import type { VaeConfig, VaeFields } from './config.js';
+import { decoderMean, gaussianKl, importanceSampledLogLikelihood, logLikelihoodGivenZ, reconstructionLoss, reparameterise, warmedBeta, type GaussianCode } from './elbo.js';
 
-export interface GaussianCode {
-  /** (B, latentDim) */
-  mu: Tensor;
-  /** log σ², (B, latentDim) */
-  logVar: Tensor;
-}
+export type { GaussianCode };
 
-export class VariationalAutoencoder extends Autoencoder<VaeConfig> {
+export class VariationalAutoencoder<C extends VaeFields & ModelConfigBase = VaeConfig> extends Autoencoder<C> {
   readonly latentKind = 'gaussian' as const;
   private readonly body: Mlp | null;
   private readonly muHead: Dense;
   private readonly logVarHead: Dense;
   private readonly decoder: Mlp;
 
-  constructor(config: VaeConfig, rng: Rng) {
+  /** `sideFeatures`: the width of the side input `condition` gives, concatenated to x and to z (0: none). */
+  constructor(config: C, rng: Rng, sideFeatures = 0) {
     super(config);
     const c = config;
-    const opts = c.init === 'auto' ? {} : { init: c.init };
+    const opts = { ...(c.init === 'auto' ? {} : { init: c.init }), sideFeatures };
     const trunk = [c.inputDim, ...c.hidden];
+    if (sideFeatures > 0 && trunk.length < 2) throw new Error('model.hidden: a conditional VAE needs a hidden layer, where the condition joins the input');
     this.body = trunk.length > 1 ? this.addModule('encoder', new Mlp(trunk, c.activation, c.activation, rng, opts)) : null;
     const h = trunk.at(-1)!;
-    const head = (name: string) => this.addModule(name, new Dense({ inFeatures: h, outFeatures: c.latentDim, activation: 'linear', ...opts }, rng));
+    const head = (name: string) => this.addModule(name, new Dense({ inFeatures: h, outFeatures: c.latentDim, activation: 'linear', ...(c.init === 'auto' ? {} : { init: c.init }) }, rng));
     this.muHead = head('mu');
     this.logVarHead = head('log_var');
     this.decoder = this.addModule('decoder', new Mlp([c.latentDim, ...[...c.hidden].reverse(), c.inputDim], c.activation, 'linear', rng, opts));
   }
 
   /** q(z|x): μ and log σ² of x (B, …sampleShape), in evaluation mode. */
-  distribution(x: Tensor): GaussianCode {
+  distribution(x: Tensor, labels?: Labels | null): GaussianCode {
     this.setTraining(false);
-    return this.gaussian(this.flatten(x));
+    const flat = this.flatten(x);
+    return this.gaussian(flat, this.side(labels, flat.shape[0]!));
   }
 
   /** x → μ (the mean of q(z|x)). */
-  encode(x: Tensor): Tensor {
-    return this.distribution(x).mu;
+  encode(x: Tensor, labels?: Labels | null): Tensor {
+    return this.distribution(x, labels).mu;
   }
 
   /** z (B, latentDim) → the decoder's mean: probabilities for Bernoulli data, values for Gaussian. */
-  decode(z: Tensor): Tensor {
+  decode(z: Tensor, labels?: Labels | null): Tensor {
     this.setTraining(false);
-    return this.mean(this.decoder.forward(z));
+    return decoderMean(this.decoder.forward(z, undefined, this.side(labels, z.shape[0]!)), this.config.likelihood);
   }
 
   /** n samples from the model: z ~ N(0, I) decoded, (n, inputDim). */
-  override sample(n: number, rng: Rng): Tensor {
-    return this.decode(randomNormal([n, this.config.latentDim], rng));
+  override sample(n: number, rng: Rng, labels?: Labels | null): Tensor {
+    return this.decode(randomNormal([n, this.config.latentDim], rng), labels);
   }
 
   forward(x: Tensor, opts: ForwardOptions): AutoencoderOutput {
     this.setTraining(opts.training);
     const flat = this.flatten(x); // (B, inputDim)
-    const { mu, logVar } = this.gaussian(flat);
-    const z = opts.training ? this.reparameterise(mu, logVar, opts.rng) : mu;
-    const out = this.decoder.forward(z); // logits (Bernoulli) or mean (Gaussian), (B, inputDim)
-    const d = this.config.inputDim;
-    // Per-sample sums: the mean-per-feature losses times the feature count.
-    const recon = this.config.likelihood === 'bernoulli' ? mul(bceWithLogits(out, flat), d) : mul(mse(out, flat), 0.5 * d);
-    const kl = mul(mean(sum(sub(add(logVar, 1), add(square(mu), exp(logVar))), 1)), -0.5);
-    const loss = add(recon, mul(kl, this.betaAt(opts)));
+    const side = this.side(opts.labels, flat.shape[0]!);
+    const q = this.gaussian(flat, side);
+    const z = opts.training ? reparameterise(q, opts.rng) : q.mu;
+    const out = this.decoder.forward(z, undefined, side); // logits (Bernoulli) or mean (Gaussian), (B, inputDim)
+    const recon = reconstructionLoss(out, flat, this.config.likelihood);
+    const kl = gaussianKl(q);
+    const loss = add(recon, mul(kl, warmedBeta(this.config.beta, this.config.klWarmup, opts)));
     let shown: Tensor | null = null;
-    const meanOut = () => (shown ??= reshape(this.mean(out), x.shape));
-    return { loss, terms: { recon, kl }, z: mu, get recon(): Tensor { return meanOut(); } };
+    const meanOut = () => (shown ??= reshape(decoderMean(out, this.config.likelihood), x.shape));
+    return { loss, terms: { recon, kl }, z: q.mu, get recon(): Tensor { return meanOut(); } };
   }
 
-  /**
-   * Importance-sampled estimate of log p(x) per sample (Burda et al. 2016, eq. 8, with q(z|x) as
-   * the proposal): log (1/K) Σₖ p(x|zₖ)·p(zₖ) / q(zₖ|x), zₖ ~ q(z|x). K = 1 gives the ELBO; the
-   * estimate rises toward log p(x) as K grows. Returns nats, one value per row of x.
-   */
-  override logLikelihood(x: Tensor, k: number, rng: Rng): Float64Array {
+  /** log p(x) per sample by importance sampling with q(z|x) as the proposal (elbo.ts); nats, one value per row of x. */
+  override logLikelihood(x: Tensor, k: number, rng: Rng, labels?: Labels | null): Float64Array {
     this.setTraining(false);
     const flat = this.flatten(x);
-    const { mu, logVar } = this.gaussian(flat);
-    const b = flat.shape[0]!;
-    const logW = Array.from({ length: k }, () => tidy(() => {
-      const eps = randomNormal(mu.shape, rng, 0, 1, mu.dtype);
-      const z = add(mu, mul(exp(mul(logVar, 0.5)), eps));
-      const logPz = mul(sum(square(z), 1), -0.5); // up to −(k/2)·log 2π, which cancels with q's
-      const logQz = mul(sum(add(square(eps), logVar), 1), -0.5);
-      return Float64Array.from(add(this.logPxGivenZ(flat, z), sub(logPz, logQz)).data);
-    }));
-    const out = new Float64Array(b);
-    for (let i = 0; i < b; i++) {
-      let m = -Infinity;
-      for (const w of logW) m = Math.max(m, w[i]!);
-      let s = 0;
-      for (const w of logW) s += Math.exp(w[i]! - m);
-      out[i] = m + Math.log(s / k);
-    }
-    return out;
+    const side = this.side(labels, flat.shape[0]!);
+    const logPxGivenZ = (z: Tensor) => logLikelihoodGivenZ(this.decoder.forward(z, undefined, side), flat, this.config.likelihood);
+    return importanceSampledLogLikelihood(this.gaussian(flat, side), k, rng, logPxGivenZ);
   }
 
-  /** log p(x|z) per sample, summed over features: Bernoulli x·l − softplus(l), or a unit-variance Gaussian. */
-  private logPxGivenZ(flat: Tensor, z: Tensor): Tensor {
-    const out = this.decoder.forward(z);
-    if (this.config.likelihood === 'bernoulli') return sum(sub(mul(flat, out), softplus(out)), 1);
-    return add(mul(sum(square(sub(flat, out)), 1), -0.5), (-0.5 * this.config.inputDim) * Math.log(2 * Math.PI));
+  /** The side input both bodies see for b samples with these labels, (b, sideFeatures); null for a VAE, which conditions on nothing. */
+  protected condition(_labels: Labels | null | undefined, _b: number): Tensor | null {
+    return null;
   }
 
-  /** β, ramped linearly from 0 over the first `klWarmup` of training. */
-  private betaAt(opts: ForwardOptions): number {
-    const { beta, klWarmup } = this.config;
-    if (!opts.training || klWarmup === 0 || opts.progress === undefined) return beta;
-    return beta * Math.min(1, opts.progress / klWarmup);
+  private side(labels: Labels | null | undefined, b: number): Tensor | undefined {
+    return this.condition(labels, b) ?? undefined;
   }
 
-  private gaussian(flat: Tensor): GaussianCode {
-    const h = this.body ? this.body.forward(flat) : flat;
+  private gaussian(flat: Tensor, side: Tensor | undefined): GaussianCode {
+    const h = this.body ? this.body.forward(flat, undefined, side) : flat;
     return { mu: this.muHead.forward(h), logVar: this.logVarHead.forward(h) };
   }
 
-  /** z = μ + exp(½ log σ²)·ε, ε ~ N(0, I) from the step's generator. */
-  private reparameterise(mu: Tensor, logVar: Tensor, rng?: Rng): Tensor {
-    if (!rng) throw new Error('a VAE in training needs a random generator (ForwardOptions.rng) to sample z');
-    return add(mu, mul(exp(mul(logVar, 0.5)), randomNormal(mu.shape, rng, 0, 1, mu.dtype)));
-  }
-
-  private mean(out: Tensor): Tensor {
-    return this.config.likelihood === 'bernoulli' ? activate(out, 'sigmoid') : out;
-  }
-
   private flatten(x: Tensor): Tensor {
-    return flattenSamples(x, this.config.inputDim, 'VAE');
+    return flattenSamples(x, this.config.inputDim, this.kind.toUpperCase());
   }
 }
