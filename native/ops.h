@@ -34,6 +34,8 @@ napi_value Reduce(napi_env env, napi_callback_info info);
 napi_value Transpose(napi_env env, napi_callback_info info);
 napi_value GatherRows(napi_env env, napi_callback_info info);
 napi_value MatMul(napi_env env, napi_callback_info info);
+napi_value Im2Col(napi_env env, napi_callback_info info);
+napi_value Col2Im(napi_env env, napi_callback_info info);
 napi_value FusedDense(napi_env env, napi_callback_info info);
 napi_value FusedDenseGrad(napi_env env, napi_callback_info info);
 napi_value MeanLoss(napi_env env, napi_callback_info info);

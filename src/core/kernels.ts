@@ -15,6 +15,18 @@ export interface TensorInfo {
 }
 
 type NoAttrs = Record<string, never>;
+
+/**
+ * A 2-D sliding window over NHWC images: kernel [kh, kw], stride [sh, sw], dilation [dh, dw] and
+ * padding [top, bottom, left, right] (asymmetric, as TensorFlow's 'same' needs). Output size per
+ * axis: ⌊(H + top + bottom − dh·(kh − 1) − 1) / sh⌋ + 1 (see core/window.ts).
+ */
+export interface Window2D {
+  readonly kernel: readonly [number, number];
+  readonly stride: readonly [number, number];
+  readonly dilation: readonly [number, number];
+  readonly padding: readonly [number, number, number, number];
+}
 export type Activation = 'linear' | 'relu' | 'sigmoid' | 'tanh';
 
 export interface KernelDefs {
@@ -53,6 +65,17 @@ export interface KernelDefs {
   BroadcastTo: { inputs: 1; outputs: 1; attrs: { shape: Shape } };
   /** 2-D matrix product op(A)·op(B) where op transposes when its flag is set. */
   MatMul: { inputs: 2; outputs: 1; attrs: { transposeA: boolean; transposeB: boolean } };
+  // Sliding windows (convolution and pooling are built on these two and MatMul/FusedDense).
+  /**
+   * x (B, H, W, C) → (B·Ho·Wo, kh·kw·C): one row per output position, columns ordered
+   * (ky, kx, c); positions in the padding read `padValue` (0 for convolution, −∞ for max pooling).
+   */
+  Im2Col: { inputs: 1; outputs: 1; attrs: { window: Window2D; padValue: number } };
+  /**
+   * The adjoint of Im2Col: cols (B·Ho·Wo, kh·kw·C) → (B, H, W, C), every column entry added into
+   * the input position it was read from (padding positions dropped). `size` is [H, W].
+   */
+  Col2Im: { inputs: 1; outputs: 1; attrs: { window: Window2D; size: readonly [number, number] } };
   // Optional fused kernels.
   /** act(x·Wᵀ + b) with x (B, in), W (out, in), b (out). */
   FusedDense: { inputs: 3; outputs: 1; attrs: { activation: Activation } };
@@ -104,6 +127,6 @@ export type KernelFn<K extends KernelName> = (inputs: KernelInputs<K>, attrs: Ke
 export const PRIMITIVE_KERNELS: readonly KernelName[] = [
   'Add', 'Sub', 'Mul', 'Div', 'Pow', 'Maximum', 'Minimum', 'Greater', 'GreaterEqual', 'Equal', 'Where',
   'Neg', 'Abs', 'Sign', 'Exp', 'Log', 'Log1p', 'Sqrt', 'Tanh', 'Sigmoid', 'Relu', 'Erf', 'Cast',
-  'Sum', 'Max', 'Transpose', 'BroadcastTo', 'MatMul',
+  'Sum', 'Max', 'Transpose', 'BroadcastTo', 'MatMul', 'Im2Col', 'Col2Im',
 ];
 export const FUSED_KERNELS: readonly KernelName[] = ['FusedDense', 'FusedDenseGrad', 'BceWithLogitsLoss', 'BceWithLogitsLossGrad', 'MseLoss', 'MseLossGrad', 'BceWithLogitsLossAndGrad', 'MseLossAndGrad', 'SgdUpdate', 'AdamUpdate', 'RmspropUpdate'];
