@@ -43,6 +43,10 @@ const GEOMETRIES: { x: number[]; k: [number, number]; spec: ak.WindowSpec; cout:
   { x: [1, 8, 9, 2], k: [3, 2], spec: { kernel: [3, 2], stride: [2, 1], dilation: [2, 3], padding: [2, 0, 1, 3] }, cout: 2 },
   { x: [3, 4, 4, 5], k: [1, 1], spec: { kernel: 1 }, cout: 2 },
   { x: [1, 5, 5, 1], k: [5, 5], spec: { kernel: 5, padding: 'valid' }, cout: 3 },
+  // fewer output than input channels at stride 1: computed as products then Col2Im with the kernel flipped
+  { x: [2, 6, 7, 4], k: [3, 3], spec: { kernel: 3, padding: 'same' }, cout: 1 },
+  { x: [1, 7, 6, 5], k: [3, 2], spec: { kernel: [3, 2], dilation: [2, 1], padding: [1, 3, 0, 1] }, cout: 2 },
+  { x: [1, 7, 6, 5], k: [3, 3], spec: { kernel: 3, padding: 'valid' }, cout: 2 },
 ];
 
 describe('conv2d', () => {

@@ -27,9 +27,46 @@ export function conv2d(x: Tensor, w: Tensor, b: Tensor, spec: Omit<WindowSpec, '
   const [cout, kh, kw] = [w.shape[0]!, w.shape[1]!, w.shape[2]!];
   const window = makeWindow({ ...spec, kernel: [kh, kw] }, [h, wd]);
   const [ho, wo] = windowOutputSize(window, [h, wd]);
+  const scatter = scatterWindow(window, [h, wd], [ho, wo]);
+  if (scatter && cout < cin) {
+    // Fewer output than input channels: multiply first (B·H·W × kh·kw·Cout values instead of
+    // Im2Col's B·Ho·Wo × kh·kw·Cin) and add the shifted products with Col2Im.
+    const prods = matmul(reshape(x, [batch * h * wd, cin]), flippedKernelMatrix(w)); // (B·H·W, kh·kw·Cout)
+    return activate(add(col2im(prods, scatter, [ho, wo]), b), act);
+  }
   const cols = isIdentityWindow(window) ? reshape(x, [batch * h * wd, cin]) : im2col(x, window);
   const y = dense(cols, reshape(w, [cout, kh * kw * cin]), b, act);
   return reshape(y, [batch, ho, wo, cout]);
+}
+
+/**
+ * A stride-1 convolution is also a transposed convolution with the kernel flipped: output position
+ * o gathers x[o + d·k − p]·w[k] over kernel cells k, and Col2Im with padding p' = d·(K − 1) − p over
+ * the output adds product k̄ = K − 1 − k of input i into o = i − d·k̄ + p'. The window of that
+ * Col2Im, or null when the convolution is strided or its padding exceeds d·(K − 1).
+ */
+function scatterWindow(w: Window2D, input: Pair, output: Pair): Window2D | null {
+  if (w.stride[0] !== 1 || w.stride[1] !== 1) return null;
+  const [eh, ew] = [w.dilation[0] * (w.kernel[0] - 1), w.dilation[1] * (w.kernel[1] - 1)];
+  const padding = [eh - w.padding[0], eh - w.padding[1], ew - w.padding[2], ew - w.padding[3]] as const;
+  if (padding.some((p) => p < 0)) return null;
+  const scatter: Window2D = { kernel: w.kernel, stride: [1, 1], dilation: w.dilation, padding };
+  const back = windowOutputSize(scatter, output);
+  return back[0] === input[0] && back[1] === input[1] ? scatter : null;
+}
+
+/** w (Cout, kh, kw, Cin) → (Cin, kh·kw·Cout) with the kernel cells in reverse order. */
+function flippedKernelMatrix(w: Tensor): Tensor {
+  const [cout, kh, kw, cin] = w.shape as [number, number, number, number];
+  const kk = kh * kw;
+  const reverse = noGrad(() => {
+    const j = new Array<number>(kk * kk).fill(0);
+    for (let i = 0; i < kk; i++) j[i * kk + (kk - 1 - i)] = 1;
+    return tensor(j, [kk, kk], w.dtype);
+  });
+  const cells = reshape(transpose(reshape(w, [cout, kk, cin]), [1, 2, 0]), [kk, cin * cout]); // (kk, Cin·Cout)
+  const flipped = reshape(matmul(reverse, cells), [kk, cin, cout]);
+  return reshape(transpose(flipped, [1, 0, 2]), [cin, kk * cout]);
 }
 
 export interface ConvTransposeSpec {

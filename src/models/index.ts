@@ -1,5 +1,6 @@
 /** aekit/models: the autoencoder contract, the variant registry and the built-in variants. */
 import { contractiveVariant } from './contractive/index.js';
+import { convVariant } from './conv/index.js';
 import { denoisingVariant } from './denoising/index.js';
 import { denseVariant } from './dense/index.js';
 import { registerModel } from './registry.js';
@@ -12,6 +13,7 @@ export { DenseAutoencoder, type DenseAEConfig } from './dense/index.js';
 export { VariationalAutoencoder, type GaussianCode, type VaeConfig } from './vae/index.js';
 export { DenoisingAutoencoder, type Corruption, type DenoisingConfig } from './denoising/index.js';
 export { SparseAutoencoder, type SparseConfig } from './sparse/index.js';
+export { ConvAutoencoder, type ConvAEConfig } from './conv/index.js';
 export { ContractiveAutoencoder, jacobianNormSquared, type ContractiveConfig } from './contractive/index.js';
 
 let registered = false;
@@ -25,4 +27,5 @@ export function registerBuiltinModels(): void {
   registerModel(sparseVariant);
   registerModel(contractiveVariant);
   registerModel(vaeVariant);
+  registerModel(convVariant);
 }

@@ -118,6 +118,17 @@ export const PRESETS: Record<string, { summary: string; config: Record<string, R
     summary: "784-32-784 with an L1 activity penalty 1e-5 on the ReLU code, BCE, Adam 1e-3, batch 256, 100 epochs on all 60,000 digits (Chollet's Keras blog, sparse model)",
     config: { model: { kind: 'sparse', hidden: [], latentDim: 32, latentActivation: 'relu', outputActivation: 'sigmoid', loss: 'bce', l1: 1e-5, init: 'glorotUniform' }, data: { valFraction: 0 }, optimizer: { kind: 'adam', lr: 1e-3 }, train: { batchSize: 256, epochs: 100 } },
   },
+  'keras-denoising-conv': {
+    summary: 'keras.io denoising conv net: Conv32-Pool-Conv32-Pool, two stride-2 ConvTranspose32, Conv1 sigmoid (28,353 parameters), Gaussian noise 0.4 clipped to [0, 1], BCE, Adam 1e-3, batch 128, 100 epochs on all 60,000 digits',
+    config: {
+      model: {
+        kind: 'denoising', body: 'conv', noise: 'gaussian', noiseLevel: 0.4, noiseClip: true, loss: 'bce', outputActivation: 'sigmoid', init: 'glorotUniform',
+        encoder: ['conv(32,3,relu,same)', 'maxpool(2,same)', 'conv(32,3,relu,same)', 'maxpool(2,same)'],
+        decoder: ['convt(32,3,s2,relu,same)', 'convt(32,3,s2,relu,same)', 'conv(1,3,same)'],
+      },
+      data: { valFraction: 0 }, optimizer: { kind: 'adam', lr: 1e-3 }, train: { batchSize: 128, epochs: 100 },
+    },
+  },
   hinton2006: {
     summary: '784-1000-500-250-30 mirrored, ReLU, linear code, sigmoid output, MSE, Adam 1e-3, batch 256 (TARGETS.md Model B; Hinton & Salakhutdinov 2006 shape)',
     config: { model: { kind: 'dense', hidden: [1000, 500, 250], latentDim: 30, activation: 'relu', latentActivation: 'linear', outputActivation: 'sigmoid', loss: 'mse' }, optimizer: { kind: 'adam', lr: 1e-3 }, train: { batchSize: 256 } },

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { backendFallbackNotes, getBackend, Rng, setBackend } from '../core/index.js';
 import { registerBuiltinBackends } from '../backends/index.js';
 import { loadOptimizerState, loadWeights, readModelConfig, readState, writeModelFiles, type SaveOptions } from '../io/model-dir.js';
-import { createModel, registerBuiltinModels, type Autoencoder } from '../models/index.js';
+import { createModel, fitModelToData, registerBuiltinModels, type Autoencoder } from '../models/index.js';
 import { createOptimizer, type Optimizer } from '../nn/optim/index.js';
 import { writeJsonAtomic } from '../util/atomic.js';
 import { classify, InputError, UsageError } from '../util/errors.js';
@@ -49,7 +49,7 @@ export async function runSession(o: SessionOptions): Promise<SessionResult> {
   const rec = o.resume ? openRunToResume(o.outDir, config) : checkNewRunDir(o.outDir);
   await selectBackend(config, o.onNote);
   const data = classify(InputError, () => prepareData(config.data, config.train.seed));
-  config.model = checkInputDim(config, data.train.dim);
+  config.model = checkInputDim(config, data.sampleShape);
   const model = createModel(config.model, new Rng(config.train.seed));
   const optimizer = makeOptimizer(config);
   const schedule = makeSchedule(config.train, config.optimizer.lr);
@@ -102,7 +102,7 @@ function finish(dir: string, config: RunConfig, saveBase: SaveOptions, model: Au
   writeModelFiles(dir, saveBase);
   if (data.test) onEvent({ type: 'evaluation_start', split: 'test', samples: data.test.n });
   const test = data.test ? evaluateReconstruction(model, data.test, config.train.evalBatchSize) : null;
-  if (test) onEvent({ type: 'evaluation', split: 'test', metrics: { loss: test.loss, mse: test.mse, bce: test.bce ?? NaN, sqErrPerImage: test.sqErrPerImage, n: test.n, ...prefixed('term.', test.terms) } });
+  if (test) onEvent({ type: 'evaluation', split: 'test', metrics: { loss: test.loss, mse: test.mse, bce: test.bce ?? NaN, sqErrPerImage: test.sqErrPerImage, n: test.n, ...prefixed('term.', test.terms), ...(test.denoised ? { denoisedMse: test.denoised.mse, denoisedBce: test.denoised.bce ?? NaN } : {}) } });
   const metrics = metricsJson(config, result, test, model);
   writeJsonAtomic(join(dir, 'metrics.json'), metrics);
   const pictures = writeRunPictures(dir, model, data, result.state.history);
@@ -160,11 +160,9 @@ async function selectBackend(config: RunConfig, onNote?: (n: string) => void): P
   if (config.train.backend === 'auto' && notes.length) onNote?.(`${notes.join('; ')}; using '${be.name}'`);
 }
 
-/** The model takes the data's width unless the config fixed one (then the two must agree). */
-function checkInputDim(config: RunConfig, dim: number): RunConfig['model'] {
-  const given = config.model.inputDim;
-  if (given !== 0 && given !== dim) throw new UsageError(`model.inputDim is ${given} but the data has ${dim} values per sample`);
-  return { ...config.model, inputDim: dim };
+/** The model takes the data's width (and a conv body its image shape) unless the config fixed them (then they must agree). */
+function checkInputDim(config: RunConfig, sampleShape: readonly number[]): RunConfig['model'] {
+  return classify(UsageError, () => fitModelToData(config.model, sampleShape));
 }
 
 /**
@@ -201,7 +199,7 @@ function metricsJson(config: RunConfig, r: TrainResult, test: ReconMetrics | nul
     trainLoss: last?.trainLoss ?? null,
     valLoss: last?.valLoss ?? null,
     terms: { train: last?.terms ?? null, val: last?.valTerms ?? null, test: test?.terms ?? null },
-    test: test ? { mse: test.mse, bce: test.bce, sqErrPerImage: test.sqErrPerImage, loss: test.loss, n: test.n } : null,
+    test: test ? { mse: test.mse, bce: test.bce, sqErrPerImage: test.sqErrPerImage, loss: test.loss, n: test.n, ...(test.denoised ? { denoised: test.denoised } : {}) } : null,
   };
 }
 

@@ -143,5 +143,6 @@ function summary(io: Io, r: SessionResult): void {
   io.out.write(`\nrun directory: ${r.outDir}\n`);
   io.out.write(`backend ${String(m.backend)}, ${r.train.state.epochsDone} epochs, ${fmtRate(r.train.samplesPerSec)} samples/s, ${r.train.wallSeconds.toFixed(1)} s\n`);
   if (t) io.out.write(`test: MSE/pixel ${t.mse.toFixed(5)}  BCE/pixel ${t.bce === null ? 'n/a' : t.bce.toFixed(5)}  squared error/image ${t.sqErrPerImage.toFixed(3)}\n`);
+  if (t?.denoised) io.out.write(`test, corrupted inputs against clean: MSE/pixel ${t.denoised.mse.toFixed(5)}  BCE/pixel ${t.denoised.bce === null ? 'n/a' : t.denoised.bce.toFixed(5)}\n`);
   io.out.write(`files: run.json config.json model.safetensors events.jsonl metrics.json ${r.pictures.join(' ')}\n`);
 }
