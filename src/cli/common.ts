@@ -41,7 +41,6 @@ export function loadModel(dir: string | undefined, command: string, io: Io, quie
   });
 }
 
-/** Read input data for a loaded model, check its width and apply the model's normalisation. */
 /**
  * Read input data for a loaded model, check its width, binarise it as training did (`binarize`
  * names the split whose fixed draws to use) and apply the model's normalisation, in that order.
@@ -49,7 +48,7 @@ export function loadModel(dir: string | undefined, command: string, io: Io, quie
 export function loadInput(spec: string, m: LoadedModel, opts: Omit<LoadOptions, 'split'> & { binarize?: 'train' | 'test' | null } = {}): Dataset {
   const { binarize: split, ...load } = opts;
   const ds = classify(InputError, () => {
-    const d = loadDataset(spec, { ...load, split: 'test' });
+    const d = loadDataset(spec, { ...imageShape(m.config.data.sampleShape), ...load, split: 'test' });
     checkFinite(d);
     if (split) binarize(d, split);
     return d;
@@ -58,6 +57,13 @@ export function loadInput(spec: string, m: LoadedModel, opts: Omit<LoadOptions, 
   if (ds.dim !== dim) throw new InputError(`${ds.source} has ${ds.dim} features per sample but the model expects ${dim}`);
   if (m.normalizer) m.normalizer.apply(ds);
   return ds;
+}
+
+/** Image folders are read at the model's sample shape (channels, height, width), when it has one. */
+function imageShape(shape: readonly number[]): Pick<LoadOptions, 'channels' | 'imageSize'> {
+  const [c, h, w] = shape;
+  if (shape.length !== 3 || (c !== 1 && c !== 3)) return {};
+  return { channels: c, imageSize: { width: w!, height: h! } };
 }
 
 /** Default input for commands on a model trained on MNIST: its test split. */

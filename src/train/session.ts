@@ -29,7 +29,7 @@ export interface SessionOptions {
   onEvent?: EventSink;
   /** Continue the run in outDir from its latest checkpoint (from the start if it has none yet). */
   resume?: boolean;
-  /** Called with a note when 'auto' had to fall back from a faster backend, or a resume starts over. */
+  /** Called with a note when 'auto' had to fall back from a faster backend, a resume starts over, or images were resized. */
   onNote?: (note: string) => void;
 }
 
@@ -49,6 +49,7 @@ export async function runSession(o: SessionOptions): Promise<SessionResult> {
   const rec = o.resume ? openRunToResume(o.outDir, config) : checkNewRunDir(o.outDir);
   await selectBackend(config, o.onNote);
   const data = classify(InputError, () => prepareData(config.data, config.train.seed));
+  for (const note of data.notes) o.onNote?.(note);
   config.model = checkInputDim(config, data.sampleShape);
   const model = createModel(config.model, new Rng(config.train.seed));
   const optimizer = makeOptimizer(config);

@@ -39,6 +39,7 @@ export function trainHelp(): string {
     '  aekit train --epochs 1',
     '  aekit train --preset keras-deep --epochs 10 --out runs/keras',
     '  aekit train --data table.csv --label-column label --normalize standard --loss mse --output-activation linear',
+    '  aekit train --data photos/ --channels 3 --image-size 32x32 --test-data photos-test/ --hidden 256 --latent-dim 32',
     '  aekit train --resume runs/keras --epochs 20',
     '',
     'Exit codes: 0 ok, 2 bad flags or config, 3 bad input data, 4 training diverged (NaN/Inf or runaway loss), 5 an output could not be written.',
