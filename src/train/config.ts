@@ -133,7 +133,18 @@ export const PRESETS: Record<string, { summary: string; config: Record<string, R
         encoder: ['conv(32,3,relu,same)', 'maxpool(2,same)', 'conv(32,3,relu,same)', 'maxpool(2,same)'],
         decoder: ['convt(32,3,s2,relu,same)', 'convt(32,3,s2,relu,same)', 'conv(1,3,same)'],
       },
-      data: { valFraction: 0 }, optimizer: { kind: 'adam', lr: 1e-3 }, train: { batchSize: 128, epochs: 100 },
+      data: { valFraction: 0 }, optimizer: { kind: 'adam', lr: 1e-3 }, train: { batchSize: 128, epochs: 100, evalBatchSize: 250 },
+    },
+  },
+  'vae-conv-2d': {
+    summary: 'keras.io conv VAE, latent 2: Conv32/s2-Conv64/s2-Dense16 encoder, Dense 3136-ConvT64/s2-ConvT32/s2-ConvT1 decoder, Bernoulli (BCE summed over pixels) + KL, Adam 1e-3, batch 128, 30 epochs (keras.io trains on all 70,000 digits; aekit on the 60,000 training digits, the test digits held out)',
+    config: {
+      model: {
+        kind: 'vae', body: 'conv', latentDim: 2, likelihood: 'bernoulli', init: 'glorotUniform',
+        encoder: ['conv(32,3,s2,relu,same)', 'conv(64,3,s2,relu,same)', 'flatten', 'dense(16,relu)'],
+        decoder: ['dense(3136,relu)', 'reshape(64,7,7)', 'convt(64,3,s2,relu,same)', 'convt(32,3,s2,relu,same)', 'convt(1,3,same)'],
+      },
+      data: { valFraction: 0 }, optimizer: { kind: 'adam', lr: 1e-3 }, train: { batchSize: 128, epochs: 30, evalBatchSize: 250 },
     },
   },
   hinton2006: {

@@ -88,7 +88,7 @@ export const convFlags: FlagTable<Omit<ConvAEConfig, 'kind'>> = {
  * Complete a conv body from the data's sample shape and check it: the image shape, the encoder's
  * code size, and a decoder that returns to the image. Returns the code's per-sample shape.
  */
-export function checkConvBody(c: ConvBodyFields & { inputDim: number }, sampleShape?: readonly number[]): number[] {
+export function checkConvBody(c: ConvBodyFields & { inputDim: number }, sampleShape?: readonly number[], decoderInput?: readonly number[]): number[] {
   if (c.imageShape.length === 0 && sampleShape) {
     if (sampleShape.length !== 3 && sampleShape.length !== 2) throw new Error(`model.imageShape: a convolutional body needs images, the data has samples of shape [${sampleShape.join(', ')}]; give --image-shape C,H,W`);
     c.imageShape = sampleShape.length === 3 ? [...sampleShape] : [1, ...sampleShape];
@@ -99,11 +99,12 @@ export function checkConvBody(c: ConvBodyFields & { inputDim: number }, sampleSh
   if (c.inputDim !== 0 && c.inputDim !== size) throw new Error(`model.imageShape [${c.imageShape.join(', ')}] holds ${size} values but model.inputDim is ${c.inputDim}`);
   if (c.encoder.length === 0) throw new Error('model.encoder: a convolutional body needs at least one encoder layer');
   const code = inferShapes('model.encoder', c.encoder, c.imageShape).at(-1)!;
-  const out = inferShapes('model.decoder', c.decoder, code).at(-1) ?? code;
+  const from = decoderInput ?? code;
+  const out = inferShapes('model.decoder', c.decoder, from).at(-1) ?? from;
   if (out.join() !== c.imageShape.join()) {
     throw new Error(`model.decoder ends at shape [${out.join(', ')}], not the image shape [${c.imageShape.join(', ')}]: the decoder must return to the input`);
   }
-  const params = countParameters(c.encoder, c.imageShape) + countParameters(c.decoder, code);
+  const params = countParameters(c.encoder, c.imageShape) + countParameters(c.decoder, from);
   if (params > MAX_PARAMETERS) throw new Error(`model: about ${params.toExponential(2)} parameters, more than the ${MAX_PARAMETERS.toExponential(2)} aekit allows`);
   return code;
 }

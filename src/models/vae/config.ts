@@ -2,11 +2,14 @@
 import { ACTIVATIONS, type ActivationName } from '../../core/index.js';
 import { INITS, type InitName } from '../../nn/init.js';
 import { integer, integerList, number, oneOf, type Schema } from '../../util/schema.js';
+import { checkConvBody, convBodyFlags, convBodySchema, type ConvBodyFields } from '../conv/config.js';
 import { MAX_PARAMETERS } from '../dense/config.js';
 import type { FlagTable } from '../registry.js';
 
-export interface VaeConfig {
+export interface VaeConfig extends ConvBodyFields {
   kind: 'vae';
+  /** dense: `hidden` sizes, mirrored; conv: the `encoder` layers end in a vector (the μ and log σ² heads follow) and the `decoder` layers go from the code to the image. */
+  body: 'dense' | 'conv';
   inputDim: number;
   hidden: number[];
   latentDim: number;
@@ -29,6 +32,8 @@ export const vaeSchema: Schema<Omit<VaeConfig, 'kind'>> = {
   beta: number('weight of the KL term (1: VAE; other values: β-VAE)', 1, { min: 0 }),
   klWarmup: number('fraction of training over which β rises from 0 (0: no warm-up)', 0, { min: 0, max: 1 }),
   init: oneOf('weight initialiser (auto: He for ReLU-like, Glorot otherwise)', ['auto', ...INITS] as const, 'auto'),
+  body: oneOf('network: dense (hidden) or conv (imageShape, encoder ending in a vector, decoder from the code)', ['dense', 'conv'] as const, 'dense'),
+  ...convBodySchema,
 };
 
 export const vaeFlags: FlagTable<Omit<VaeConfig, 'kind'>> = {
@@ -40,9 +45,17 @@ export const vaeFlags: FlagTable<Omit<VaeConfig, 'kind'>> = {
   beta: 'beta',
   klWarmup: 'kl-warmup',
   init: 'init',
+  body: 'body',
+  ...convBodyFlags,
 };
 
-export function validateVae(c: VaeConfig): void {
+export function validateVae(c: VaeConfig, sampleShape?: readonly number[]): void {
+  if (c.body === 'conv') {
+    const code = checkConvBody(c, sampleShape, [c.latentDim]);
+    if (code.length > 1) throw new Error(`model.encoder of a VAE must end in a vector (flatten, then dense) for the μ and log σ² heads; it ends at [${code.join(', ')}]`);
+    if (code.length) c.inputDim = c.imageShape.reduce((a, b) => a * b, 1);
+    return;
+  }
   const widths = [c.inputDim, ...c.hidden];
   let params = 0;
   for (let i = 1; i < widths.length; i++) params += 2 * (widths[i - 1]! * widths[i]! + widths[i]!);

@@ -10,6 +10,8 @@ import { activate, add, exp, mean, mul, randomNormal, reshape, softplus, sub, sq
 import { Dense } from '../../nn/dense.js';
 import { bceWithLogits, mse } from '../../nn/losses.js';
 import { Mlp } from '../../nn/mlp.js';
+import { fromImages, Stack } from '../../nn/stack.js';
+import { convStacks, imagesOf } from '../conv/model.js';
 import { Autoencoder, flattenSamples, type AutoencoderOutput, type ForwardOptions } from '../contract.js';
 import type { VaeConfig } from './config.js';
 
@@ -22,21 +24,28 @@ export interface GaussianCode {
 
 export class VariationalAutoencoder extends Autoencoder<VaeConfig> {
   readonly latentKind = 'gaussian' as const;
-  private readonly body: Mlp | null;
+  private readonly body: Mlp | Stack | null;
   private readonly muHead: Dense;
   private readonly logVarHead: Dense;
-  private readonly decoder: Mlp;
+  private readonly decoder: Mlp | Stack;
 
   constructor(config: VaeConfig, rng: Rng) {
     super(config);
     const c = config;
     const opts = c.init === 'auto' ? {} : { init: c.init };
+    const head = (name: string, h: number) => this.addModule(name, new Dense({ inFeatures: h, outFeatures: c.latentDim, activation: 'linear', ...opts }, rng));
+    if (c.body === 'conv') {
+      const { encoder, decoder } = convStacks(c, rng, [c.latentDim]);
+      this.body = this.addModule('encoder', encoder);
+      this.muHead = head('mu', encoder.outShape[0]!);
+      this.logVarHead = head('log_var', encoder.outShape[0]!);
+      this.decoder = this.addModule('decoder', decoder);
+      return;
+    }
     const trunk = [c.inputDim, ...c.hidden];
     this.body = trunk.length > 1 ? this.addModule('encoder', new Mlp(trunk, c.activation, c.activation, rng, opts)) : null;
-    const h = trunk.at(-1)!;
-    const head = (name: string) => this.addModule(name, new Dense({ inFeatures: h, outFeatures: c.latentDim, activation: 'linear', ...opts }, rng));
-    this.muHead = head('mu');
-    this.logVarHead = head('log_var');
+    this.muHead = head('mu', trunk.at(-1)!);
+    this.logVarHead = head('log_var', trunk.at(-1)!);
     this.decoder = this.addModule('decoder', new Mlp([c.latentDim, ...[...c.hidden].reverse(), c.inputDim], c.activation, 'linear', rng, opts));
   }
 
@@ -54,7 +63,7 @@ export class VariationalAutoencoder extends Autoencoder<VaeConfig> {
   /** z (B, latentDim) → the decoder's mean: probabilities for Bernoulli data, values for Gaussian. */
   decode(z: Tensor): Tensor {
     this.setTraining(false);
-    return this.mean(this.decoder.forward(z));
+    return this.mean(this.decodeOut(z));
   }
 
   /** n samples from the model: z ~ N(0, I) decoded, (n, inputDim). */
@@ -67,7 +76,7 @@ export class VariationalAutoencoder extends Autoencoder<VaeConfig> {
     const flat = this.flatten(x); // (B, inputDim)
     const { mu, logVar } = this.gaussian(flat);
     const z = opts.training ? this.reparameterise(mu, logVar, opts.rng) : mu;
-    const out = this.decoder.forward(z); // logits (Bernoulli) or mean (Gaussian), (B, inputDim)
+    const out = this.decodeOut(z); // logits (Bernoulli) or mean (Gaussian), (B, inputDim)
     const d = this.config.inputDim;
     // Per-sample sums: the mean-per-feature losses times the feature count.
     const recon = this.config.likelihood === 'bernoulli' ? mul(bceWithLogits(out, flat), d) : mul(mse(out, flat), 0.5 * d);
@@ -108,7 +117,7 @@ export class VariationalAutoencoder extends Autoencoder<VaeConfig> {
 
   /** log p(x|z) per sample, summed over features: Bernoulli x·l − softplus(l), or a unit-variance Gaussian. */
   private logPxGivenZ(flat: Tensor, z: Tensor): Tensor {
-    const out = this.decoder.forward(z);
+    const out = this.decodeOut(z);
     if (this.config.likelihood === 'bernoulli') return sum(sub(mul(flat, out), softplus(out)), 1);
     return add(mul(sum(square(sub(flat, out)), 1), -0.5), (-0.5 * this.config.inputDim) * Math.log(2 * Math.PI));
   }
@@ -121,7 +130,7 @@ export class VariationalAutoencoder extends Autoencoder<VaeConfig> {
   }
 
   private gaussian(flat: Tensor): GaussianCode {
-    const h = this.body ? this.body.forward(flat) : flat;
+    const h = this.body instanceof Stack ? this.body.forward(imagesOf(flat, this.config.imageShape, 'VAE')) : this.body ? this.body.forward(flat) : flat;
     return { mu: this.muHead.forward(h), logVar: this.logVarHead.forward(h) };
   }
 
@@ -129,6 +138,12 @@ export class VariationalAutoencoder extends Autoencoder<VaeConfig> {
   private reparameterise(mu: Tensor, logVar: Tensor, rng?: Rng): Tensor {
     if (!rng) throw new Error('a VAE in training needs a random generator (ForwardOptions.rng) to sample z');
     return add(mu, mul(exp(mul(logVar, 0.5)), randomNormal(mu.shape, rng, 0, 1, mu.dtype)));
+  }
+
+  /** The decoder's output for z, (B, inputDim) (a conv decoder's image flattened in C, H, W order). */
+  private decodeOut(z: Tensor): Tensor {
+    if (!(this.decoder instanceof Stack)) return this.decoder.forward(z);
+    return reshape(fromImages(this.decoder.forward(z)), [z.shape[0]!, -1]);
   }
 
   private mean(out: Tensor): Tensor {
