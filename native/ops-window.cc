@@ -88,7 +88,88 @@ bool checkSizes(Args& args, const Window& g, size_t nImage, size_t nCols) {
   return args.holds("image", nImage, image, "B·H·W·C") && args.holds("cols", nCols, rows, rowLen, "B·Ho·Wo × kh·kw·C");
 }
 
+// Output positions [lo, hi): y = the max of each window per channel, cell = the kernel cell of the
+// first maximum (a NaN wins at once); padding is never chosen.
+void maxPoolRows(const Window& g, const float* x, float* y, float* cell, long lo, long hi) {
+  const long kk = g.kh * g.kw;
+  for (long r = lo; r < hi; r++) {
+    const long n = r / (g.ho * g.wo), oy = r / g.wo % g.ho, ox = r % g.wo;
+    float* yr = y + r * g.c;
+    float* cr = cell + r * g.c;
+    for (long k = 0; k < g.c; k++) yr[k] = -__builtin_inff(), cr[k] = -1.f;
+    for (long ky = 0; ky < g.kh; ky++) {
+      const long iy = oy * g.sh - g.pt + ky * g.dh;
+      if (iy < 0 || iy >= g.h) continue;
+      for (long kx = 0; kx < g.kw; kx++) {
+        const long ix = ox * g.sw - g.pl + kx * g.dw;
+        if (ix < 0 || ix >= g.w) continue;
+        const float* src = x + ((n * g.h + iy) * g.w + ix) * g.c;
+        const float at = (float)(ky * g.kw + kx);
+        for (long k = 0; k < g.c; k++) {
+          const float v = src[k], best = yr[k];
+          const bool bestNaN = best != best;
+          // Take v when nothing is taken yet, when it is larger, or when it is the first NaN.
+          if (!bestNaN && (cr[k] < 0.f || v > best || v != v)) yr[k] = v, cr[k] = at;
+        }
+      }
+    }
+    for (long k = 0; k < g.c; k++) if (cr[k] < 0.f) cr[k] = 0.f;
+    (void)kk;
+  }
+}
+
+// Images [lo, hi) of dx: zeroed, then each dy added at the input position of its window's maximum.
+void maxPoolGradImages(const Window& g, const float* dy, const float* cell, float* dx, long lo, long hi) {
+  const long image = g.h * g.w * g.c;
+  std::memset(dx + lo * image, 0, sizeof(float) * (hi - lo) * image);
+  for (long n = lo; n < hi; n++) {
+    for (long oy = 0; oy < g.ho; oy++) {
+      for (long ox = 0; ox < g.wo; ox++) {
+        const long r = (n * g.ho + oy) * g.wo + ox;
+        for (long k = 0; k < g.c; k++) {
+          const long at = (long)cell[r * g.c + k];
+          const long iy = oy * g.sh - g.pt + at / g.kw * g.dh, ix = ox * g.sw - g.pl + at % g.kw * g.dw;
+          if (at < 0 || at >= g.kh * g.kw || iy < 0 || iy >= g.h || ix < 0 || ix >= g.w) continue;
+          dx[((n * g.h + iy) * g.w + ix) * g.c + k] += dy[r * g.c + k];
+        }
+      }
+    }
+  }
+}
+
 }  // namespace
+
+// maxPool(x, y, cell, geometry)
+napi_value MaxPool(napi_env env, napi_callback_info info) {
+  Args args(env, info, "maxPool");
+  size_t nx = 0, ny = 0, nc = 0;
+  const float* x = args.f32(0, &nx);
+  float* y = args.f32(1, &ny);
+  float* cell = args.f32(2, &nc);
+  Window g;
+  if (!args.ok() || !parseWindow(args, 3, &g)) return nullptr;
+  const long out = args.product(args.product(args.product(g.b, g.ho, "B × Ho"), g.wo, "B·Ho × Wo"), g.c, "B·Ho·Wo × C");
+  const long image = args.product(args.product(args.product(g.b, g.h, "B × H"), g.w, "B·H × W"), g.c, "B·H·W × C");
+  if (!args.holds("x", nx, image, "B·H·W·C") || !args.holds("y", ny, out, "B·Ho·Wo·C") || !args.holds("cell", nc, out, "B·Ho·Wo·C")) return nullptr;
+  splitRange(g.b * g.ho * g.wo, kParallelMinRows, [&](long lo, long hi) { maxPoolRows(g, x, y, cell, lo, hi); }, 1);
+  return nullptr;
+}
+
+// maxPoolGrad(dy, cell, dx, geometry)
+napi_value MaxPoolGrad(napi_env env, napi_callback_info info) {
+  Args args(env, info, "maxPoolGrad");
+  size_t ny = 0, nc = 0, nx = 0;
+  const float* dy = args.f32(0, &ny);
+  const float* cell = args.f32(1, &nc);
+  float* dx = args.f32(2, &nx);
+  Window g;
+  if (!args.ok() || !parseWindow(args, 3, &g)) return nullptr;
+  const long out = args.product(args.product(args.product(g.b, g.ho, "B × Ho"), g.wo, "B·Ho × Wo"), g.c, "B·Ho·Wo × C");
+  const long image = args.product(args.product(args.product(g.b, g.h, "B × H"), g.w, "B·H × W"), g.c, "B·H·W × C");
+  if (!args.holds("dy", ny, out, "B·Ho·Wo·C") || !args.holds("cell", nc, out, "B·Ho·Wo·C") || !args.holds("dx", nx, image, "B·H·W·C")) return nullptr;
+  splitRange(g.b, 2, [&](long lo, long hi) { maxPoolGradImages(g, dy, cell, dx, lo, hi); }, 1);
+  return nullptr;
+}
 
 // im2col(x, cols, geometry, padValue)
 napi_value Im2Col(napi_env env, napi_callback_info info) {

@@ -36,6 +36,8 @@ napi_value GatherRows(napi_env env, napi_callback_info info);
 napi_value MatMul(napi_env env, napi_callback_info info);
 napi_value Im2Col(napi_env env, napi_callback_info info);
 napi_value Col2Im(napi_env env, napi_callback_info info);
+napi_value MaxPool(napi_env env, napi_callback_info info);
+napi_value MaxPoolGrad(napi_env env, napi_callback_info info);
 napi_value FusedDense(napi_env env, napi_callback_info info);
 napi_value FusedDenseGrad(napi_env env, napi_callback_info info);
 napi_value MeanLoss(napi_env env, napi_callback_info info);

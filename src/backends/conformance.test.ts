@@ -126,6 +126,11 @@ for (const [shape, kernel, stride, dilation, padding] of WINDOWS) {
   for (const padValue of [0, -Infinity]) add('Im2Col', `${label} pad ${padValue}`, [{ shape, gen: uniform(-5, 5) }], { window, padValue });
   const cols = ak.im2colShape(window, shape);
   add('Col2Im', label, [{ shape: cols, gen: uniform(-5, 5) }], { window, size: [shape[1], shape[2]] }, { k: kernel[0] * kernel[1] });
+  add('MaxPool2D', label, [{ shape, gen: uniform(-5, 5) }], { window });
+  add('MaxPool2D', `${label} ties and NaN`, [{ shape, gen: (r, n) => ints(-2, 2)(r, n).map((v, i) => (i % 13 === 5 ? NaN : v)) }], { window });
+  const [ho, wo] = ak.windowOutputSize(window, [shape[1]!, shape[2]!]);
+  const out = [shape[0]!, ho, wo, shape[3]!];
+  add('MaxPool2DGrad', label, [{ shape: out, gen: uniform(-5, 5) }, { shape: out, gen: ints(0, kernel[0] * kernel[1] - 1) }], { window, size: [shape[1], shape[2]] }, { k: kernel[0] * kernel[1] });
 }
 
 const GEMM_SIZES = [[1, 1, 1], [7, 17, 255], [17, 7, 257], [255, 257, 17], [13, 1000, 33], [1, 257, 300], [257, 1, 7], [5, 6, 0], [0, 4, 3], [129, 300, 257]];

@@ -133,6 +133,22 @@ describe('pooling', () => {
     }
     close(y.data, want);
   }));
+  test('the MaxPool2D kernel and the composed fallback agree without ties (values and gradients)', () => ak.tidy(() => {
+    const x = rand([2, 7, 6, 3]);
+    x.requiresGrad = true;
+    const spec = { kernel: 3, stride: 2, padding: 'same' as const };
+    const a = ak.maxPool2d(x, spec);
+    const b = ak.maxPool2dComposed(x, spec);
+    close(a.data, b.data);
+    const w = rand([...a.shape]);
+    close(ak.backward(ak.sum(ak.mul(a, w))).get(x)!.data, ak.backward(ak.sum(ak.mul(b, w))).get(x)!.data);
+  }));
+  test('max pooling sends a tie\'s gradient to the first maximum, as PyTorch does', () => ak.tidy(() => {
+    const x = ak.tensor([1, 1, 0, 1], [1, 2, 2, 1], 'float64');
+    x.requiresGrad = true;
+    const g = ak.backward(ak.sum(ak.maxPool2d(x, { kernel: 2 }))).get(x)!;
+    assert.deepEqual([...g.data], [1, 0, 0, 0]);
+  }));
   test('gradients of max and average pooling', () => {
     for (const f of [(a: Tensor) => ak.maxPool2d(a, { kernel: 3, stride: 2, padding: 'same' }), (a: Tensor) => ak.avgPool2d(a, { kernel: [2, 3], stride: 1, padding: 1 })]) {
       const r = ak.gradCheck(f, [rand([2, 5, 6, 2])]);

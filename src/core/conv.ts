@@ -5,7 +5,7 @@
  * new rules. Layouts: images (B, H, W, C); convolution kernels (Cout, kh, kw, Cin); transposed
  * convolution kernels (Cin, kh, kw, Cout). A kernel row is ordered (ky, kx, c) like Im2Col's columns.
  */
-import { noGrad } from './engine.js';
+import { attachGrad, backendHas, noGrad, runKernel, runKernelMulti } from './engine.js';
 import { dense } from './fused.js';
 import type { Window2D } from './kernels.js';
 import { activate, add, broadcastTo, col2im, im2col, matmul, max, mean, reshape, tensor, transpose, type ActivationName } from './ops.js';
@@ -118,16 +118,33 @@ export interface PoolSpec {
   padding?: Padding;
 }
 
+function poolWindow(spec: PoolSpec, size: Pair): Window2D {
+  return makeWindow({ kernel: spec.kernel, stride: spec.stride ?? spec.kernel, padding: spec.padding ?? 'valid' }, size);
+}
+
 function poolWindows(x: Tensor, spec: PoolSpec, padValue: number, what: string): { windows: Tensor; out: number[] } {
   const [batch, h, wd, c] = nhwc(what, x.shape);
-  const window = makeWindow({ kernel: spec.kernel, stride: spec.stride ?? spec.kernel, padding: spec.padding ?? 'valid' }, [h, wd]);
+  const window = poolWindow(spec, [h, wd]);
   const [ho, wo] = windowOutputSize(window, [h, wd]);
   const cols = im2col(x, window, padValue);
   return { windows: reshape(cols, [batch * ho * wo, window.kernel[0] * window.kernel[1], c]), out: [batch, ho, wo, c] };
 }
 
-/** Max over each window (padding never wins); ties share the gradient. */
+/**
+ * Max over each window (padding never wins). With the backend's MaxPool2D kernel the gradient goes
+ * to each window's first maximum, as in PyTorch; the composed fallback shares it between ties.
+ */
 export function maxPool2d(x: Tensor, spec: PoolSpec): Tensor {
+  if (!backendHas('MaxPool2D') || !backendHas('MaxPool2DGrad')) return maxPool2dComposed(x, spec);
+  const [, h, wd] = nhwc('maxPool2d', x.shape);
+  const window = poolWindow(spec, [h, wd]);
+  const [y, cell] = noGrad(() => runKernelMulti('MaxPool2D', [x], { window }));
+  attachGrad(y!, 'MaxPool2D', [x], (dy) => [runKernel('MaxPool2DGrad', [dy, cell!], { window, size: [h, wd] })]);
+  return y!;
+}
+
+/** Max pooling from Im2Col (−∞ padding) and Max, the path every backend has. */
+export function maxPool2dComposed(x: Tensor, spec: PoolSpec): Tensor {
   const { windows, out } = poolWindows(x, spec, -Infinity, 'maxPool2d');
   return reshape(max(windows, 1), out);
 }

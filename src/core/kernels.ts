@@ -101,6 +101,14 @@ export interface KernelDefs {
    */
   BceWithLogitsLossAndGrad: { inputs: 2; outputs: 2; attrs: NoAttrs };
   MseLossAndGrad: { inputs: 2; outputs: 2; attrs: NoAttrs };
+  // Optional fused pooling.
+  /**
+   * Max over each window of x (B, H, W, C): [y (B, Ho, Wo, C), cell (B, Ho, Wo, C)] where cell is
+   * the kernel cell ky·kw + kx of the first maximum (as PyTorch picks), padding never chosen.
+   */
+  MaxPool2D: { inputs: 1; outputs: 2; attrs: { window: Window2D } };
+  /** Inputs dy, cell (from MaxPool2D): dx (B, H, W, C) with each dy added at its window's maximum; `size` is [H, W]. */
+  MaxPool2DGrad: { inputs: 2; outputs: 1; attrs: { window: Window2D; size: readonly [number, number] } };
   // Optional in-place optimizer updates (PyTorch semantics); they write their inputs and return nothing.
   /** param, grad, velocity: SGD with L2 weight decay, momentum, dampening and Nesterov. `first` marks the step that initialises velocity. */
   SgdUpdate: { inputs: 3; outputs: 0; attrs: { lr: number; momentum: number; dampening: number; weightDecay: number; nesterov: boolean; first: boolean } };
@@ -129,4 +137,4 @@ export const PRIMITIVE_KERNELS: readonly KernelName[] = [
   'Neg', 'Abs', 'Sign', 'Exp', 'Log', 'Log1p', 'Sqrt', 'Tanh', 'Sigmoid', 'Relu', 'Erf', 'Cast',
   'Sum', 'Max', 'Transpose', 'BroadcastTo', 'MatMul', 'Im2Col', 'Col2Im',
 ];
-export const FUSED_KERNELS: readonly KernelName[] = ['FusedDense', 'FusedDenseGrad', 'BceWithLogitsLoss', 'BceWithLogitsLossGrad', 'MseLoss', 'MseLossGrad', 'BceWithLogitsLossAndGrad', 'MseLossAndGrad', 'SgdUpdate', 'AdamUpdate', 'RmspropUpdate'];
+export const FUSED_KERNELS: readonly KernelName[] = ['FusedDense', 'FusedDenseGrad', 'MaxPool2D', 'MaxPool2DGrad', 'BceWithLogitsLoss', 'BceWithLogitsLossGrad', 'MseLoss', 'MseLossGrad', 'BceWithLogitsLossAndGrad', 'MseLossAndGrad', 'SgdUpdate', 'AdamUpdate', 'RmspropUpdate'];

@@ -40,6 +40,10 @@ export interface NativeAddon {
   im2col(x: Buf, cols: Buf, geometry: Int32Array, padValue: number): void;
   /** x = Col2Im(cols), the adjoint, for the same geometry. */
   col2im(cols: Buf, x: Buf, geometry: Int32Array): void;
+  /** y = max over each window, cell = the kernel cell of the first maximum (as a float). */
+  maxPool(x: Buf, y: Buf, cell: Buf, geometry: Int32Array): void;
+  /** dx = each dy added at its window's maximum. */
+  maxPoolGrad(dy: Buf, cell: Buf, dx: Buf, geometry: Int32Array): void;
   matmul(a: Buf, b: Buf, out: Buf, m: number, n: number, k: number, transA: number, transB: number): void;
   fusedDense(x: Buf, w: Buf, b: Buf, y: Buf, batch: number, inF: number, outF: number, act: number): void;
   /** dx of length 0 skips the input gradient. */
