@@ -14,6 +14,7 @@
         "native/ops-elementwise.cc",
         "native/ops-layout.cc",
         "native/ops-loss.cc",
+        "native/ops-window.cc",
         "native/strided.cc",
         "native/threads.cc"
       ],

@@ -128,7 +128,7 @@ const Entry kEntries[] = {
   {"alloc", Alloc}, {"allocStats", AllocStatsFn}, {"byteAlignment", ByteAlignment}, {"setThreads", SetThreads}, {"threads", Threads},
   {"setIsa", SetIsa}, {"isa", Isa}, {"supportedIsas", SupportedIsas}, {"gemmParams", GemmParams}, {"fmaPeak", FmaPeak},
   {"unary", Unary}, {"binary", Binary}, {"where", Where}, {"broadcastTo", BroadcastTo},
-  {"reduce", Reduce}, {"transpose", Transpose}, {"gatherRows", GatherRows}, {"matmul", MatMul},
+  {"reduce", Reduce}, {"transpose", Transpose}, {"gatherRows", GatherRows}, {"matmul", MatMul}, {"im2col", Im2Col}, {"col2im", Col2Im}, {"maxPool", MaxPool}, {"maxPoolGrad", MaxPoolGrad},
   {"fusedDense", FusedDense}, {"fusedDenseGrad", FusedDenseGrad}, {"meanLoss", MeanLoss}, {"meanLossGrad", MeanLossGrad}, {"meanLossAndGrad", MeanLossAndGrad},
   {"sgdUpdate", SgdUpdate}, {"adamUpdate", AdamUpdate}, {"rmspropUpdate", RmspropUpdate},
 };

@@ -21,10 +21,16 @@ bool blockBytes(size_t n, size_t* bytes) {
   return true;
 }
 
-void freeBlock(napi_env, void* data, void* hint) {
+// The engine's GC sees only the small JavaScript wrapper of a block, so blocks are reported as
+// external memory: without that, large idle tensors (the pool keeps at most 512 MiB) wait for a
+// collection that heap growth alone may never trigger.
+void freeBlock(napi_env env, void* data, void* hint) {
   std::free(data);
   gLive--;
-  gLiveBytes -= (long)reinterpret_cast<size_t>(hint);
+  const long bytes = (long)reinterpret_cast<size_t>(hint);
+  gLiveBytes -= bytes;
+  int64_t ignored;
+  napi_adjust_external_memory(env, -bytes, &ignored);
 }
 
 // Throws "aekit native alloc: …" in place of any exception already pending; returns nullptr.
@@ -53,6 +59,8 @@ napi_value allocFloat32(napi_env env, size_t n) {
   gAllocations++;
   gLive++;
   gLiveBytes += (long)bytes;
+  int64_t ignored;
+  napi_adjust_external_memory(env, (int64_t)bytes, &ignored);
   // Cannot fail for 2^30 floats or fewer; should it, the block is freed with ab when it is collected.
   if (napi_create_typedarray(env, napi_float32_array, n, ab, 0, &ta) != napi_ok) return allocError(env, "aekit native alloc: napi_create_typedarray failed for %zu floats", n);
   return ta;

@@ -171,7 +171,7 @@ describe('7. clear messages and the right exit code, never a stack trace', () =>
   before(() => ok(aekit(['train', ...BASE, '--epochs', '1', '--out', p])));
   const cases: [string, () => string[], number, RegExp][] = [
     ['--threads 100 (train)', () => ['train', ...BASE, '--threads', '100', '--out', run('t100')], 2, /--threads: 100 must be ≤ 64/],
-    ['--model vqvae', () => ['train', '--model', 'vqvae'], 2, /unknown model kind 'vqvae' \(known: dense, denoising, sparse, contractive, vae, cvae\)/],
+    ['--model vqvae', () => ['train', '--model', 'vqvae'], 2, /unknown model kind 'vqvae' \(known: dense, denoising, sparse, contractive, vae, cvae, conv\)/],
     ['--beta1 1', () => ['train', ...BASE, '--beta1', '1', '--out', run('b1')], 2, /--beta1: 1 must be < 1/],
     ['--seed 2^32', () => ['train', ...BASE, '--seed', String(2 ** 32), '--out', run('s')], 2, /--seed: 4294967296 must be ≤ 4294967295/],
     ['--epochs 3.4e38 (found by the cli fuzz target: trained without end)', () => ['train', ...BASE, '--epochs', '3.4028236e38', '--out', run('e')], 2, /--epochs: expected an integer below 2\^53, got 3\.4028236e\+38/],

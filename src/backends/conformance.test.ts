@@ -114,6 +114,25 @@ for (const [from, to] of [[[17], [7, 17]], [[7, 1], [7, 33]], [[], [4, 5]], [[3,
   add('BroadcastTo', `${fmt(from!)} → ${fmt(to!)}`, [{ shape: from!, gen: uniform(-5, 5) }], { shape: to });
 }
 
+// Windows: [B, H, W, C], kernel, stride, dilation, padding [top, bottom, left, right].
+const WINDOWS: [Shape, [number, number], [number, number], [number, number], [number, number, number, number]][] = [
+  [[2, 5, 6, 3], [3, 3], [1, 1], [1, 1], [1, 1, 1, 1]], [[3, 7, 7, 2], [3, 3], [2, 2], [1, 1], [0, 1, 0, 1]],
+  [[2, 8, 8, 4], [2, 2], [2, 2], [1, 1], [0, 0, 0, 0]], [[1, 9, 7, 1], [3, 2], [2, 1], [2, 3], [2, 0, 1, 3]],
+  [[4, 4, 4, 17], [1, 1], [1, 1], [1, 1], [0, 0, 0, 0]], [[1, 3, 3, 5], [5, 5], [1, 1], [1, 1], [2, 2, 2, 2]], [[130, 6, 6, 3], [3, 3], [1, 1], [1, 1], [1, 1, 1, 1]],
+];
+for (const [shape, kernel, stride, dilation, padding] of WINDOWS) {
+  const window = { kernel, stride, dilation, padding };
+  const label = `${fmt(shape)} k${kernel.join('×')} s${stride.join('×')} d${dilation.join('×')} p${fmt(padding)}`;
+  for (const padValue of [0, -Infinity]) add('Im2Col', `${label} pad ${padValue}`, [{ shape, gen: uniform(-5, 5) }], { window, padValue });
+  const cols = ak.im2colShape(window, shape);
+  add('Col2Im', label, [{ shape: cols, gen: uniform(-5, 5) }], { window, size: [shape[1], shape[2]] }, { k: kernel[0] * kernel[1] });
+  add('MaxPool2D', label, [{ shape, gen: uniform(-5, 5) }], { window });
+  add('MaxPool2D', `${label} ties and NaN`, [{ shape, gen: (r, n) => ints(-2, 2)(r, n).map((v, i) => (i % 13 === 5 ? NaN : v)) }], { window });
+  const [ho, wo] = ak.windowOutputSize(window, [shape[1]!, shape[2]!]);
+  const out = [shape[0]!, ho, wo, shape[3]!];
+  add('MaxPool2DGrad', label, [{ shape: out, gen: uniform(-5, 5) }, { shape: out, gen: ints(0, kernel[0] * kernel[1] - 1) }], { window, size: [shape[1], shape[2]] }, { k: kernel[0] * kernel[1] });
+}
+
 const GEMM_SIZES = [[1, 1, 1], [7, 17, 255], [17, 7, 257], [255, 257, 17], [13, 1000, 33], [1, 257, 300], [257, 1, 7], [5, 6, 0], [0, 4, 3], [129, 300, 257]];
 for (const [m, n, k] of GEMM_SIZES as [number, number, number][]) {
   for (const [ta, tb] of [[false, false], [false, true], [true, false], [true, true]]) {

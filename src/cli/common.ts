@@ -49,7 +49,7 @@ export function loadModel(dir: string | undefined, command: string, io: Io, quie
 export function loadInput(spec: string, m: LoadedModel, opts: Omit<LoadOptions, 'split'> & { binarize?: 'train' | 'test' | null } = {}): Dataset {
   const { binarize: split, ...load } = opts;
   const ds = classify(InputError, () => {
-    const d = loadDataset(spec, { ...load, split: 'test' });
+    const d = loadDataset(spec, { ...imageShape(m.config.data.sampleShape), ...load, split: 'test' });
     checkFinite(d);
     if (split) binarize(d, split);
     return d;
@@ -57,9 +57,16 @@ export function loadInput(spec: string, m: LoadedModel, opts: Omit<LoadOptions, 
   const dim = m.model.config.inputDim;
   if (ds.dim !== dim) throw new InputError(`${ds.source} has ${ds.dim} features per sample but the model expects ${dim}`);
   const problem = labelProblem(m.model, ds.labels);
-  if (problem) throw new InputError(`${ds.source}: ${problem}${ds.labels ? '' : ' (a CSV gives them with --label-column)'}`);
+  if (problem) throw new InputError(`${ds.source}: ${problem}${ds.labels ? '' : ' (a CSV gives them with --label-column, an image folder with one folder per class)'}`);
   if (m.normalizer) m.normalizer.apply(ds);
   return ds;
+}
+
+/** Image folders are read at the model's sample shape (channels, height, width), when it has one. */
+function imageShape(shape: readonly number[]): Pick<LoadOptions, 'channels' | 'imageSize'> {
+  const [c, h, w] = shape;
+  if (shape.length !== 3 || (c !== 1 && c !== 3)) return {};
+  return { channels: c, imageSize: { width: w!, height: h! } };
 }
 
 /** Default input for commands on a model trained on MNIST: its test split. */

@@ -65,6 +65,8 @@ export const GRAD_RULES: Rules = {
     return [ops.transpose(dy, inv)];
   },
   BroadcastTo: (dy, [x]) => [sumTo(dy, x!.shape)],
+  Im2Col: (dy, [x], _, { window }) => [ops.col2im(dy, window, [x!.shape[1]!, x!.shape[2]!])],
+  Col2Im: (dy, _, __, { window }) => [ops.im2col(dy, window, 0)],
   MatMul: (dy, inputs, _, { transposeA: ta, transposeB: tb }) => {
     const a = at(inputs, 0);
     const b = at(inputs, 1);

@@ -10,7 +10,9 @@ export {
   tidy, keep, noGrad, isGradEnabled, empty, wrap, runKernel, runKernelMulti, attachGrad, backendHas, numTensors,
 } from './engine.js';
 export * from './ops.js';
+export * from './window.js';
 export { backward } from './autograd.js';
 export { Rng } from './rng.js';
 export { dense, denseGrad } from './fused.js';
+export * from './conv.js';
 export { gradCheck, type GradCheckOptions, type GradCheckResult } from './gradcheck.js';

@@ -15,6 +15,18 @@ export interface TensorInfo {
 }
 
 type NoAttrs = Record<string, never>;
+
+/**
+ * A 2-D sliding window over NHWC images: kernel [kh, kw], stride [sh, sw], dilation [dh, dw] and
+ * padding [top, bottom, left, right] (asymmetric, as TensorFlow's 'same' needs). Output size per
+ * axis: ⌊(H + top + bottom − dh·(kh − 1) − 1) / sh⌋ + 1 (see core/window.ts).
+ */
+export interface Window2D {
+  readonly kernel: readonly [number, number];
+  readonly stride: readonly [number, number];
+  readonly dilation: readonly [number, number];
+  readonly padding: readonly [number, number, number, number];
+}
 export type Activation = 'linear' | 'relu' | 'sigmoid' | 'tanh';
 
 export interface KernelDefs {
@@ -53,6 +65,17 @@ export interface KernelDefs {
   BroadcastTo: { inputs: 1; outputs: 1; attrs: { shape: Shape } };
   /** 2-D matrix product op(A)·op(B) where op transposes when its flag is set. */
   MatMul: { inputs: 2; outputs: 1; attrs: { transposeA: boolean; transposeB: boolean } };
+  // Sliding windows (convolution and pooling are built on these two and MatMul/FusedDense).
+  /**
+   * x (B, H, W, C) → (B·Ho·Wo, kh·kw·C): one row per output position, columns ordered
+   * (ky, kx, c); positions in the padding read `padValue` (0 for convolution, −∞ for max pooling).
+   */
+  Im2Col: { inputs: 1; outputs: 1; attrs: { window: Window2D; padValue: number } };
+  /**
+   * The adjoint of Im2Col: cols (B·Ho·Wo, kh·kw·C) → (B, H, W, C), every column entry added into
+   * the input position it was read from (padding positions dropped). `size` is [H, W].
+   */
+  Col2Im: { inputs: 1; outputs: 1; attrs: { window: Window2D; size: readonly [number, number] } };
   // Optional fused kernels.
   /** act(x·Wᵀ + b) with x (B, in), W (out, in), b (out). */
   FusedDense: { inputs: 3; outputs: 1; attrs: { activation: Activation } };
@@ -78,6 +101,14 @@ export interface KernelDefs {
    */
   BceWithLogitsLossAndGrad: { inputs: 2; outputs: 2; attrs: NoAttrs };
   MseLossAndGrad: { inputs: 2; outputs: 2; attrs: NoAttrs };
+  // Optional fused pooling.
+  /**
+   * Max over each window of x (B, H, W, C): [y (B, Ho, Wo, C), cell (B, Ho, Wo, C)] where cell is
+   * the kernel cell ky·kw + kx of the first maximum (as PyTorch picks), padding never chosen.
+   */
+  MaxPool2D: { inputs: 1; outputs: 2; attrs: { window: Window2D } };
+  /** Inputs dy, cell (from MaxPool2D): dx (B, H, W, C) with each dy added at its window's maximum; `size` is [H, W]. */
+  MaxPool2DGrad: { inputs: 2; outputs: 1; attrs: { window: Window2D; size: readonly [number, number] } };
   // Optional in-place optimizer updates (PyTorch semantics); they write their inputs and return nothing.
   /** param, grad, velocity: SGD with L2 weight decay, momentum, dampening and Nesterov. `first` marks the step that initialises velocity. */
   SgdUpdate: { inputs: 3; outputs: 0; attrs: { lr: number; momentum: number; dampening: number; weightDecay: number; nesterov: boolean; first: boolean } };
@@ -104,6 +135,6 @@ export type KernelFn<K extends KernelName> = (inputs: KernelInputs<K>, attrs: Ke
 export const PRIMITIVE_KERNELS: readonly KernelName[] = [
   'Add', 'Sub', 'Mul', 'Div', 'Pow', 'Maximum', 'Minimum', 'Greater', 'GreaterEqual', 'Equal', 'Where',
   'Neg', 'Abs', 'Sign', 'Exp', 'Log', 'Log1p', 'Sqrt', 'Tanh', 'Sigmoid', 'Relu', 'Erf', 'Cast',
-  'Sum', 'Max', 'Transpose', 'BroadcastTo', 'MatMul',
+  'Sum', 'Max', 'Transpose', 'BroadcastTo', 'MatMul', 'Im2Col', 'Col2Im',
 ];
-export const FUSED_KERNELS: readonly KernelName[] = ['FusedDense', 'FusedDenseGrad', 'BceWithLogitsLoss', 'BceWithLogitsLossGrad', 'MseLoss', 'MseLossGrad', 'BceWithLogitsLossAndGrad', 'MseLossAndGrad', 'SgdUpdate', 'AdamUpdate', 'RmspropUpdate'];
+export const FUSED_KERNELS: readonly KernelName[] = ['FusedDense', 'FusedDenseGrad', 'MaxPool2D', 'MaxPool2DGrad', 'BceWithLogitsLoss', 'BceWithLogitsLossGrad', 'MseLoss', 'MseLossGrad', 'BceWithLogitsLossAndGrad', 'MseLossAndGrad', 'SgdUpdate', 'AdamUpdate', 'RmspropUpdate'];

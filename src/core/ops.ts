@@ -4,10 +4,11 @@
  */
 import type { DType, TypedArray } from './dtype.js';
 import { empty, getBackend, runKernel, viewAs, wrap } from './engine.js';
-import type { Activation } from './kernels.js';
+import type { Activation, Window2D } from './kernels.js';
 import type { Rng } from './rng.js';
 import { broadcastedAxes, fmtShape, normalizeAxes, shapesEqual, sizeOf, type Shape } from './shape.js';
 import type { Tensor } from './tensor.js';
+import { col2imShape, im2colShape } from './window.js';
 
 export type TensorOrNumber = Tensor | number;
 
@@ -157,6 +158,18 @@ export function matmul(a: Tensor, b: Tensor, opts: MatMulOptions = {}): Tensor {
   if (k1 !== k2) throw new Error(`matmul: inner dimensions differ: ${fmtShape(a.shape)}${ta ? 'ᵀ' : ''} · ${fmtShape(b.shape)}${tb ? 'ᵀ' : ''}`);
   if (a.dtype !== b.dtype) throw new Error(`matmul: dtype mismatch ${a.dtype} vs ${b.dtype}`);
   return runKernel('MatMul', [a, b], { transposeA: ta, transposeB: tb });
+}
+
+/** x (B, H, W, C) → (B·Ho·Wo, kh·kw·C) rows of window contents; padding reads `padValue`. */
+export function im2col(x: Tensor, window: Window2D, padValue = 0): Tensor {
+  im2colShape(window, x.shape);
+  return runKernel('Im2Col', [x], { window, padValue });
+}
+
+/** The adjoint of im2col: cols (B·Ho·Wo, kh·kw·C) summed back into (B, H, W, C) with [H, W] = size. */
+export function col2im(cols: Tensor, window: Window2D, size: readonly [number, number]): Tensor {
+  col2imShape(window, cols.shape, size);
+  return runKernel('Col2Im', [cols], { window, size });
 }
 
 /** Same values, new shape; one dimension may be -1. Shares storage. */

@@ -1,5 +1,5 @@
 /**
- * aekit/data: datasets, readers (IDX, MNIST, CSV, NPY), normalisation, validation splits and batch loading.
+ * aekit/data: datasets, readers (IDX, MNIST, CSV, NPY, folders of PNG/JPEG images), normalisation, validation splits and batch loading.
  *
  * @example
  * import { loadMnist, splitValidation, fitNormalizer, BatchLoader, gatherRows } from 'aekit/data';
@@ -17,6 +17,12 @@ export { readIdx, parseIdx, parseIdxHeader, type IdxArray, type IdxData, type Id
 export { loadMnist, type MnistOptions } from './mnist.js';
 export { readCsv, parseCsv, writeCsv, formatFloat32, type CsvOptions, type CsvDataset, type CsvMatrix } from './csv.js';
 export { readNpy, parseNpy, writeNpy, encodeNpy, loadNpy, type NpyArray, type NpyData, type NpyDType } from './npy.js';
+export {
+  readImageFolder, listImageFolder, imageValues,
+  type ImageFolderDataset, type ImageFolderListing, type ImageFolderOptions, type ImageSize,
+} from './images.js';
+export { decodeImage, imageLimits, type DecodedImage } from './image-decode.js';
+export { resizePlanes } from './resize.js';
 export {
   fitNormalizer, normalizerFromJSON, NORMALIZER_KINDS,
   type Normalizer, type NormalizerKind, type NormalizerJSON,

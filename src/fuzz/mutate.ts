@@ -57,7 +57,9 @@ function mutation(tokens: readonly string[]): fc.Arbitrary<Mutation> {
 /** Inputs for a target: mostly mutated seeds, some random bytes, some random bytes behind a seed's first bytes (its magic). */
 export function inputs(seeds: readonly Uint8Array[], tokens: readonly string[] = [], repair?: (b: Uint8Array) => Uint8Array): fc.Arbitrary<Uint8Array> {
   if (seeds.length === 0) throw new Error('fuzz: a target needs at least one seed file');
-  const seed = fc.nat(seeds.length - 1).map((i) => seeds[i]!);
+  // Plain copies: a Buffer's slice() is a view, so mutating one would change the seed itself.
+  const own = seeds.map((s) => Uint8Array.from(s));
+  const seed = fc.nat(own.length - 1).map((i) => own[i]!);
   const mutated = fc.tuple(seed, fc.array(mutation(tokens), { minLength: 1, maxLength: 6, size: 'xsmall' })).map(([s, ms]) => ms.reduce(applyMutation, s));
   const random = fc.uint8Array({ maxLength: 512 });
   const behindMagic = fc.tuple(seed, fc.integer({ min: 1, max: 16 }), random).map(([s, k, r]) => concat(s.subarray(0, k), r));

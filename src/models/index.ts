@@ -1,5 +1,6 @@
 /** aekit/models: the autoencoder contract, the variant registry and the built-in variants. */
 import { contractiveVariant } from './contractive/index.js';
+import { convVariant } from './conv/index.js';
 import { cvaeVariant } from './cvae/index.js';
 import { denoisingVariant } from './denoising/index.js';
 import { denseVariant } from './dense/index.js';
@@ -13,6 +14,7 @@ export { DenseAutoencoder, type DenseAEConfig } from './dense/index.js';
 export { VariationalAutoencoder, type GaussianCode, type VaeConfig } from './vae/index.js';
 export { DenoisingAutoencoder, type Corruption, type DenoisingConfig } from './denoising/index.js';
 export { SparseAutoencoder, type SparseConfig } from './sparse/index.js';
+export { ConvAutoencoder, type ConvAEConfig } from './conv/index.js';
 export { ContractiveAutoencoder, jacobianNormSquared, type ContractiveConfig } from './contractive/index.js';
 export { ConditionalVae, oneHot, type CvaeConfig } from './cvae/index.js';
 
@@ -28,4 +30,5 @@ export function registerBuiltinModels(): void {
   registerModel(contractiveVariant);
   registerModel(vaeVariant);
   registerModel(cvaeVariant);
+  registerModel(convVariant);
 }

@@ -17,6 +17,11 @@ export interface ModelVariant<C extends ModelConfigBase> {
   readonly flags: FlagTable<Omit<C, 'kind'>>;
   /** Extra checks across fields (e.g. BCE needs a sigmoid output). */
   validate?(config: C): void;
+  /**
+   * Complete the config from the data's per-sample shape (after `inputDim` is set), e.g. a conv
+   * body's image shape and code size; throws when the data does not fit the model.
+   */
+  fitData?(config: C, sampleShape: readonly number[]): void;
   create(config: C, rng: Rng): Autoencoder<C>;
 }
 
@@ -27,6 +32,7 @@ export interface RegisteredVariant {
   readonly schema: Schema<Record<string, unknown>>;
   readonly flags: Readonly<Record<string, string | null>>;
   validate(config: ModelConfigBase): void;
+  fitData(config: ModelConfigBase, sampleShape: readonly number[]): void;
   create(config: ModelConfigBase, rng: Rng): Autoencoder;
 }
 
@@ -40,6 +46,7 @@ export function registerModel<C extends ModelConfigBase>(v: ModelVariant<C>): vo
     schema: v.schema as Schema<Record<string, unknown>>,
     flags: v.flags,
     validate: (c) => v.validate?.(c as C),
+    fitData: (c, shape) => v.fitData?.(c as C, shape),
     create: (c, rng) => v.create(c as C, rng),
   });
 }
@@ -70,6 +77,15 @@ export function parseModelConfig(input: unknown, where = 'model'): ModelConfigBa
     throw new Error(`${where.replace(/: model$/, '')}: ${err.message}`);
   }
   return config;
+}
+
+/** A copy of `config` fitted to data of per-sample shape `sampleShape` (width and, for conv bodies, image shape and code size). */
+export function fitModelToData(config: ModelConfigBase, sampleShape: readonly number[]): ModelConfigBase {
+  const width = sampleShape.reduce((a, b) => a * b, 1);
+  if (config.inputDim !== 0 && config.inputDim !== width) throw new Error(`model.inputDim is ${config.inputDim} but the data has ${width} values per sample`);
+  const fitted = structuredClone({ ...config, inputDim: width });
+  getVariant(config.kind).fitData(fitted, sampleShape);
+  return fitted;
 }
 
 export function createModel(config: ModelConfigBase, rng: Rng): Autoencoder {

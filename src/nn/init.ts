@@ -9,7 +9,11 @@ export type InitName = 'glorotUniform' | 'glorotNormal' | 'heUniform' | 'heNorma
 export const INITS: readonly InitName[] = ['glorotUniform', 'glorotNormal', 'heUniform', 'heNormal', 'torch', 'zeros'];
 
 export function initWeight(kind: InitName, shape: readonly [number, number], rng: Rng): Tensor {
-  const [fanOut, fanIn] = shape;
+  return initTensor(kind, shape, shape[1], shape[0], rng);
+}
+
+/** A weight of any shape with explicit fans (a convolution's are the kernel area times its channels). */
+export function initTensor(kind: InitName, shape: readonly number[], fanIn: number, fanOut: number, rng: Rng): Tensor {
   switch (kind) {
     case 'glorotUniform': {
       const limit = Math.sqrt(6 / (fanIn + fanOut));

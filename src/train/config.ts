@@ -4,10 +4,10 @@
  */
 import { parseModelConfig, type ModelConfigBase, type FlagTable } from '../models/index.js';
 import { optimizerSchema, type OptimizerSettings } from '../nn/optim/config.js';
-import { integer, nullable, number, oneOf, parseConfig, string, type Schema } from '../util/schema.js';
+import { integer, integerOneOf, nullable, number, oneOf, parseConfig, size2d, string, type Schema, type Size2d } from '../util/schema.js';
 
 export interface DataConfig {
-  /** 'mnist' (bundled), or a file: .csv, .npy or .idx (IDX image file). */
+  /** 'mnist' (bundled), a file (.csv, .npy, or an IDX image file), or a folder of PNG/JPEG images. */
   dataset: string;
   labelColumn: string | null;
   /** Whether a CSV's first line is a header: 'auto' (detected; see readCsv), 'yes' or 'no'. */
@@ -18,17 +18,23 @@ export interface DataConfig {
   limit: number | null;
   /** 'stochastic': each value in [0, 1] becomes 1 with that probability, drawn once with a fixed seed (binarised MNIST). */
   binarize: 'none' | 'stochastic';
+  /** Image folders: 1 (grey; colour converted with the BT.601 luma weights) or 3 (RGB; grey repeated). */
+  channels: 1 | 3;
+  /** Image folders: the size every image is resized to; null takes the first image's. */
+  imageSize: Size2d | null;
 }
 
 export const dataSchema: Schema<DataConfig> = {
-  dataset: string("'mnist' (bundled) or a path to a .csv, .npy or IDX file", 'mnist'),
+  dataset: string("'mnist' (bundled), a path to a .csv, .npy or IDX file, or a folder of PNG/JPEG images (subfolders: class labels)", 'mnist'),
   labelColumn: nullable(string('CSV column holding labels (excluded from features): a header name, else a 0-based index', '')),
   header: oneOf("CSV first line is a header: auto (when a field is not a number, or the fields are 0..n-1 or 1..n), yes, or no", ['auto', 'yes', 'no'] as const, 'auto'),
-  testDataset: nullable(string('test data (default: MNIST test set for mnist, none otherwise)', '')),
+  testDataset: nullable(string('test data: as --data (default: MNIST test set for mnist, none otherwise)', '')),
   normalize: oneOf('per-feature normalisation, fitted on the training split', ['none', 'minmax', 'standard'] as const, 'none'),
   valFraction: number('fraction of training data held out for validation', 0.1, { min: 0, max: 0.9 }),
   limit: nullable(integer('use only the first N training samples', 0, { min: 1 })),
   binarize: oneOf('stochastic: each value in [0, 1] becomes 1 with that probability, drawn once with a fixed seed (train and test differ)', ['none', 'stochastic'] as const, 'none'),
+  channels: integerOneOf('image folders: 1 grey (colour → luma 0.299 R + 0.587 G + 0.114 B) or 3 RGB (grey repeated)', [1, 3] as const, 1),
+  imageSize: nullable(size2d("image folders: resize every image to WIDTHxHEIGHT pixels, area-averaged to shrink, bilinear to grow (default: the first image's size)", { width: 28, height: 28 }, { min: 1, max: 65535 })),
 };
 
 /** The most threads a backend pool runs (the native addon's limit). */
@@ -75,6 +81,7 @@ export interface RunConfig {
 
 export const dataFlags: FlagTable<DataConfig> = {
   dataset: 'data', labelColumn: 'label-column', header: 'header', testDataset: 'test-data', normalize: 'normalize', valFraction: 'val-fraction', limit: 'limit', binarize: 'binarize',
+  channels: 'channels', imageSize: 'image-size',
 };
 export const optimizerFlags: FlagTable<OptimizerSettings> = {
   kind: 'optimizer', lr: 'lr', momentum: 'momentum', beta1: 'beta1', beta2: 'beta2', eps: 'eps', weightDecay: 'weight-decay', alpha: 'alpha',
@@ -121,6 +128,28 @@ export const PRESETS: Record<string, { summary: string; config: Record<string, R
   'keras-sparse': {
     summary: "784-32-784 with an L1 activity penalty 1e-5 on the ReLU code, BCE, Adam 1e-3, batch 256, 100 epochs on all 60,000 digits (Chollet's Keras blog, sparse model)",
     config: { model: { kind: 'sparse', hidden: [], latentDim: 32, latentActivation: 'relu', outputActivation: 'sigmoid', loss: 'bce', l1: 1e-5, init: 'glorotUniform' }, data: { valFraction: 0 }, optimizer: { kind: 'adam', lr: 1e-3 }, train: { batchSize: 256, epochs: 100 } },
+  },
+  'keras-denoising-conv': {
+    summary: 'keras.io denoising conv net: Conv32-Pool-Conv32-Pool, two stride-2 ConvTranspose32, Conv1 sigmoid (28,353 parameters), Gaussian noise 0.4 clipped to [0, 1], BCE, Adam 1e-3, batch 128, 100 epochs on all 60,000 digits',
+    config: {
+      model: {
+        kind: 'denoising', body: 'conv', noise: 'gaussian', noiseLevel: 0.4, noiseClip: true, loss: 'bce', outputActivation: 'sigmoid', init: 'glorotUniform',
+        encoder: ['conv(32,3,relu,same)', 'maxpool(2,same)', 'conv(32,3,relu,same)', 'maxpool(2,same)'],
+        decoder: ['convt(32,3,s2,relu,same)', 'convt(32,3,s2,relu,same)', 'conv(1,3,same)'],
+      },
+      data: { valFraction: 0 }, optimizer: { kind: 'adam', lr: 1e-3 }, train: { batchSize: 128, epochs: 100, evalBatchSize: 250 },
+    },
+  },
+  'vae-conv-2d': {
+    summary: 'keras.io conv VAE, latent 2: Conv32/s2-Conv64/s2-Dense16 encoder, Dense 3136-ConvT64/s2-ConvT32/s2-ConvT1 decoder, Bernoulli (BCE summed over pixels) + KL, Adam 1e-3, batch 128, 30 epochs (keras.io trains on all 70,000 digits; aekit on the 60,000 training digits, the test digits held out)',
+    config: {
+      model: {
+        kind: 'vae', body: 'conv', latentDim: 2, likelihood: 'bernoulli', init: 'glorotUniform',
+        encoder: ['conv(32,3,s2,relu,same)', 'conv(64,3,s2,relu,same)', 'flatten', 'dense(16,relu)'],
+        decoder: ['dense(3136,relu)', 'reshape(64,7,7)', 'convt(64,3,s2,relu,same)', 'convt(32,3,s2,relu,same)', 'convt(1,3,same)'],
+      },
+      data: { valFraction: 0 }, optimizer: { kind: 'adam', lr: 1e-3 }, train: { batchSize: 128, epochs: 30, evalBatchSize: 250 },
+    },
   },
   hinton2006: {
     summary: '784-1000-500-250-30 mirrored, ReLU, linear code, sigmoid output, MSE, Adam 1e-3, batch 256 (TARGETS.md Model B; Hinton & Salakhutdinov 2006 shape)',

@@ -2,11 +2,13 @@
  * From a DataConfig to the splits a run trains on: read the data set, refuse NaN/Inf, hold out a
  * validation split, and fit normalisation on the training split only (then apply it everywhere).
  */
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import {
-  checkFinite, fitNormalizer, loadMnist, loadNpy, makeDataset, readCsv, readIdx, splitValidation, type Dataset, type Normalizer,
+  checkFinite, fitNormalizer, loadMnist, loadNpy, makeDataset, readCsv, readIdx, readImageFolder, splitValidation,
+  type Dataset, type ImageFolderDataset, type ImageSize, type Normalizer,
 } from '../data/index.js';
 import { Rng } from '../core/index.js';
+import { UsageError } from '../util/errors.js';
 import type { DataConfig } from './config.js';
 
 export interface PreparedData {
@@ -15,14 +17,20 @@ export interface PreparedData {
   test: Dataset | null;
   sampleShape: number[];
   normalizer: Normalizer | null;
+  /** What the user should know about the data (images resized to a size they did not choose). */
+  notes: string[];
 }
 
-/** Read one data set: 'mnist' / 'mnist:test', or a .csv, .npy or IDX file. */
+/** Read one data set: 'mnist' / 'mnist:test', a .csv, .npy or IDX file, or a folder of images. */
 export interface LoadOptions {
   labelColumn?: string | null;
   header?: 'auto' | 'yes' | 'no';
   split?: 'train' | 'test';
   limit?: number | null;
+  /** Image folders: grey or RGB, the size (default: the first image's), and class names whose labels to keep. */
+  channels?: 1 | 3;
+  imageSize?: ImageSize | null;
+  classNames?: readonly string[] | null;
 }
 
 export function loadDataset(spec: string, opts: LoadOptions = {}): Dataset {
@@ -32,6 +40,9 @@ export function loadDataset(spec: string, opts: LoadOptions = {}): Dataset {
     return loadMnist(split, limit !== undefined ? { limit } : {});
   }
   if (!existsSync(spec)) throw new Error(`no such file: ${spec}`);
+  if (statSync(spec).isDirectory()) {
+    return readImageFolder(spec, { channels: opts.channels ?? 1, size: opts.imageSize ?? null, limit: limit ?? null, classNames: opts.classNames ?? null });
+  }
   const ds = readAny(spec, opts);
   return limit !== undefined && limit < ds.n ? { ...ds, n: limit, x: ds.x.subarray(0, limit * ds.dim), labels: ds.labels?.subarray(0, limit) ?? null } : ds;
 }
@@ -69,10 +80,18 @@ export function binarize(ds: Dataset, split: 'train' | 'test'): void {
 }
 
 export function prepareData(cfg: DataConfig, seed: number): PreparedData {
-  const full = loadDataset(cfg.dataset, { labelColumn: cfg.labelColumn, header: cfg.header, split: 'train', limit: cfg.limit });
+  const { labelColumn, header, channels } = cfg;
+  const full = loadDataset(cfg.dataset, { labelColumn, header, channels, imageSize: cfg.imageSize, split: 'train', limit: cfg.limit });
   checkFinite(full);
+  if ((channels !== 1 || cfg.imageSize !== null) && !isImageFolder(full)) {
+    throw new UsageError(`--channels and --image-size apply to folders of images; ${full.source} is not one`);
+  }
   const testSpec = cfg.testDataset ?? (cfg.dataset === 'mnist' ? 'mnist:test' : null);
-  const test = testSpec ? loadDataset(testSpec, { labelColumn: cfg.labelColumn, header: cfg.header, split: 'test' }) : null;
+  // Test images take the training images' size, and their class folders the training labels.
+  const imageSize = cfg.imageSize ?? imageSizeOf(full.sampleShape);
+  const classNames = isImageFolder(full) ? full.classNames : null;
+  const test = testSpec ? loadDataset(testSpec, { labelColumn, header, channels, imageSize, classNames, split: 'test' }) : null;
+  const notes = cfg.imageSize === null ? [full, test].flatMap((ds) => resizeNote(ds)) : [];
   if (test) {
     checkFinite(test);
     if (test.dim !== full.dim) throw new Error(`${test.source} has ${test.dim} features per sample but ${full.source} has ${full.dim}`);
@@ -89,5 +108,20 @@ export function prepareData(cfg: DataConfig, seed: number): PreparedData {
     if (val) normalizer.apply(val);
     if (test) normalizer.apply(test);
   }
-  return { train, val, test, sampleShape: full.sampleShape, normalizer };
+  return { train, val, test, sampleShape: full.sampleShape, normalizer, notes };
+}
+
+function isImageFolder(ds: Dataset): ds is ImageFolderDataset {
+  return 'classNames' in ds && 'resized' in ds;
+}
+
+/** The height and width of samples shaped (channels, height, width), such as images and MNIST. */
+function imageSizeOf(shape: readonly number[]): ImageSize | null {
+  return shape.length === 3 ? { width: shape[2]!, height: shape[1]! } : null;
+}
+
+function resizeNote(ds: Dataset | null): string[] {
+  if (ds === null || !isImageFolder(ds) || ds.resized === 0) return [];
+  const [, h, w] = ds.sampleShape;
+  return [`${ds.source}: ${ds.resized} of ${ds.n} images were resized to ${w}x${h}, the first training image's size (--image-size sets it)`];
 }

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { backendFallbackNotes, getBackend, Rng, setBackend } from '../core/index.js';
 import { registerBuiltinBackends } from '../backends/index.js';
 import { loadOptimizerState, loadWeights, readModelConfig, readState, writeModelFiles, type SaveOptions } from '../io/model-dir.js';
-import { createModel, labelProblem, registerBuiltinModels, type Autoencoder } from '../models/index.js';
+import { createModel, fitModelToData, labelProblem, registerBuiltinModels, type Autoencoder } from '../models/index.js';
 import { createOptimizer, type Optimizer } from '../nn/optim/index.js';
 import { writeJsonAtomic } from '../util/atomic.js';
 import { classify, InputError, UsageError } from '../util/errors.js';
@@ -29,7 +29,7 @@ export interface SessionOptions {
   onEvent?: EventSink;
   /** Continue the run in outDir from its latest checkpoint (from the start if it has none yet). */
   resume?: boolean;
-  /** Called with a note when 'auto' had to fall back from a faster backend, or a resume starts over. */
+  /** Called with a note when 'auto' had to fall back from a faster backend, a resume starts over, or images were resized. */
   onNote?: (note: string) => void;
 }
 
@@ -49,7 +49,8 @@ export async function runSession(o: SessionOptions): Promise<SessionResult> {
   const rec = o.resume ? openRunToResume(o.outDir, config) : checkNewRunDir(o.outDir);
   await selectBackend(config, o.onNote);
   const data = classify(InputError, () => prepareData(config.data, config.train.seed));
-  config.model = checkInputDim(config, data.train.dim);
+  for (const note of data.notes) o.onNote?.(note);
+  config.model = checkInputDim(config, data.sampleShape);
   const model = createModel(config.model, new Rng(config.train.seed));
   checkLabels(model, data);
   const optimizer = makeOptimizer(config);
@@ -103,7 +104,7 @@ function finish(dir: string, config: RunConfig, saveBase: SaveOptions, model: Au
   writeModelFiles(dir, saveBase);
   if (data.test) onEvent({ type: 'evaluation_start', split: 'test', samples: data.test.n });
   const test = data.test ? evaluateReconstruction(model, data.test, config.train.evalBatchSize) : null;
-  if (test) onEvent({ type: 'evaluation', split: 'test', metrics: { loss: test.loss, mse: test.mse, bce: test.bce ?? NaN, sqErrPerImage: test.sqErrPerImage, n: test.n, ...prefixed('term.', test.terms) } });
+  if (test) onEvent({ type: 'evaluation', split: 'test', metrics: { loss: test.loss, mse: test.mse, bce: test.bce ?? NaN, sqErrPerImage: test.sqErrPerImage, n: test.n, ...prefixed('term.', test.terms), ...(test.denoised ? { denoisedMse: test.denoised.mse, denoisedBce: test.denoised.bce ?? NaN } : {}) } });
   const metrics = metricsJson(config, result, test, model);
   writeJsonAtomic(join(dir, 'metrics.json'), metrics);
   const pictures = writeRunPictures(dir, model, data, result.state.history);
@@ -166,16 +167,14 @@ function checkLabels(model: Autoencoder, data: PreparedData): void {
   for (const ds of [data.train, data.val, data.test]) {
     const problem = ds === null ? null : labelProblem(model, ds.labels);
     if (ds === null || problem === null) continue;
-    const hint = ds.labels === null ? 'train it on labelled data (MNIST, or a CSV with --label-column)' : 'set --num-classes above the largest label';
+    const hint = ds.labels === null ? 'train it on labelled data (MNIST, a CSV with --label-column, or an image folder with one folder per class)' : 'set --num-classes above the largest label';
     throw new UsageError(`${ds.source}: ${problem}; ${hint}`);
   }
 }
 
-/** The model takes the data's width unless the config fixed one (then the two must agree). */
-function checkInputDim(config: RunConfig, dim: number): RunConfig['model'] {
-  const given = config.model.inputDim;
-  if (given !== 0 && given !== dim) throw new UsageError(`model.inputDim is ${given} but the data has ${dim} values per sample`);
-  return { ...config.model, inputDim: dim };
+/** The model takes the data's width (and a conv body its image shape) unless the config fixed them (then they must agree). */
+function checkInputDim(config: RunConfig, sampleShape: readonly number[]): RunConfig['model'] {
+  return classify(UsageError, () => fitModelToData(config.model, sampleShape));
 }
 
 /**
@@ -212,7 +211,7 @@ function metricsJson(config: RunConfig, r: TrainResult, test: ReconMetrics | nul
     trainLoss: last?.trainLoss ?? null,
     valLoss: last?.valLoss ?? null,
     terms: { train: last?.terms ?? null, val: last?.valTerms ?? null, test: test?.terms ?? null },
-    test: test ? { mse: test.mse, bce: test.bce, sqErrPerImage: test.sqErrPerImage, loss: test.loss, n: test.n } : null,
+    test: test ? { mse: test.mse, bce: test.bce, sqErrPerImage: test.sqErrPerImage, loss: test.loss, n: test.n, ...(test.denoised ? { denoised: test.denoised } : {}) } : null,
   };
 }
 

@@ -88,6 +88,46 @@ export function oneOf<const V extends string>(help: string, values: readonly V[]
   return { help, default: def, typeName: values.join('|'), check, fromText: check };
 }
 
+/** An integer from a short list, e.g. image channels 1 or 3. */
+export function integerOneOf<const V extends number>(help: string, values: readonly V[], def: V): Field<V> {
+  const check = (v: unknown): V => {
+    if (typeof v !== 'number' || !values.includes(v as V)) throw new Error(`${shown(v)} is not one of ${values.join(', ')}`);
+    return v as V;
+  };
+  return { help, default: def, typeName: values.join('|'), check, fromText: (t) => check(num(t)) };
+}
+
+/** A width and a height in pixels. */
+export interface Size2d {
+  width: number;
+  height: number;
+}
+
+/** A size written WIDTHxHEIGHT on the command line (as image tools write it) and {width, height} in JSON. */
+export function size2d(help: string, def: Size2d, o: NumOpts = {}): Field<Size2d> {
+  const side = (v: unknown, name: string): number => {
+    try {
+      if (typeof v !== 'number' || !Number.isSafeInteger(v)) throw new Error(`expected an integer, got ${shown(v)}`);
+      return checkRange(v, o);
+    } catch (err) {
+      throw new Error(`${name}: ${(err as Error).message}`);
+    }
+  };
+  const check = (v: unknown): Size2d => {
+    if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new Error(`expected {"width": W, "height": H}, got ${shown(v)}`);
+    const extra = Object.keys(v).filter((k) => k !== 'width' && k !== 'height');
+    if (extra.length > 0) throw new Error(`unknown key ${quoted(extra[0]!)} (known: width, height)`);
+    const { width, height } = v as Record<string, unknown>;
+    return { width: side(width, 'width'), height: side(height, 'height') };
+  };
+  const fromText = (t: string): Size2d => {
+    const m = /^\s*(\d+)\s*[x×]\s*(\d+)\s*$/i.exec(t);
+    if (m === null) throw new Error(`${quoted(t)} is not WIDTHxHEIGHT (e.g. 28x28)`);
+    return check({ width: Number(m[1]), height: Number(m[2]) });
+  };
+  return { help, default: { ...def }, typeName: 'WIDTHxHEIGHT', check, fromText };
+}
+
 export function integerList(help: string, def: readonly number[], o: NumOpts = {}): Field<number[]> {
   const check = (v: unknown): number[] => {
     if (!Array.isArray(v)) throw new Error(`expected a list of integers, got ${shown(v)}`);

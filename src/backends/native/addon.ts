@@ -36,6 +36,14 @@ export interface NativeAddon {
   transpose(x: Buf, out: Buf, layout: Int32Array): void;
   /** Row i of out = row indices[i] of src; returns -1, or the position of the first out-of-range index (nothing copied). */
   gatherRows(src: Float32Array, dim: number, indices: Int32Array, out: Buf): number;
+  /** cols = Im2Col(x) for geometry [B, H, W, C, kh, kw, sh, sw, dh, dw, top, bottom, left, right]. */
+  im2col(x: Buf, cols: Buf, geometry: Int32Array, padValue: number): void;
+  /** x = Col2Im(cols), the adjoint, for the same geometry. */
+  col2im(cols: Buf, x: Buf, geometry: Int32Array): void;
+  /** y = max over each window, cell = the kernel cell of the first maximum (as a float). */
+  maxPool(x: Buf, y: Buf, cell: Buf, geometry: Int32Array): void;
+  /** dx = each dy added at its window's maximum. */
+  maxPoolGrad(dy: Buf, cell: Buf, dx: Buf, geometry: Int32Array): void;
   matmul(a: Buf, b: Buf, out: Buf, m: number, n: number, k: number, transA: number, transB: number): void;
   fusedDense(x: Buf, w: Buf, b: Buf, y: Buf, batch: number, inF: number, outF: number, act: number): void;
   /** dx of length 0 skips the input gradient. */

@@ -13,6 +13,7 @@ import { registerLosses } from './kernels/loss.js';
 import { registerMatMul } from './kernels/matmul.js';
 import { registerOptimizers } from './kernels/optim.js';
 import { registerReduceLayout } from './kernels/reduce-layout.js';
+import { registerWindow } from './kernels/window.js';
 
 export const NATIVE = 'native';
 
@@ -23,6 +24,7 @@ export function registerNativeKernels(addon: NativeAddon, backend: string = NATI
   registerFusedDense(addon, backend);
   registerLosses(addon, backend);
   registerOptimizers(addon, backend);
+  registerWindow(addon, backend);
 }
 
 let registered = false;

@@ -11,6 +11,7 @@ import { registerOptimizerKernels } from './kernels/optim.js';
 import { registerReductions } from './kernels/reduce.js';
 import { registerUnaryKernels } from './kernels/unary.js';
 import { registerWhere } from './kernels/where.js';
+import { registerWindow } from './kernels/window.js';
 
 export const REFERENCE = 'reference';
 
@@ -25,6 +26,7 @@ export function registerReferenceKernels(backend: string = REFERENCE): void {
   registerLossKernels(backend);
   registerOptimizerKernels(backend);
   registerFusedDense(backend);
+  registerWindow(backend);
 }
 
 export function registerReferenceBackend(): void {

@@ -27,7 +27,7 @@ export async function infoCommand(argv: readonly string[], io: Io): Promise<numb
   } else {
     const { config: c } = resolveConfig(rest);
     // The width comes from the data, as in training (one sample is read to learn it).
-    const width = c.model.inputDim || classify(InputError, () => loadDataset(c.data.dataset, { labelColumn: c.data.labelColumn, header: c.data.header, limit: 1 }).dim);
+    const width = c.model.inputDim || classify(InputError, () => loadDataset(c.data.dataset, { labelColumn: c.data.labelColumn, header: c.data.header, channels: c.data.channels, imageSize: c.data.imageSize, limit: 1 }).dim);
     model = createModel({ ...c.model, inputDim: width }, new Rng(c.train.seed));
     [source, config] = ['(configuration from flags)', c];
   }

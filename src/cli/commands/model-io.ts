@@ -18,7 +18,7 @@ import { defaultData, loadInput, loadModel, printJson, useBackend, type Io } fro
 import { EXIT, InputError, UsageError } from '../errors.js';
 import { BACKEND_FLAGS, COMMON_FLAGS, nullable, opt, string } from '../flags.js';
 
-const DATA = opt('data', nullable(string("input: 'mnist:test', or a .csv, .npy or IDX file (default: the model's test data)", '')), 'Input');
+const DATA = opt('data', nullable(string("input: 'mnist:test', a .csv, .npy or IDX file, or a folder of PNG/JPEG images, read at the model's sample shape (default: the model's test data)", '')), 'Input');
 const LABEL = opt('label-column', nullable(string("CSV label column to leave out of the features (default: the one the model was trained with, for its own data)", '')), 'Input');
 const HEADER = opt('header', dataSchema.header as Field<unknown>, 'Input');
 const LIMIT = opt('limit', nullable(integer('use only the first N samples', 0, { min: 1 })), 'Input');
@@ -85,7 +85,7 @@ const COMMANDS: Record<string, Cmd> = {
       const png = o.get('png') as string | null | undefined;
       if (png) {
         const grid = reconstructionGrid(m.model, ds, 10, m.normalizer ? (v) => m.normalizer!.invert(v) : undefined);
-        if (!grid) throw new InputError(`${ds.source}: samples are not 2-D images, so no picture can be drawn`);
+        if (!grid) throw new InputError(`${ds.source}: samples of shape [${ds.sampleShape.join(', ')}] are not grey images, so no picture can be drawn`);
         writeFileAtomic(png, grid);
       }
       const r = mapBatches(ds, batchSize(o), ds.dim, (x, labels) => m.model.reconstruct(x, labels));

@@ -44,6 +44,7 @@ export function trainHelp(kind = 'dense'): string {
     '  aekit train --epochs 1',
     '  aekit train --preset keras-deep --epochs 10 --out runs/keras',
     '  aekit train --data table.csv --label-column label --normalize standard --loss mse --output-activation linear',
+    '  aekit train --data photos/ --channels 3 --image-size 32x32 --test-data photos-test/ --hidden 256 --latent-dim 32',
     '  aekit train --resume runs/keras --epochs 20',
     '',
     'Exit codes: 0 ok, 2 bad flags or config, 3 bad input data, 4 training diverged (NaN/Inf or runaway loss), 5 an output could not be written.',
@@ -148,5 +149,6 @@ function summary(io: Io, r: SessionResult): void {
   io.out.write(`\nrun directory: ${r.outDir}\n`);
   io.out.write(`backend ${String(m.backend)}, ${r.train.state.epochsDone} epochs, ${fmtRate(r.train.samplesPerSec)} samples/s, ${r.train.wallSeconds.toFixed(1)} s\n`);
   if (t) io.out.write(`test: MSE/pixel ${t.mse.toFixed(5)}  BCE/pixel ${t.bce === null ? 'n/a' : t.bce.toFixed(5)}  squared error/image ${t.sqErrPerImage.toFixed(3)}\n`);
+  if (t?.denoised) io.out.write(`test, corrupted inputs against clean: MSE/pixel ${t.denoised.mse.toFixed(5)}  BCE/pixel ${t.denoised.bce === null ? 'n/a' : t.denoised.bce.toFixed(5)}\n`);
   io.out.write(`files: run.json config.json model.safetensors events.jsonl metrics.json ${r.pictures.join(' ')}\n`);
 }

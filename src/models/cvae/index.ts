@@ -8,6 +8,8 @@ export const cvaeVariant: ModelVariant<CvaeConfig> = {
   schema: cvaeSchema,
   flags: cvaeFlags,
   validate: validateCvae,
+  // Dense bodies take samples of any shape; the width is now the data's, so the size limit is checked again.
+  fitData: (c) => validateCvae(c),
   create: (config, rng) => new ConditionalVae(config, rng),
 };
 

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import * as ak from '../../index.js';
 import { createOptimizer } from '../../nn/optim/index.js';
-import { ConditionalVae, createModel, parseModelConfig, registerBuiltinModels } from '../index.js';
+import { ConditionalVae, createModel, fitModelToData, parseModelConfig, registerBuiltinModels } from '../index.js';
 
 await ak.setBackend('reference');
 registerBuiltinModels();
@@ -88,6 +88,20 @@ test('parameter names (the one-hot columns of the first layers as side weights),
   assert.throws(() => parseModelConfig({ kind: 'cvae', beta: -1 }), /model\.beta: -1 must be ≥ 0/);
   assert.throws(() => parseModelConfig({ kind: 'cvae', hidden: [] }), /model\.hidden: a cvae needs at least one hidden layer/);
   assert.throws(() => parseModelConfig({ kind: 'cvae', inputDim: 784, hidden: [400], numClasses: 1e8 }), /parameters, more than/);
+});
+
+test('dense bodies only: no model.body or conv fields (the class joins dense layers); fitted to data of any shape, the size limit checked at the data\'s width', () => {
+  for (const key of ['body', 'imageShape', 'encoder', 'decoder']) {
+    assert.throws(() => parseModelConfig({ kind: 'cvae', [key]: key === 'body' ? 'conv' : [] }), new RegExp(`model: unknown key "${key}"`));
+  }
+  const c = parseModelConfig({ kind: 'cvae', hidden: [8], latentDim: 2 });
+  assert.deepEqual(Object.keys(c).filter((k) => ['body', 'imageShape', 'encoder', 'decoder'].includes(k)), []);
+  const fitted = fitModelToData(c, [1, 3, 4]);
+  assert.equal(fitted.inputDim, 12);
+  assert.equal(c.inputDim, 0, 'the config given is not changed');
+  assert.equal(createModel(fitted, new ak.Rng(1)).config.inputDim, 12);
+  assert.equal(fitModelToData(c, [13]).inputDim, 13, 'any sample shape fits a dense body');
+  assert.throws(() => fitModelToData(parseModelConfig({ kind: 'cvae', hidden: [20_000] }), [100_000]), /parameters, more than/);
 });
 
 test('the importance-sampled log-likelihood converges to log p(x | y) by quadrature', () => {

@@ -2,10 +2,14 @@
 import { ACTIVATIONS, type ActivationName } from '../../core/index.js';
 import { INITS, type InitName } from '../../nn/init.js';
 import { integer, integerList, number, oneOf, type Schema } from '../../util/schema.js';
+import { checkConvBody, convBodyFlags, convBodySchema, type ConvBodyFields } from '../conv/config.js';
 import { MAX_PARAMETERS } from '../dense/config.js';
 import type { FlagTable } from '../registry.js';
 
-/** The fields of a Gaussian-latent model with dense bodies: the VAE's, which the conditional VAE extends. */
+/**
+ * The fields of a Gaussian-latent model with dense bodies, shared by the VAE and the conditional VAE.
+ * The choice of body (`VaeBodyFields`) is the VAE's alone: the cvae's one-hot class joins dense layers.
+ */
 export interface VaeFields {
   inputDim: number;
   hidden: number[];
@@ -20,11 +24,18 @@ export interface VaeFields {
   init: InitName | 'auto';
 }
 
-export interface VaeConfig extends VaeFields {
+/** The VAE's body: dense (`hidden`) or convolutional. */
+export interface VaeBodyFields extends ConvBodyFields {
+  /** dense: `hidden` sizes, mirrored; conv: the `encoder` layers end in a vector (the μ and log σ² heads follow) and the `decoder` layers go from the code to the image. */
+  body: 'dense' | 'conv';
+}
+
+export interface VaeConfig extends VaeFields, VaeBodyFields {
   kind: 'vae';
 }
 
-export const vaeSchema: Schema<VaeFields> = {
+/** The dense Gaussian-latent fields (the conditional VAE's schema extends these). */
+export const vaeDenseSchema: Schema<VaeFields> = {
   inputDim: integer('input features per sample (0: taken from the data)', 0, { min: 0 }),
   hidden: integerList('encoder hidden sizes; the decoder mirrors them', [400], { min: 1 }),
   latentDim: integer('size of the latent code z (the Gaussian has a mean and a log-variance per unit)', 20, { min: 1 }),
@@ -35,7 +46,13 @@ export const vaeSchema: Schema<VaeFields> = {
   init: oneOf('weight initialiser (auto: He for ReLU-like, Glorot otherwise)', ['auto', ...INITS] as const, 'auto'),
 };
 
-export const vaeFlags: FlagTable<VaeFields> = {
+export const vaeSchema: Schema<Omit<VaeConfig, 'kind'>> = {
+  ...vaeDenseSchema,
+  body: oneOf('network: dense (hidden) or conv (imageShape, encoder ending in a vector, decoder from the code)', ['dense', 'conv'] as const, 'dense'),
+  ...convBodySchema,
+};
+
+export const vaeDenseFlags: FlagTable<VaeFields> = {
   inputDim: null,
   hidden: 'hidden',
   latentDim: 'latent-dim',
@@ -46,8 +63,21 @@ export const vaeFlags: FlagTable<VaeFields> = {
   init: 'init',
 };
 
-/** Refuses a model over aekit's parameter limit; `sideFeatures` are inputs concatenated to the encoder's and the decoder's (a one-hot class). */
-export function validateVae(c: VaeFields, sideFeatures = 0): void {
+export const vaeFlags: FlagTable<Omit<VaeConfig, 'kind'>> = { ...vaeDenseFlags, body: 'body', ...convBodyFlags };
+
+/** Checks a VAE; a conv body is completed from the data's `sampleShape` when given (the image shape). */
+export function validateVae(c: VaeConfig, sampleShape?: readonly number[]): void {
+  if (c.body === 'conv') {
+    const code = checkConvBody(c, sampleShape, [c.latentDim]);
+    if (code.length > 1) throw new Error(`model.encoder of a VAE must end in a vector (flatten, then dense) for the μ and log σ² heads; it ends at [${code.join(', ')}]`);
+    if (code.length) c.inputDim = c.imageShape.reduce((a, b) => a * b, 1);
+    return;
+  }
+  validateDenseVae(c);
+}
+
+/** Refuses a dense-bodied model over aekit's parameter limit; `sideFeatures` are inputs concatenated to the encoder's and the decoder's (a one-hot class). */
+export function validateDenseVae(c: VaeFields, sideFeatures = 0): void {
   const widths = [c.inputDim, ...c.hidden];
   let params = 0;
   for (let i = 1; i < widths.length; i++) params += 2 * (widths[i - 1]! * widths[i]! + widths[i]!);

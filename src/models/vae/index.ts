@@ -7,7 +7,8 @@ export const vaeVariant: ModelVariant<VaeConfig> = {
   summary: 'variational autoencoder (Gaussian q(z|x), Bernoulli or Gaussian p(x|z)); β-VAE with --beta, KL warm-up with --kl-warmup',
   schema: vaeSchema,
   flags: vaeFlags,
-  validate: validateVae,
+  validate: (c) => validateVae(c),
+  fitData: (c, shape) => validateVae(c, shape),
   create: (config, rng) => new VariationalAutoencoder(config, rng),
 };
 

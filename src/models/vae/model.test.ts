@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import * as ak from '../../index.js';
 import { createOptimizer } from '../../nn/optim/index.js';
-import { createModel, parseModelConfig, registerBuiltinModels, VariationalAutoencoder } from '../index.js';
+import { createModel, fitModelToData, parseModelConfig, registerBuiltinModels, VariationalAutoencoder } from '../index.js';
 import { twoPatternBatch } from '../two-patterns.fixture.js';
 
 await ak.setBackend('reference');
@@ -114,4 +114,27 @@ test('the importance-sampled log-likelihood converges to log p(x) by quadrature,
   exact.forEach((e, i) => assert.ok(Math.abs(iw[i]! - e) < 0.01, `row ${i}: ${iw[i]} vs ${e}`));
   const elbo = Array.from({ length: 200 }, (_, s) => ak.tidy(() => m.logLikelihood(x, 1, new ak.Rng(100 + s))));
   exact.forEach((e, i) => assert.ok(elbo.reduce((a, r) => a + r[i]!, 0) / 200 < e, `row ${i}: the K = 1 mean is not below log p(x)`));
+});
+
+test('a conv body (model.body conv) uses the same ELBO: loss = recon + β·kl, image-shaped recon, samples and a finite log-likelihood', () => {
+  const config = fitModelToData(parseModelConfig({
+    kind: 'vae', body: 'conv', latentDim: 2, beta: 2,
+    encoder: ['conv(4,3,s2,relu,same)', 'flatten', 'dense(6,relu)'],
+    decoder: ['dense(16,relu)', 'reshape(4,2,2)', 'convt(1,3,s2,same)'],
+  }), [1, 4, 4]);
+  assert.deepEqual([config.inputDim, (config as unknown as { imageShape: number[] }).imageShape], [16, [1, 4, 4]]);
+  const m = createModel(config, new ak.Rng(1)) as VariationalAutoencoder;
+  const x = ak.reshape(batch(), [16, 1, 3, 4]);
+  const images = ak.tensor(Float32Array.from({ length: 16 * 16 }, (_, i) => x.data[i % x.size]!), [16, 1, 4, 4]);
+  const r = ak.tidy(() => {
+    const o = m.forward(images, { training: true, rng: new ak.Rng(2) });
+    return { loss: o.loss.item(), recon: o.terms.recon!.item(), kl: o.terms.kl!.item(), z: o.z.shape, shape: o.recon.shape };
+  });
+  assert.ok(Math.abs(r.loss - (r.recon + 2 * r.kl)) < 1e-4 * Math.abs(r.loss));
+  assert.deepEqual([r.z, r.shape], [[16, 2], [16, 1, 4, 4]]);
+  assert.deepEqual(ak.tidy(() => m.sample(3, new ak.Rng(3)).shape), [3, 16]);
+  const ll = m.logLikelihood(images, 4, new ak.Rng(4));
+  assert.ok(ll.length === 16 && ll.every((v) => Number.isFinite(v) && v < 0));
+  assert.deepEqual(m.namedParameters().map(([n]) => n).filter((n) => !n.startsWith('encoder.') && !n.startsWith('decoder.')), ['mu.weight', 'mu.bias', 'log_var.weight', 'log_var.bias']);
+  assert.throws(() => fitModelToData(parseModelConfig({ kind: 'vae', body: 'conv', encoder: ['conv(4,3,s2,relu,same)'], decoder: ['dense(16,relu)', 'reshape(4,2,2)', 'convt(1,3,s2,same)'] }), [1, 4, 4]), /model\.encoder of a VAE must end in a vector/);
 });

@@ -1,0 +1,201 @@
+// N-API entry points for Im2Col and Col2Im over NHWC images (convolution and pooling).
+#include <cstring>
+
+#include "napi-args.h"
+#include "ops.h"
+
+namespace aekit {
+namespace {
+
+// Rows per thread piece: im2col rows are kh·kw·C floats, so a few dozen rows are enough work.
+constexpr long kParallelMinRows = 64;
+
+struct Window {
+  long b, h, w, c, kh, kw, sh, sw, dh, dw, pt, pb, pl, pr, ho, wo;
+};
+
+// Reads geometry [B, H, W, C, kh, kw, sh, sw, dh, dw, top, bottom, left, right]; false (and a
+// thrown RangeError) when a value is out of range or the window does not fit the image.
+bool parseWindow(Args& args, size_t i, Window* g) {
+  size_t n = 0;
+  const int32_t* d = args.i32s(i, &n);
+  if (!args.ok()) return false;
+  if (n != 14) return args.rangeError("window geometry must have 14 entries, got %zu", n), false;
+  long v[14];
+  for (int k = 0; k < 14; k++) {
+    v[k] = d[k];
+    const bool positive = k >= 4 && k < 10;
+    if (v[k] < (positive ? 1 : 0)) return args.rangeError("window geometry entry %d is %ld", k, v[k]), false;
+  }
+  *g = {v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9], v[10], v[11], v[12], v[13], 0, 0};
+  const long spanH = g->h + g->pt + g->pb - g->dh * (g->kh - 1) - 1, spanW = g->w + g->pl + g->pr - g->dw * (g->kw - 1) - 1;
+  if (spanH < 0 || spanW < 0) return args.rangeError("a %ldx%ld window does not fit a %ldx%ld image", g->kh, g->kw, g->h, g->w), false;
+  g->ho = spanH / g->sh + 1;
+  g->wo = spanW / g->sw + 1;
+  return true;
+}
+
+// Row r of the column matrix: the window of output position r, C values per kernel cell.
+void im2colRows(const Window& g, const float* x, float* cols, float pad, long lo, long hi) {
+  const long rowLen = g.kh * g.kw * g.c;
+  for (long r = lo; r < hi; r++) {
+    const long n = r / (g.ho * g.wo), oy = r / g.wo % g.ho, ox = r % g.wo;
+    float* dst = cols + r * rowLen;
+    for (long ky = 0; ky < g.kh; ky++) {
+      const long iy = oy * g.sh - g.pt + ky * g.dh;
+      for (long kx = 0; kx < g.kw; kx++, dst += g.c) {
+        const long ix = ox * g.sw - g.pl + kx * g.dw;
+        if (iy < 0 || iy >= g.h || ix < 0 || ix >= g.w) {
+          for (long k = 0; k < g.c; k++) dst[k] = pad;
+        } else {
+          std::memcpy(dst, x + ((n * g.h + iy) * g.w + ix) * g.c, sizeof(float) * g.c);
+        }
+      }
+    }
+  }
+}
+
+// Images [lo, hi) of the output: zeroed, then every column entry added where it was read from.
+void col2imImages(const Window& g, const float* cols, float* x, long lo, long hi) {
+  const long rowLen = g.kh * g.kw * g.c, image = g.h * g.w * g.c;
+  std::memset(x + lo * image, 0, sizeof(float) * (hi - lo) * image);
+  for (long n = lo; n < hi; n++) {
+    float* img = x + n * image;
+    for (long oy = 0; oy < g.ho; oy++) {
+      for (long ox = 0; ox < g.wo; ox++) {
+        const float* src = cols + ((n * g.ho + oy) * g.wo + ox) * rowLen;
+        for (long ky = 0; ky < g.kh; ky++) {
+          const long iy = oy * g.sh - g.pt + ky * g.dh;
+          if (iy < 0 || iy >= g.h) continue;
+          for (long kx = 0; kx < g.kw; kx++) {
+            const long ix = ox * g.sw - g.pl + kx * g.dw;
+            if (ix < 0 || ix >= g.w) continue;
+            float* dst = img + (iy * g.w + ix) * g.c;
+            const float* s = src + (ky * g.kw + kx) * g.c;
+            for (long k = 0; k < g.c; k++) dst[k] += s[k];
+          }
+        }
+      }
+    }
+  }
+}
+
+// Checks the image holds B·H·W·C and the columns B·Ho·Wo × kh·kw·C floats.
+bool checkSizes(Args& args, const Window& g, size_t nImage, size_t nCols) {
+  const long image = args.product(args.product(args.product(g.b, g.h, "B × H"), g.w, "B·H × W"), g.c, "B·H·W × C");
+  const long rows = args.product(args.product(g.b, g.ho, "B × Ho"), g.wo, "B·Ho × Wo");
+  const long rowLen = args.product(args.product(g.kh, g.kw, "kh × kw"), g.c, "kh·kw × C");
+  return args.holds("image", nImage, image, "B·H·W·C") && args.holds("cols", nCols, rows, rowLen, "B·Ho·Wo × kh·kw·C");
+}
+
+// Output positions [lo, hi): y = the max of each window per channel, cell = the kernel cell of the
+// first maximum (a NaN wins at once); padding is never chosen.
+void maxPoolRows(const Window& g, const float* x, float* y, float* cell, long lo, long hi) {
+  const long kk = g.kh * g.kw;
+  for (long r = lo; r < hi; r++) {
+    const long n = r / (g.ho * g.wo), oy = r / g.wo % g.ho, ox = r % g.wo;
+    float* yr = y + r * g.c;
+    float* cr = cell + r * g.c;
+    for (long k = 0; k < g.c; k++) yr[k] = -__builtin_inff(), cr[k] = -1.f;
+    for (long ky = 0; ky < g.kh; ky++) {
+      const long iy = oy * g.sh - g.pt + ky * g.dh;
+      if (iy < 0 || iy >= g.h) continue;
+      for (long kx = 0; kx < g.kw; kx++) {
+        const long ix = ox * g.sw - g.pl + kx * g.dw;
+        if (ix < 0 || ix >= g.w) continue;
+        const float* src = x + ((n * g.h + iy) * g.w + ix) * g.c;
+        const float at = (float)(ky * g.kw + kx);
+        for (long k = 0; k < g.c; k++) {
+          const float v = src[k], best = yr[k];
+          const bool bestNaN = best != best;
+          // Take v when nothing is taken yet, when it is larger, or when it is the first NaN.
+          if (!bestNaN && (cr[k] < 0.f || v > best || v != v)) yr[k] = v, cr[k] = at;
+        }
+      }
+    }
+    for (long k = 0; k < g.c; k++) if (cr[k] < 0.f) cr[k] = 0.f;
+    (void)kk;
+  }
+}
+
+// Images [lo, hi) of dx: zeroed, then each dy added at the input position of its window's maximum.
+void maxPoolGradImages(const Window& g, const float* dy, const float* cell, float* dx, long lo, long hi) {
+  const long image = g.h * g.w * g.c;
+  std::memset(dx + lo * image, 0, sizeof(float) * (hi - lo) * image);
+  for (long n = lo; n < hi; n++) {
+    for (long oy = 0; oy < g.ho; oy++) {
+      for (long ox = 0; ox < g.wo; ox++) {
+        const long r = (n * g.ho + oy) * g.wo + ox;
+        for (long k = 0; k < g.c; k++) {
+          const long at = (long)cell[r * g.c + k];
+          const long iy = oy * g.sh - g.pt + at / g.kw * g.dh, ix = ox * g.sw - g.pl + at % g.kw * g.dw;
+          if (at < 0 || at >= g.kh * g.kw || iy < 0 || iy >= g.h || ix < 0 || ix >= g.w) continue;
+          dx[((n * g.h + iy) * g.w + ix) * g.c + k] += dy[r * g.c + k];
+        }
+      }
+    }
+  }
+}
+
+}  // namespace
+
+// maxPool(x, y, cell, geometry)
+napi_value MaxPool(napi_env env, napi_callback_info info) {
+  Args args(env, info, "maxPool");
+  size_t nx = 0, ny = 0, nc = 0;
+  const float* x = args.f32(0, &nx);
+  float* y = args.f32(1, &ny);
+  float* cell = args.f32(2, &nc);
+  Window g;
+  if (!args.ok() || !parseWindow(args, 3, &g)) return nullptr;
+  const long out = args.product(args.product(args.product(g.b, g.ho, "B × Ho"), g.wo, "B·Ho × Wo"), g.c, "B·Ho·Wo × C");
+  const long image = args.product(args.product(args.product(g.b, g.h, "B × H"), g.w, "B·H × W"), g.c, "B·H·W × C");
+  if (!args.holds("x", nx, image, "B·H·W·C") || !args.holds("y", ny, out, "B·Ho·Wo·C") || !args.holds("cell", nc, out, "B·Ho·Wo·C")) return nullptr;
+  splitRange(g.b * g.ho * g.wo, kParallelMinRows, [&](long lo, long hi) { maxPoolRows(g, x, y, cell, lo, hi); }, 1);
+  return nullptr;
+}
+
+// maxPoolGrad(dy, cell, dx, geometry)
+napi_value MaxPoolGrad(napi_env env, napi_callback_info info) {
+  Args args(env, info, "maxPoolGrad");
+  size_t ny = 0, nc = 0, nx = 0;
+  const float* dy = args.f32(0, &ny);
+  const float* cell = args.f32(1, &nc);
+  float* dx = args.f32(2, &nx);
+  Window g;
+  if (!args.ok() || !parseWindow(args, 3, &g)) return nullptr;
+  const long out = args.product(args.product(args.product(g.b, g.ho, "B × Ho"), g.wo, "B·Ho × Wo"), g.c, "B·Ho·Wo × C");
+  const long image = args.product(args.product(args.product(g.b, g.h, "B × H"), g.w, "B·H × W"), g.c, "B·H·W × C");
+  if (!args.holds("dy", ny, out, "B·Ho·Wo·C") || !args.holds("cell", nc, out, "B·Ho·Wo·C") || !args.holds("dx", nx, image, "B·H·W·C")) return nullptr;
+  splitRange(g.b, 2, [&](long lo, long hi) { maxPoolGradImages(g, dy, cell, dx, lo, hi); }, 1);
+  return nullptr;
+}
+
+// im2col(x, cols, geometry, padValue)
+napi_value Im2Col(napi_env env, napi_callback_info info) {
+  Args args(env, info, "im2col");
+  size_t nx = 0, nc = 0;
+  const float* x = args.f32(0, &nx);
+  float* cols = args.f32(1, &nc);
+  Window g;
+  if (!args.ok() || !parseWindow(args, 2, &g)) return nullptr;
+  const float pad = (float)args.f64(3);
+  if (!args.ok() || !checkSizes(args, g, nx, nc)) return nullptr;
+  splitRange(g.b * g.ho * g.wo, kParallelMinRows, [&](long lo, long hi) { im2colRows(g, x, cols, pad, lo, hi); }, 1);
+  return nullptr;
+}
+
+// col2im(cols, x, geometry)
+napi_value Col2Im(napi_env env, napi_callback_info info) {
+  Args args(env, info, "col2im");
+  size_t nc = 0, nx = 0;
+  const float* cols = args.f32(0, &nc);
+  float* x = args.f32(1, &nx);
+  Window g;
+  if (!args.ok() || !parseWindow(args, 2, &g)) return nullptr;
+  if (!checkSizes(args, g, nx, nc)) return nullptr;
+  splitRange(g.b, 2, [&](long lo, long hi) { col2imImages(g, cols, x, lo, hi); }, 1);
+  return nullptr;
+}
+
+}  // namespace aekit
