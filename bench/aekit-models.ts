@@ -12,7 +12,7 @@
 import { registerBuiltinBackends } from '../src/backends/index.js';
 import { getBackend, Rng, setBackend } from '../src/core/index.js';
 import { loadMnist } from '../src/data/index.js';
-import { createModel, registerBuiltinModels } from '../src/models/index.js';
+import { createModel, fitModelToData, registerBuiltinModels } from '../src/models/index.js';
 import { createOptimizer } from '../src/nn/optim/index.js';
 import { mergeConfig, parseRunConfig, PRESETS } from '../src/train/config.js';
 import { evaluateReconstruction } from '../src/train/evaluate.js';
@@ -20,7 +20,7 @@ import { trainStep } from '../src/train/trainer.js';
 import { benchArgs } from './peer.js';
 
 const USAGE = `Usage:
-  node dist/bench/aekit-models.js speed --model A|B [--steps N] [--repeats R] [--warmup W] [--threads T] [--backend native]
+  node dist/bench/aekit-models.js speed --model A|B|conv|vae [--steps N] [--repeats R] [--warmup W] [--threads T] [--backend native]
   node dist/bench/aekit-models.js quality --model B [--epochs 10] [--seed S] [--init torch] [--export FILE]
 
 aekit's side of bench/run.ts: training samples/s (speed) or test MSE after training (quality),
@@ -36,18 +36,23 @@ const { positionals, values } = benchArgs(USAGE, {
   },
 });
 
-const preset = values.model === 'B' ? 'hinton2006' : 'keras-deep';
+/** The preset behind each workload (the same nets as bench/torch_models.py) and its batch size. */
+const WORKLOADS: Record<string, [string, number]> = { A: ['keras-deep', 256], B: ['hinton2006', 256], conv: ['keras-denoising-conv', 128], vae: ['vae-mlp', 100] };
+if (!WORKLOADS[values.model!]) {
+  console.error(`unknown --model ${values.model} (A, B, conv, vae)\n\n${USAGE}`);
+  process.exit(2);
+}
+const [preset, bs] = WORKLOADS[values.model!]!;
 registerBuiltinBackends();
 registerBuiltinModels();
 await setBackend(values.backend!);
 if (Number(values.threads) > 0) getBackend().setThreads?.(Number(values.threads));
 const config = parseRunConfig(mergeConfig(PRESETS[preset]!.config, { train: { seed: Number(values.seed) } }));
 const train = loadMnist('train');
-const model = createModel({ ...config.model, inputDim: 784, init: values.init } as typeof config.model, new Rng(config.train.seed));
+const model = createModel(fitModelToData({ ...config.model, ...(values.init === 'auto' ? {} : { init: values.init }) } as typeof config.model, train.sampleShape), new Rng(config.train.seed));
 const optimizer = createOptimizer({ kind: 'adam', lr: 1e-3 });
 const ctx = { model, optimizer, train, config: { clipNorm: 0 } };
 const params = model.parameters();
-const bs = 256;
 const nb = Math.floor(train.n / bs);
 const rng = new Rng(1);
 const idxOf = (s: number): Int32Array => Int32Array.from({ length: bs }, (_, i) => (s % nb) * bs + i);

@@ -56,6 +56,56 @@ def model(kind):
     return nn.Sequential(enc, dec), loss
 
 
+def conv_denoiser():
+    """keras.io's denoising conv net (TARGETS.md): Conv32-Pool-Conv32-Pool, two stride-2 ConvTranspose32, Conv1; BCE on logits."""
+    net = nn.Sequential(
+        nn.Conv2d(1, 32, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
+        nn.Conv2d(32, 32, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
+        nn.ConvTranspose2d(32, 32, 3, stride=2, padding=1, output_padding=1), nn.ReLU(),
+        nn.ConvTranspose2d(32, 32, 3, stride=2, padding=1, output_padding=1), nn.ReLU(),
+        nn.Conv2d(32, 1, 3, padding=1))
+    return net
+
+
+class VaeMlp(nn.Module):
+    """vae-mlp: 784-400-(40, 40) encoder, 40-400-784 decoder, Bernoulli decoder; loss = summed BCE + KL per sample."""
+
+    def __init__(self):
+        super().__init__()
+        self.enc = nn.Sequential(nn.Linear(784, 400), nn.ReLU())
+        self.mu = nn.Linear(400, 40)
+        self.log_var = nn.Linear(400, 40)
+        self.dec = nn.Sequential(nn.Linear(40, 400), nn.ReLU(), nn.Linear(400, 784))
+
+    def loss(self, x):
+        h = self.enc(x)
+        mu, log_var = self.mu(h), self.log_var(h)
+        z = mu + torch.exp(0.5 * log_var) * torch.randn_like(mu)
+        recon = nn.functional.binary_cross_entropy_with_logits(self.dec(z), x, reduction='sum') / x.shape[0]
+        kl = -0.5 * torch.sum(1 + log_var - mu ** 2 - log_var.exp()) / x.shape[0]
+        return recon + kl
+
+
+# Batch size of each speed workload, as in its preset.
+BATCH = {'A': 256, 'B': 256, 'conv': 128, 'vae': 100}
+
+
+def workload(kind):
+    """(module, loss(module, batch)) for a speed run; the conv net trains on noisy inputs against clean ones."""
+    if kind == 'conv':
+        net = conv_denoiser()
+
+        def conv_loss(m, b):
+            noisy = torch.clamp(b + 0.4 * torch.randn_like(b), 0, 1)
+            return nn.functional.binary_cross_entropy_with_logits(m(noisy), b)
+        return net, conv_loss
+    if kind == 'vae':
+        net = VaeMlp()
+        return net, lambda m, b: m.loss(b)
+    net, loss_fn = model(kind)
+    return net, lambda m, b: loss_fn(m(b), b)
+
+
 def limit_threads(n, intra):
     """OpenBLAS's pool gets n threads; PyTorch's own (OpenMP) ops get `intra`. Here one intra-op
     thread beside two OpenBLAS threads is PyTorch's fastest setting (bench/run.ts measures both)."""
@@ -70,16 +120,18 @@ def limit_threads(n, intra):
 
 def speed(a):
     x = torch.from_numpy(mnist('train'))
-    net, loss_fn = model(a.model)
+    if a.model == 'conv':
+        x = x.reshape(-1, 1, 28, 28)
+    net, loss_fn = workload(a.model)
     opt = torch.optim.Adam(net.parameters(), lr=1e-3, foreach=True)  # foreach: ~2x faster steps here
-    bs = 256
+    bs = BATCH[a.model]
     nb = x.shape[0] // bs
 
     def steps(n, start):
         for s in range(start, start + n):
             b = x[(s % nb) * bs:(s % nb + 1) * bs]
             opt.zero_grad(set_to_none=True)
-            loss_fn(net(b), b).backward()
+            loss_fn(net, b).backward()
             opt.step()
 
     steps(a.warmup, 0)
@@ -139,7 +191,7 @@ def quality(a):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('mode', choices=['speed', 'quality'])
-    ap.add_argument('--model', choices=['A', 'B'], default='A')
+    ap.add_argument('--model', choices=['A', 'B', 'conv', 'vae'], default='A')
     ap.add_argument('--steps', type=int, default=100)
     ap.add_argument('--repeats', type=int, default=3)
     ap.add_argument('--warmup', type=int, default=20)

@@ -35,20 +35,46 @@ bool parseWindow(Args& args, size_t i, Window* g) {
   return true;
 }
 
-// Row r of the column matrix: the window of output position r, C values per kernel cell.
+// Copy n floats; short runs (one channel, small kernels) skip the call into memcpy.
+inline void copyRun(float* dst, const float* src, long n) {
+  if (n <= 16) {
+    for (long k = 0; k < n; k++) dst[k] = src[k];
+  } else {
+    std::memcpy(dst, src, sizeof(float) * n);
+  }
+}
+
+inline void addRun(float* dst, const float* src, long n) {
+  for (long k = 0; k < n; k++) dst[k] += src[k];
+}
+
+// Row r of the column matrix: the window of output position r, C values per kernel cell. A kernel
+// row that lies inside the image without dilation is kw·C consecutive input values: one copy.
 void im2colRows(const Window& g, const float* x, float* cols, float pad, long lo, long hi) {
-  const long rowLen = g.kh * g.kw * g.c;
+  const long rowLen = g.kh * g.kw * g.c, run = g.kw * g.c;
   for (long r = lo; r < hi; r++) {
     const long n = r / (g.ho * g.wo), oy = r / g.wo % g.ho, ox = r % g.wo;
+    const long ix0 = ox * g.sw - g.pl;
+    const bool whole = g.dw == 1 && ix0 >= 0 && ix0 + g.kw <= g.w;
     float* dst = cols + r * rowLen;
-    for (long ky = 0; ky < g.kh; ky++) {
+    for (long ky = 0; ky < g.kh; ky++, dst += run) {
       const long iy = oy * g.sh - g.pt + ky * g.dh;
-      for (long kx = 0; kx < g.kw; kx++, dst += g.c) {
-        const long ix = ox * g.sw - g.pl + kx * g.dw;
-        if (iy < 0 || iy >= g.h || ix < 0 || ix >= g.w) {
-          for (long k = 0; k < g.c; k++) dst[k] = pad;
+      if (iy < 0 || iy >= g.h) {
+        for (long k = 0; k < run; k++) dst[k] = pad;
+        continue;
+      }
+      const float* line = x + (n * g.h + iy) * g.w * g.c;
+      if (whole) {
+        copyRun(dst, line + ix0 * g.c, run);
+        continue;
+      }
+      for (long kx = 0; kx < g.kw; kx++) {
+        const long ix = ix0 + kx * g.dw;
+        float* d = dst + kx * g.c;
+        if (ix < 0 || ix >= g.w) {
+          for (long k = 0; k < g.c; k++) d[k] = pad;
         } else {
-          std::memcpy(dst, x + ((n * g.h + iy) * g.w + ix) * g.c, sizeof(float) * g.c);
+          copyRun(d, line + ix * g.c, g.c);
         }
       }
     }
@@ -57,22 +83,26 @@ void im2colRows(const Window& g, const float* x, float* cols, float pad, long lo
 
 // Images [lo, hi) of the output: zeroed, then every column entry added where it was read from.
 void col2imImages(const Window& g, const float* cols, float* x, long lo, long hi) {
-  const long rowLen = g.kh * g.kw * g.c, image = g.h * g.w * g.c;
+  const long rowLen = g.kh * g.kw * g.c, image = g.h * g.w * g.c, run = g.kw * g.c;
   std::memset(x + lo * image, 0, sizeof(float) * (hi - lo) * image);
   for (long n = lo; n < hi; n++) {
     float* img = x + n * image;
     for (long oy = 0; oy < g.ho; oy++) {
       for (long ox = 0; ox < g.wo; ox++) {
         const float* src = cols + ((n * g.ho + oy) * g.wo + ox) * rowLen;
-        for (long ky = 0; ky < g.kh; ky++) {
+        const long ix0 = ox * g.sw - g.pl;
+        const bool whole = g.dw == 1 && ix0 >= 0 && ix0 + g.kw <= g.w;
+        for (long ky = 0; ky < g.kh; ky++, src += run) {
           const long iy = oy * g.sh - g.pt + ky * g.dh;
           if (iy < 0 || iy >= g.h) continue;
+          float* line = img + iy * g.w * g.c;
+          if (whole) {
+            addRun(line + ix0 * g.c, src, run);
+            continue;
+          }
           for (long kx = 0; kx < g.kw; kx++) {
-            const long ix = ox * g.sw - g.pl + kx * g.dw;
-            if (ix < 0 || ix >= g.w) continue;
-            float* dst = img + (iy * g.w + ix) * g.c;
-            const float* s = src + (ky * g.kw + kx) * g.c;
-            for (long k = 0; k < g.c; k++) dst[k] += s[k];
+            const long ix = ix0 + kx * g.dw;
+            if (ix >= 0 && ix < g.w) addRun(line + ix * g.c, src + kx * g.c, g.c);
           }
         }
       }

@@ -11,20 +11,30 @@ import { decodePng } from '../src/util/png.js';
 import { aekit, tempDir } from './helpers.js';
 
 const SMALL = ['--limit', '1500', '--hidden', '32', '--latent-dim', '4', '--batch-size', '100', '--seed', '9', '--quiet'];
-const VARIANTS: Record<string, { flags: string[]; terms: string[]; pictures?: string[] }> = {
+// Conv bodies: small nets over every layer type (pooling, upsampling, batch norm, dropout, dense, reshape).
+const CONV = ['--limit', '600', '--batch-size', '50', '--seed', '9', '--quiet'];
+const CONV_ENC = 'conv(4,3,relu,same),bn,maxpool(2),conv(6,3,s2,relu,same),dropout(0.1)';
+const CONV_DEC = 'convt(6,3,s2,relu,same),up(2),avgpool(3,s1,p1),conv(1,3,same)';
+const VARIANTS: Record<string, { kind?: string; base?: string[]; flags: string[]; terms: string[]; pictures?: string[] }> = {
   dense: { flags: ['--batch-norm', '--dropout', '0.1'], terms: ['recon'] },
   denoising: { flags: ['--noise', 'salt-and-pepper', '--noise-level', '0.2'], terms: ['recon'], pictures: ['denoising.png'] },
   sparse: { flags: ['--latent-activation', 'sigmoid', '--kl-sparsity', '0.1', '--rho', '0.1'], terms: ['recon', 'sparsity', 'meanActivation'] },
   contractive: { flags: ['--activation', 'sigmoid', '--latent-activation', 'sigmoid', '--contraction', '0.01'], terms: ['recon', 'contraction'] },
   vae: { flags: ['--beta', '2', '--latent-dim', '2'], terms: ['recon', 'kl'], pictures: ['samples.png', 'interpolation.png', 'manifold.png'] },
   cvae: { flags: ['--latent-dim', '2', '--beta', '0.5'], terms: ['recon', 'kl'], pictures: ['samples.png', 'interpolation.png', 'analogies.png'] },
+  conv: { base: CONV, flags: ['--encoder', CONV_ENC, '--decoder', CONV_DEC], terms: ['recon'] },
+  'denoising over a conv body': { kind: 'denoising', base: CONV, flags: ['--body', 'conv', '--encoder', CONV_ENC, '--decoder', CONV_DEC, '--noise', 'masking', '--noise-level', '0.3'], terms: ['recon'], pictures: ['denoising.png'] },
+  'vae over a conv body': {
+    kind: 'vae', base: CONV, terms: ['recon', 'kl'], pictures: ['samples.png', 'interpolation.png', 'manifold.png'],
+    flags: ['--body', 'conv', '--latent-dim', '2', '--encoder', 'conv(4,3,s2,relu,same),flatten,dense(8,relu)', '--decoder', 'dense(196,relu),reshape(4,7,7),convt(4,3,s2,relu,same),up(2,bilinear),conv(1,3,same)'],
+  },
 };
 
 describe('every variant trains, logs its terms, serves the model commands and resumes exactly', () => {
-  for (const [kind, { flags, terms, pictures = [] }] of Object.entries(VARIANTS)) {
-    test(kind, () => {
+  for (const [name, { kind = name, base = SMALL, flags, terms, pictures = [] }] of Object.entries(VARIANTS)) {
+    test(name, () => {
       const root = tempDir(`aekit-${kind}-`);
-      const args = ['train', '--model', kind, ...SMALL, ...flags];
+      const args = ['train', '--model', kind, ...base, ...flags];
       const whole = join(root, 'whole');
       const split = join(root, 'split');
       for (const [dir, epochs] of [[whole, '2'], [split, '1']] as const) {

@@ -94,7 +94,23 @@ OPS = {
     'clip': lambda x, lo, hi: torch.clamp(x, lo, hi),
     'mean': lambda x, axes=None, keepDims=False: x.mean(dim=all_axes(x, axes), keepdim=keepDims),
     'sumTo': lambda x, shape: sum_to(x, shape),
+    # Images in aekit's layouts: x (B, H, W, C); conv weights (Cout, kh, kw, Cin); transposed conv (Cin, kh, kw, Cout).
+    'conv2d': lambda x, w, b, stride=1, padding=0, dilation=1: nhwc(F.conv2d(nchw(x), nchw(w), b, stride, padding, dilation)),
+    'convTranspose2d': lambda x, w, b, stride=1, padding=0, outputPadding=0, dilation=1: nhwc(
+        F.conv_transpose2d(nchw(x), nchw(w), b, stride, padding, outputPadding, 1, dilation)),
+    'maxPool2d': lambda x, kernel, stride, padding=0: nhwc(F.max_pool2d(nchw(x), kernel, stride, padding)),
+    'avgPool2d': lambda x, kernel, stride, padding=0: nhwc(F.avg_pool2d(nchw(x), kernel, stride, padding, count_include_pad=True)),
+    'upsampleNearest': lambda x, factor: nhwc(F.interpolate(nchw(x), scale_factor=factor, mode='nearest')),
+    'upsampleBilinear': lambda x, factor: nhwc(F.interpolate(nchw(x), scale_factor=factor, mode='bilinear', align_corners=False)),
 }
+
+
+def nchw(x):
+    return x.permute(0, 3, 1, 2)
+
+
+def nhwc(x):
+    return x.permute(0, 2, 3, 1)
 
 
 def case(name, op, inputs, args=None, diff=None, seed=0):
@@ -166,6 +182,17 @@ def op_cases():
     add('mean all', 'mean', [g.rand((3, 4))])
     add('sumTo (2,3,4)->(3,1)', 'sumTo', [g.rand((2, 3, 4))], {'shape': [3, 1]})
     add('sumTo (2,3,4)->(4)', 'sumTo', [g.rand((2, 3, 4))], {'shape': [4]})
+    add('conv2d 3x3 padding 1', 'conv2d', [g.rand((2, 5, 6, 3)), g.rand((4, 3, 3, 3)), g.rand((4,))], {'padding': 1})
+    add('conv2d stride 2 dilation 2', 'conv2d', [g.rand((1, 9, 8, 2)), g.rand((3, 3, 2, 2)), g.rand((3,))], {'stride': 2, 'dilation': 2, 'padding': 1})
+    add('conv2d fewer outputs than inputs (1 of 5)', 'conv2d', [g.rand((2, 6, 5, 5)), g.rand((1, 3, 3, 5)), g.rand((1,))], {'padding': 1})
+    add('convTranspose2d stride 2 padding 1 output padding 1', 'convTranspose2d', [g.rand((2, 4, 3, 3)), g.rand((3, 3, 3, 2)), g.rand((2,))],
+        {'stride': 2, 'padding': 1, 'outputPadding': 1})
+    add('convTranspose2d stride 3 dilation 2', 'convTranspose2d', [g.rand((1, 3, 3, 2)), g.rand((2, 2, 3, 3)), g.rand((3,))], {'stride': 3, 'dilation': 2})
+    add('maxPool2d 2x2', 'maxPool2d', [g.rand((2, 6, 4, 3))], {'kernel': 2, 'stride': 2})
+    add('maxPool2d 3x3 stride 2 padding 1', 'maxPool2d', [g.rand((1, 7, 6, 2))], {'kernel': 3, 'stride': 2, 'padding': 1})
+    add('avgPool2d 3x3 stride 1 padding 1', 'avgPool2d', [g.rand((2, 5, 4, 2))], {'kernel': 3, 'stride': 1, 'padding': 1})
+    add('upsample nearest x2', 'upsampleNearest', [g.rand((2, 3, 2, 2))], {'factor': 2})
+    add('upsample bilinear x2', 'upsampleBilinear', [g.rand((2, 3, 4, 2))], {'factor': 2})
     return cases
 
 

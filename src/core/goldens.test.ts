@@ -26,6 +26,12 @@ interface Args {
   alpha?: number;
   lo?: number;
   hi?: number;
+  stride?: number;
+  padding?: number;
+  dilation?: number;
+  outputPadding?: number;
+  kernel?: number;
+  factor?: number;
 }
 interface GoldenCase {
   name: string;
@@ -62,6 +68,12 @@ const OPS: Record<string, (xs: Tensor[], a: Args) => Tensor> = {
   clip: ([x], a) => ak.clip(x!, a.lo!, a.hi!),
   mean: ([x], a) => ak.mean(x!, axes(a), a.keepDims ?? false),
   sumTo: ([x], a) => ak.sumTo(x!, a.shape!),
+  conv2d: ([x, w, b], a) => ak.conv2d(x!, w!, b!, { stride: a.stride ?? 1, padding: a.padding ?? 0, dilation: a.dilation ?? 1 }),
+  convTranspose2d: ([x, w, b], a) => ak.convTranspose2d(x!, w!, b!, { stride: a.stride ?? 1, padding: a.padding ?? 0, outputPadding: a.outputPadding ?? 0, dilation: a.dilation ?? 1 }),
+  maxPool2d: ([x], a) => ak.maxPool2d(x!, { kernel: a.kernel!, stride: a.stride!, padding: a.padding ?? 0 }),
+  avgPool2d: ([x], a) => ak.avgPool2d(x!, { kernel: a.kernel!, stride: a.stride!, padding: a.padding ?? 0 }),
+  upsampleNearest: ([x], a) => ak.upsampleNearest(x!, a.factor!),
+  upsampleBilinear: ([x], a) => ak.upsampleBilinear(x!, a.factor!),
 };
 
 /** Fails naming the worst element when |actual − expected| > atol + rtol·|expected| anywhere. */

@@ -20,9 +20,10 @@ export type LayerSpec =
 
 export const LAYER_SYNTAX = `conv(FILTERS,KERNEL[,sN][,dN][,pN|same|valid][,ACT]), convt(FILTERS,KERNEL[,sN][,dN][,pN|same|valid][,opN][,ACT]), maxpool(K[,sN][,same]), avgpool(K[,sN][,pN|same]), up(F[,nearest|bilinear]), dense(UNITS[,ACT]), flatten, reshape(C,H,W), bn, dropout(P); N may be AxB`;
 
-function pairOf(text: string, what: string): Pair {
-  const parts = text.split('x').map(Number);
-  if (parts.length > 2 || !parts.every((v) => Number.isInteger(v) && v >= 0)) throw new Error(`${what} '${text}' is not a non-negative integer or AxB`);
+/** An integer N or a pair AxB; sizes (kernel, stride, dilation, factor) must be ≥ 1, paddings ≥ 0. */
+function pairOf(text: string, what: string, min = 1): Pair {
+  const parts = text.split('x').map((p) => (p.trim() === '' ? NaN : Number(p)));
+  if (parts.length > 2 || !parts.every((v) => Number.isInteger(v) && v >= min)) throw new Error(`${what} '${text}' is not ${min === 0 ? 'a non-negative' : 'a positive'} integer or AxB`);
   return parts.length === 1 ? [parts[0]!, parts[0]!] : [parts[0]!, parts[1]!];
 }
 
@@ -52,7 +53,7 @@ export function parseLayer(text: string): LayerSpec {
     const p = o.get('pad') ?? o.get('p');
     if (p === undefined) return dflt;
     if (p === 'same' || p === 'valid') return p;
-    const [a, b] = pairOf(p, 'padding');
+    const [a, b] = pairOf(p, 'padding', 0);
     return [a, a, b, b];
   };
   const activation = (o: Map<string, string>): ActivationName => (o.get('act') ?? 'linear') as ActivationName;
@@ -71,7 +72,7 @@ export function parseLayer(text: string): LayerSpec {
       if (type === 'conv') return { type, filters, kernel, stride, dilation, padding: padding(o, 'valid'), activation: activation(o) };
       const p = padding(o, 'valid');
       if (Array.isArray(p) && (p[0] !== p[2] || p[0] !== p[1])) throw new Error(`layer '${text}': convt takes one padding for every side`);
-      return { type, filters, kernel, stride, dilation, padding: Array.isArray(p) ? p[0]! : (p as 'same' | 'valid'), outputPadding: pairOf(o.get('op') ?? '0', 'output padding'), activation: activation(o) };
+      return { type, filters, kernel, stride, dilation, padding: Array.isArray(p) ? p[0]! : (p as 'same' | 'valid'), outputPadding: pairOf(o.get('op') ?? '0', 'output padding', 0), activation: activation(o) };
     }
     case 'maxpool':
     case 'avgpool': {
