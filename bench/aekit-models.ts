@@ -47,7 +47,9 @@ registerBuiltinBackends();
 registerBuiltinModels();
 await setBackend(values.backend!);
 if (Number(values.threads) > 0) getBackend().setThreads?.(Number(values.threads));
-const config = parseRunConfig(mergeConfig(PRESETS[preset]!.config, { train: { seed: Number(values.seed) } }));
+// Model B is TARGETS.md's net: the hinton2006 shape with MSE on sigmoid outputs (the preset trains it with cross-entropy).
+const over = values.model === 'B' ? { model: { loss: 'mse' } } : {};
+const config = parseRunConfig(mergeConfig(PRESETS[preset]!.config, { ...over, train: { seed: Number(values.seed) } }));
 const train = loadMnist('train');
 const model = createModel(fitModelToData({ ...config.model, ...(values.init === 'auto' ? {} : { init: values.init }) } as typeof config.model, train.sampleShape), new Rng(config.train.seed));
 const optimizer = createOptimizer({ kind: 'adam', lr: 1e-3 });

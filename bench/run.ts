@@ -23,12 +23,23 @@ Flags:
   --rounds N     alternating aekit/PyTorch rounds per model (default 3; medians are reported)
   --quick        skip the 10-epoch quality runs
   --skip-gemm    skip the SGEMM table
+  --only LIST    run only these training workloads, e.g. conv,vae (A, B, conv, vae; default: all)
   -h, --help     this text`;
 
 const { values } = benchArgs(USAGE, {
-  options: { quick: { type: 'boolean', default: false }, 'skip-gemm': { type: 'boolean', default: false }, rounds: { type: 'string', default: '3' } },
+  options: {
+    quick: { type: 'boolean', default: false }, 'skip-gemm': { type: 'boolean', default: false }, rounds: { type: 'string', default: '3' },
+    only: { type: 'string', default: 'A,B,conv,vae' },
+  },
 });
 const [rounds] = positiveInts('rounds', values.rounds!, USAGE) as [number];
+const only = new Set(values.only!.split(',').map((w) => w.trim()));
+for (const w of only) {
+  if (!['A', 'B', 'conv', 'vae'].includes(w)) {
+    console.error(`--only: unknown workload '${w}' (A, B, conv, vae)\n\n${USAGE}`);
+    process.exit(2);
+  }
+}
 
 interface PeerRuns {
   config: string;
@@ -84,19 +95,21 @@ const rssConv = { aekit: [] as number[], pytorch: 0 };
 const rssVae = { aekit: [] as number[], pytorch: 0 };
 const peakBefore = await fmaPeak();
 process.stderr.write(`FMA peak (register-only loop, 2 threads): ${peakBefore.toFixed(0)} GFLOP/s\n`);
-process.stderr.write('Model A (784-128-64-32 mirrored, BCE, Adam, batch 256)\n');
-const modelA = speed('A', { aekit: [], pytorch: 0 });
-process.stderr.write('Model B (784-1000-500-250-30 mirrored, MSE, Adam, batch 256)\n');
-const modelB = speed('B', rss);
-process.stderr.write('keras-denoising-conv (Conv32-Pool-Conv32-Pool-ConvT32-ConvT32-Conv1, Gaussian noise 0.4, BCE, Adam, batch 128)\n');
-const conv = speed('conv', rssConv);
-process.stderr.write('vae-mlp (784-400-40 VAE, Bernoulli, Adam, batch 100)\n');
-const vae = speed('vae', rssVae);
+/** A workload's speed when --only selects it, else null. */
+function maybe(w: Workload, title: string, r: { aekit: number[]; pytorch: number }): Speed | null {
+  if (!only.has(w)) return null;
+  process.stderr.write(`${title}\n`);
+  return speed(w, r);
+}
+const modelA = maybe('A', 'Model A (784-128-64-32 mirrored, BCE, Adam, batch 256)', { aekit: [], pytorch: 0 });
+const modelB = maybe('B', 'Model B (784-1000-500-250-30 mirrored, MSE, Adam, batch 256)', rss);
+const conv = maybe('conv', 'keras-denoising-conv (Conv32-Pool-Conv32-Pool-ConvT32-ConvT32-Conv1, Gaussian noise 0.4, BCE, Adam, batch 128)', rssConv);
+const vae = maybe('vae', 'vae-mlp (784-400-40 VAE, Bernoulli, Adam, batch 100)', rssVae);
 process.stderr.write('SGEMM\n');
 const gemm: GemmRow[] = values["skip-gemm"] ? [] : await gemmBench();
 const peakAfter = await fmaPeak();
 let quality: Record<string, unknown> | null = null;
-if (!values.quick) {
+if (!values.quick && modelB) {
   process.stderr.write('Model B quality: 10 epochs each, test MSE\n');
   // The same seed gives the same start: aekit draws the initial weights (PyTorch's nn.Linear scheme,
   // `--init torch`) and the batch order of every epoch from seed 42 and exports both; PyTorch loads
@@ -120,9 +133,9 @@ const result = {
   /** GFLOP/s of the register-only FMA loop before the speed runs and after the SGEMM table (TARGETS.md: 530). */
   fmaPeakGflops: { before: peakBefore, after: peakAfter },
   modelA, modelB, conv, vae, gemm,
-  rssMiB: { aekit: Math.max(...rss.aekit), pytorch: rss.pytorch },
-  rssConvMiB: { aekit: Math.max(...rssConv.aekit), pytorch: rssConv.pytorch },
-  rssVaeMiB: { aekit: Math.max(...rssVae.aekit), pytorch: rssVae.pytorch },
+  rssMiB: modelB ? { aekit: Math.max(...rss.aekit), pytorch: rss.pytorch } : null,
+  rssConvMiB: conv ? { aekit: Math.max(...rssConv.aekit), pytorch: rssConv.pytorch } : null,
+  rssVaeMiB: vae ? { aekit: Math.max(...rssVae.aekit), pytorch: rssVae.pytorch } : null,
   qualityModelB: quality,
 };
 mkdirSync(join(ROOT, 'bench', 'results'), { recursive: true });
@@ -132,17 +145,13 @@ const f = (x: number): string => Math.round(x).toLocaleString('en-US');
 console.log(`\naekit vs PyTorch on ${result.machine.cpu} (${result.machine.cores} cores), ${result.date}`);
 console.log(`FMA peak ${peakBefore.toFixed(0)} GFLOP/s before, ${peakAfter.toFixed(0)} after (TARGETS.md's machine: 530)\n`);
 console.log('workload                         aekit        PyTorch      ratio');
-console.log(`Model A training samples/s   ${f(modelA.aekit).padStart(10)}   ${f(modelA.pytorch).padStart(10)}   ${modelA.ratio.toFixed(2)}×`);
-console.log(`Model B training samples/s   ${f(modelB.aekit).padStart(10)}   ${f(modelB.pytorch).padStart(10)}   ${modelB.ratio.toFixed(2)}×`);
-console.log(`conv net training samples/s  ${f(conv.aekit).padStart(10)}   ${f(conv.pytorch).padStart(10)}   ${conv.ratio.toFixed(2)}×`);
-console.log(`vae-mlp training samples/s   ${f(vae.aekit).padStart(10)}   ${f(vae.pytorch).padStart(10)}   ${vae.ratio.toFixed(2)}×`);
-for (const [name, s] of [['A', modelA], ['B', modelB], ['conv', conv], ['vae', vae]] as const) {
-  console.log(`  PyTorch, model ${name}: ${s.pytorchByConfig.map((c) => `${c.config}: ${f(c.median)}`).join('; ')}`);
-}
+const rows: [string, Speed | null][] = [['Model A', modelA], ['Model B', modelB], ['conv net', conv], ['vae-mlp', vae]];
+for (const [name, sp] of rows) if (sp) console.log(`${`${name} training samples/s`.padEnd(29)}${f(sp.aekit).padStart(10)}   ${f(sp.pytorch).padStart(10)}   ${sp.ratio.toFixed(2)}×`);
+for (const [name, sp] of rows) if (sp) console.log(`  PyTorch, ${name}: ${sp.pytorchByConfig.map((c) => `${c.config}: ${f(c.median)}`).join('; ')}`);
 for (const g of gemm) console.log(`SGEMM ${g.shape.padEnd(13)} ${g.trans}  GFLOP/s ${g.aekit.toFixed(0).padStart(7)}   ${g.openblas.toFixed(0).padStart(10)}   ${g.ratio.toFixed(2)}×`);
-console.log(`peak RSS Model B (MiB)       ${result.rssMiB.aekit.toFixed(0).padStart(10)}   ${result.rssMiB.pytorch.toFixed(0).padStart(10)}`);
-console.log(`peak RSS conv net (MiB)      ${result.rssConvMiB.aekit.toFixed(0).padStart(10)}   ${result.rssConvMiB.pytorch.toFixed(0).padStart(10)}`);
-console.log(`peak RSS vae-mlp (MiB)       ${result.rssVaeMiB.aekit.toFixed(0).padStart(10)}   ${result.rssVaeMiB.pytorch.toFixed(0).padStart(10)}`);
+for (const [name, r] of [['Model B', result.rssMiB], ['conv net', result.rssConvMiB], ['vae-mlp', result.rssVaeMiB]] as const) {
+  if (r) console.log(`${`peak RSS ${name} (MiB)`.padEnd(29)}${r.aekit.toFixed(0).padStart(10)}   ${r.pytorch.toFixed(0).padStart(10)}`);
+}
 if (quality) {
   console.log(`Model B test MSE, 10 epochs   ${(quality.aekitTestMse as number).toFixed(5).padStart(9)}    ${(quality.pytorchTestMse as number).toFixed(5).padStart(9)}   ${((quality.relDiff as number) * 100).toFixed(2)}%  (same start: seed 42's weights and batch order)`);
   console.log(`  PyTorch from its own seed-42 start: ${(quality.pytorchOwnStartTestMse as number).toFixed(5)}; aekit with its default He init: ${(quality.aekitHeInitTestMse as number).toFixed(5)}`);
