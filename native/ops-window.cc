@@ -110,9 +110,19 @@ void col2imImages(const Window& g, const float* cols, float* x, long lo, long hi
   }
 }
 
+// Element counts of the image (B·H·W·C) and of a per-position output (B·Ho·Wo·C), overflow-checked.
+struct Counts {
+  long image, out;
+};
+
+Counts counts(Args& args, const Window& g) {
+  return {args.product(args.product(args.product(g.b, g.h, "B × H"), g.w, "B·H × W"), g.c, "B·H·W × C"),
+          args.product(args.product(args.product(g.b, g.ho, "B × Ho"), g.wo, "B·Ho × Wo"), g.c, "B·Ho·Wo × C")};
+}
+
 // Checks the image holds B·H·W·C and the columns B·Ho·Wo × kh·kw·C floats.
 bool checkSizes(Args& args, const Window& g, size_t nImage, size_t nCols) {
-  const long image = args.product(args.product(args.product(g.b, g.h, "B × H"), g.w, "B·H × W"), g.c, "B·H·W × C");
+  const long image = counts(args, g).image;
   const long rows = args.product(args.product(g.b, g.ho, "B × Ho"), g.wo, "B·Ho × Wo");
   const long rowLen = args.product(args.product(g.kh, g.kw, "kh × kw"), g.c, "kh·kw × C");
   return args.holds("image", nImage, image, "B·H·W·C") && args.holds("cols", nCols, rows, rowLen, "B·Ho·Wo × kh·kw·C");
@@ -121,7 +131,6 @@ bool checkSizes(Args& args, const Window& g, size_t nImage, size_t nCols) {
 // Output positions [lo, hi): y = the max of each window per channel, cell = the kernel cell of the
 // first maximum (a NaN wins at once); padding is never chosen.
 void maxPoolRows(const Window& g, const float* x, float* y, float* cell, long lo, long hi) {
-  const long kk = g.kh * g.kw;
   for (long r = lo; r < hi; r++) {
     const long n = r / (g.ho * g.wo), oy = r / g.wo % g.ho, ox = r % g.wo;
     float* yr = y + r * g.c;
@@ -144,7 +153,6 @@ void maxPoolRows(const Window& g, const float* x, float* y, float* cell, long lo
       }
     }
     for (long k = 0; k < g.c; k++) if (cr[k] < 0.f) cr[k] = 0.f;
-    (void)kk;
   }
 }
 
@@ -178,9 +186,8 @@ napi_value MaxPool(napi_env env, napi_callback_info info) {
   float* cell = args.f32(2, &nc);
   Window g;
   if (!args.ok() || !parseWindow(args, 3, &g)) return nullptr;
-  const long out = args.product(args.product(args.product(g.b, g.ho, "B × Ho"), g.wo, "B·Ho × Wo"), g.c, "B·Ho·Wo × C");
-  const long image = args.product(args.product(args.product(g.b, g.h, "B × H"), g.w, "B·H × W"), g.c, "B·H·W × C");
-  if (!args.holds("x", nx, image, "B·H·W·C") || !args.holds("y", ny, out, "B·Ho·Wo·C") || !args.holds("cell", nc, out, "B·Ho·Wo·C")) return nullptr;
+  const Counts n = counts(args, g);
+  if (!args.holds("x", nx, n.image, "B·H·W·C") || !args.holds("y", ny, n.out, "B·Ho·Wo·C") || !args.holds("cell", nc, n.out, "B·Ho·Wo·C")) return nullptr;
   splitRange(g.b * g.ho * g.wo, kParallelMinRows, [&](long lo, long hi) { maxPoolRows(g, x, y, cell, lo, hi); }, 1);
   return nullptr;
 }
@@ -194,9 +201,8 @@ napi_value MaxPoolGrad(napi_env env, napi_callback_info info) {
   float* dx = args.f32(2, &nx);
   Window g;
   if (!args.ok() || !parseWindow(args, 3, &g)) return nullptr;
-  const long out = args.product(args.product(args.product(g.b, g.ho, "B × Ho"), g.wo, "B·Ho × Wo"), g.c, "B·Ho·Wo × C");
-  const long image = args.product(args.product(args.product(g.b, g.h, "B × H"), g.w, "B·H × W"), g.c, "B·H·W × C");
-  if (!args.holds("dy", ny, out, "B·Ho·Wo·C") || !args.holds("cell", nc, out, "B·Ho·Wo·C") || !args.holds("dx", nx, image, "B·H·W·C")) return nullptr;
+  const Counts n = counts(args, g);
+  if (!args.holds("dy", ny, n.out, "B·Ho·Wo·C") || !args.holds("cell", nc, n.out, "B·Ho·Wo·C") || !args.holds("dx", nx, n.image, "B·H·W·C")) return nullptr;
   splitRange(g.b, 2, [&](long lo, long hi) { maxPoolGradImages(g, dy, cell, dx, lo, hi); }, 1);
   return nullptr;
 }
