@@ -30,7 +30,12 @@ export function fromImages(x: Tensor): Tensor {
 
 /** One layer of a stack: maps the stack's internal layout (NHWC images, (B, F) vectors) forward. */
 abstract class Layer extends Module {
+  /** The specification the layer was built from, e.g. `conv(32,3,relu,same)`, shown by `aekit info`. */
+  text = '';
   abstract forward(x: Tensor, rng?: Rng): Tensor;
+  override describe(): string {
+    return this.text;
+  }
 }
 
 class WeightedLayer extends Layer {
@@ -128,12 +133,16 @@ export class Stack extends Module {
     const layers = specs.map((text, i): Layer => {
       const spec = parseLayer(text);
       const input = i === 0 ? inShape : shapes[i - 1]!;
-      switch (spec.type) {
-        case 'conv': case 'convt': case 'dense': return new WeightedLayer(spec, input, init, rng);
-        case 'bn': return new NormLayer(input[0]!);
-        case 'dropout': return new DropoutLayer(spec.rate);
-        default: return new ShapeLayer(spec, input);
-      }
+      const layer = ((): Layer => {
+        switch (spec.type) {
+          case 'conv': case 'convt': case 'dense': return new WeightedLayer(spec, input, init, rng);
+          case 'bn': return new NormLayer(input[0]!);
+          case 'dropout': return new DropoutLayer(spec.rate);
+          default: return new ShapeLayer(spec, input);
+        }
+      })();
+      layer.text = `${text.trim()} → [${shapes[i]!.join('×')}]`;
+      return layer;
     });
     this.layers = this.addModule('layers', new ModuleList(layers));
     this.outShape = shapes.at(-1) ?? inShape;

@@ -1,11 +1,11 @@
 /** aekit info: layers, parameter counts and configuration of a model directory or a preset. */
 import { Rng } from '../../core/index.js';
-import { createModel, type Autoencoder } from '../../models/index.js';
+import { createModel, fitModelToData, type Autoencoder } from '../../models/index.js';
 import { formatHelp } from '../args.js';
 import { loadModel, printJson, useBackend, type Io } from '../common.js';
 import { loadDataset } from '../../train/data-setup.js';
 import { readRunRecord, type RunRecord } from '../../train/run-dir.js';
-import { classify, EXIT, InputError } from '../errors.js';
+import { classify, EXIT, InputError, UsageError } from '../errors.js';
 import { resolveConfig } from './train.js';
 
 export async function infoCommand(argv: readonly string[], io: Io): Promise<number> {
@@ -26,9 +26,9 @@ export async function infoCommand(argv: readonly string[], io: Io): Promise<numb
     run = classify(InputError, () => readRunRecord(m.dir));
   } else {
     const { config: c } = resolveConfig(rest);
-    // The width comes from the data, as in training (one sample is read to learn it).
-    const width = c.model.inputDim || classify(InputError, () => loadDataset(c.data.dataset, { labelColumn: c.data.labelColumn, header: c.data.header, channels: c.data.channels, imageSize: c.data.imageSize, limit: 1 }).dim);
-    model = createModel({ ...c.model, inputDim: width }, new Rng(c.train.seed));
+    // The sample shape comes from the data, as in training (one sample is read to learn it).
+    const shape = classify(InputError, () => loadDataset(c.data.dataset, { labelColumn: c.data.labelColumn, header: c.data.header, channels: c.data.channels, imageSize: c.data.imageSize, limit: 1 }).sampleShape);
+    model = createModel(classify(UsageError, () => fitModelToData(c.model, shape)), new Rng(c.train.seed));
     [source, config] = ['(configuration from flags)', c];
   }
   const rows = model.summary();
@@ -41,8 +41,9 @@ export async function infoCommand(argv: readonly string[], io: Io): Promise<numb
   if (run) io.out.write(`run: ${run.status}, ${run.epochsDone} of ${run.epochs} epochs checkpointed${run.message ? ` (${run.message})` : ''}\n`);
   io.out.write('\n');
   const w = Math.max(...rows.map((r) => r.name.length), 5);
-  io.out.write(`${'layer'.padEnd(w)}  ${'type'.padEnd(34)} ${'weights'.padEnd(22)} params\n`);
-  for (const r of rows) io.out.write(`${r.name.padEnd(w)}  ${r.layer.padEnd(34)} ${r.shape.padEnd(22)} ${r.params.toLocaleString('en-US')}\n`);
+  const t = Math.max(...rows.map((r) => r.layer.length), 34);
+  io.out.write(`${'layer'.padEnd(w)}  ${'type'.padEnd(t)} ${'weights'.padEnd(22)} params\n`);
+  for (const r of rows) io.out.write(`${r.name.padEnd(w)}  ${r.layer.padEnd(t)} ${r.shape.padEnd(22)} ${r.params.toLocaleString('en-US')}\n`);
   io.out.write(`\ntotal parameters: ${model.numParameters().toLocaleString('en-US')}\n`);
   return EXIT.ok;
 }
