@@ -129,7 +129,8 @@ bool checkSizes(Args& args, const Window& g, size_t nImage, size_t nCols) {
 }
 
 // Output positions [lo, hi): y = the max of each window per channel, cell = the kernel cell of the
-// first maximum (a NaN wins at once); padding is never chosen.
+// first maximum (the first valid cell when all are −∞; a NaN wins over numbers); padding is never
+// chosen. The channel loops are branch-free selects, so they vectorise.
 void maxPoolRows(const Window& g, const float* x, float* y, float* cell, long lo, long hi) {
   for (long r = lo; r < hi; r++) {
     const long n = r / (g.ho * g.wo), oy = r / g.wo % g.ho, ox = r % g.wo;
@@ -146,17 +147,18 @@ void maxPoolRows(const Window& g, const float* x, float* y, float* cell, long lo
         const float at = (float)(ky * g.kw + kx);
         for (long k = 0; k < g.c; k++) {
           const float v = src[k], best = yr[k];
-          const bool bestNaN = best != best;
-          // Take v when nothing is taken yet, when it is larger, or when it is the first NaN.
-          if (!bestNaN && (cr[k] < 0.f || v > best || v != v)) yr[k] = v, cr[k] = at;
+          const bool take = (cr[k] < 0.f) | (v > best) | ((v != v) & (best == best));
+          yr[k] = take ? v : best;
+          cr[k] = take ? at : cr[k];
         }
       }
     }
-    for (long k = 0; k < g.c; k++) if (cr[k] < 0.f) cr[k] = 0.f;
+    for (long k = 0; k < g.c; k++) cr[k] = cr[k] < 0.f ? 0.f : cr[k];
   }
 }
 
-// Images [lo, hi) of dx: zeroed, then each dy added at the input position of its window's maximum.
+// Images [lo, hi) of dx: zeroed, then each dy added at the input position of its window's maximum:
+// per kernel cell, the channels whose maximum sits there (a vectorisable select).
 void maxPoolGradImages(const Window& g, const float* dy, const float* cell, float* dx, long lo, long hi) {
   const long image = g.h * g.w * g.c;
   std::memset(dx + lo * image, 0, sizeof(float) * (hi - lo) * image);
@@ -164,11 +166,18 @@ void maxPoolGradImages(const Window& g, const float* dy, const float* cell, floa
     for (long oy = 0; oy < g.ho; oy++) {
       for (long ox = 0; ox < g.wo; ox++) {
         const long r = (n * g.ho + oy) * g.wo + ox;
-        for (long k = 0; k < g.c; k++) {
-          const long at = (long)cell[r * g.c + k];
-          const long iy = oy * g.sh - g.pt + at / g.kw * g.dh, ix = ox * g.sw - g.pl + at % g.kw * g.dw;
-          if (at < 0 || at >= g.kh * g.kw || iy < 0 || iy >= g.h || ix < 0 || ix >= g.w) continue;
-          dx[((n * g.h + iy) * g.w + ix) * g.c + k] += dy[r * g.c + k];
+        const float* d = dy + r * g.c;
+        const float* cr = cell + r * g.c;
+        for (long ky = 0; ky < g.kh; ky++) {
+          const long iy = oy * g.sh - g.pt + ky * g.dh;
+          if (iy < 0 || iy >= g.h) continue;
+          for (long kx = 0; kx < g.kw; kx++) {
+            const long ix = ox * g.sw - g.pl + kx * g.dw;
+            if (ix < 0 || ix >= g.w) continue;
+            float* dst = dx + ((n * g.h + iy) * g.w + ix) * g.c;
+            const float at = (float)(ky * g.kw + kx);
+            for (long k = 0; k < g.c; k++) dst[k] += cr[k] == at ? d[k] : 0.f;
+          }
         }
       }
     }

@@ -4,7 +4,7 @@
  */
 import { parseModelConfig, type ModelConfigBase, type FlagTable } from '../models/index.js';
 import { optimizerSchema, type OptimizerSettings } from '../nn/optim/config.js';
-import { integer, integerOneOf, nullable, number, oneOf, parseConfig, size2d, string, type Schema, type Size2d } from '../util/schema.js';
+import { boolean, integer, integerOneOf, nullable, number, oneOf, parseConfig, size2d, string, type Schema, type Size2d } from '../util/schema.js';
 
 export interface DataConfig {
   /** 'mnist' (bundled), a file (.csv, .npy, or an IDX image file), or a folder of PNG/JPEG images. */
@@ -22,6 +22,8 @@ export interface DataConfig {
   channels: 1 | 3;
   /** Image folders: the size every image is resized to; null takes the first image's. */
   imageSize: Size2d | null;
+  /** Train on the training and the test data together (keras.io's VAE does); the test figures are then not held out. */
+  trainOnTest: boolean;
 }
 
 export const dataSchema: Schema<DataConfig> = {
@@ -33,6 +35,7 @@ export const dataSchema: Schema<DataConfig> = {
   valFraction: number('fraction of training data held out for validation', 0.1, { min: 0, max: 0.9 }),
   limit: nullable(integer('use only the first N training samples', 0, { min: 1 })),
   binarize: oneOf('stochastic: each value in [0, 1] becomes 1 with that probability, drawn once with a fixed seed (train and test differ)', ['none', 'stochastic'] as const, 'none'),
+  trainOnTest: boolean('also train on the test data, as keras.io\'s VAE example does (the test figures are then not held out)', false),
   channels: integerOneOf('image folders: 1 grey (colour → luma 0.299 R + 0.587 G + 0.114 B) or 3 RGB (grey repeated)', [1, 3] as const, 1),
   imageSize: nullable(size2d("image folders: resize every image to WIDTHxHEIGHT pixels, area-averaged to shrink, bilinear to grow (default: the first image's size)", { width: 28, height: 28 }, { min: 1, max: 65535 })),
 };
@@ -80,7 +83,7 @@ export interface RunConfig {
 }
 
 export const dataFlags: FlagTable<DataConfig> = {
-  dataset: 'data', labelColumn: 'label-column', header: 'header', testDataset: 'test-data', normalize: 'normalize', valFraction: 'val-fraction', limit: 'limit', binarize: 'binarize',
+  dataset: 'data', labelColumn: 'label-column', header: 'header', testDataset: 'test-data', normalize: 'normalize', valFraction: 'val-fraction', limit: 'limit', binarize: 'binarize', trainOnTest: 'train-on-test',
   channels: 'channels', imageSize: 'image-size',
 };
 export const optimizerFlags: FlagTable<OptimizerSettings> = {
@@ -141,14 +144,14 @@ export const PRESETS: Record<string, { summary: string; config: Record<string, R
     },
   },
   'vae-conv-2d': {
-    summary: 'keras.io conv VAE, latent 2: Conv32/s2-Conv64/s2-Dense16 encoder, Dense 3136-ConvT64/s2-ConvT32/s2-ConvT1 decoder, Bernoulli (BCE summed over pixels) + KL, Adam 1e-3, batch 128, 30 epochs (keras.io trains on all 70,000 digits; aekit on the 60,000 training digits, the test digits held out)',
+    summary: 'keras.io conv VAE, latent 2: Conv32/s2-Conv64/s2-Dense16 encoder, Dense 3136-ConvT64/s2-ConvT32/s2-ConvT1 decoder, Bernoulli (BCE summed over pixels) + KL, Adam 1e-3, batch 128, 30 epochs on all 70,000 digits (train + test, as keras.io; the test figures are then not held out)',
     config: {
       model: {
         kind: 'vae', body: 'conv', latentDim: 2, likelihood: 'bernoulli', init: 'glorotUniform',
         encoder: ['conv(32,3,s2,relu,same)', 'conv(64,3,s2,relu,same)', 'flatten', 'dense(16,relu)'],
         decoder: ['dense(3136,relu)', 'reshape(64,7,7)', 'convt(64,3,s2,relu,same)', 'convt(32,3,s2,relu,same)', 'convt(1,3,same)'],
       },
-      data: { valFraction: 0 }, optimizer: { kind: 'adam', lr: 1e-3 }, train: { batchSize: 128, epochs: 30, evalBatchSize: 250 },
+      data: { valFraction: 0, trainOnTest: true }, optimizer: { kind: 'adam', lr: 1e-3 }, train: { batchSize: 128, epochs: 30, evalBatchSize: 250 },
     },
   },
   hinton2006: {

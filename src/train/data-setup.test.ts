@@ -32,3 +32,13 @@ test('image folders: test images take the training size and labels; notes say wh
   const declared = prepareData({ ...cfg, imageSize: { width: 2, height: 1 } }, 1);
   assert.deepEqual([declared.sampleShape, declared.test!.sampleShape, declared.notes], [[1, 1, 2], [1, 1, 2], []]);
 });
+
+test('--train-on-test trains on the training rows followed by the test rows, labels kept; without test data it is refused', () => {
+  const cfg = parseConfig(dataSchema, { dataset: 'mnist', limit: 50, valFraction: 0, trainOnTest: true }, 'data');
+  const data = prepareData(cfg, 1);
+  assert.deepEqual([data.train.n, data.test!.n, data.train.labels!.length], [10_050, 10_000, 10_050]);
+  assert.deepEqual(data.train.x.subarray(50 * 784, 51 * 784), data.test!.x.subarray(0, 784), 'row 50 is the first test digit');
+  const csv = join(root, 'rows.csv');
+  writeFileSync(csv, '1,2\n3,4\n');
+  assert.throws(() => prepareData(parseConfig(dataSchema, { dataset: csv, trainOnTest: true }, 'data'), 1), /--train-on-test needs test data; .*rows\.csv has none/);
+});

@@ -79,6 +79,15 @@ export function binarize(ds: Dataset, split: 'train' | 'test'): void {
   }
 }
 
+/** The rows of a followed by the rows of b (same sample shape); labels kept only when both have them. */
+function joinRows(a: Dataset, b: Dataset): Dataset {
+  const x = new Float32Array(a.x.length + b.x.length);
+  x.set(a.x);
+  x.set(b.x, a.x.length);
+  const labels = a.labels && b.labels ? Int32Array.from([...a.labels, ...b.labels]) : null;
+  return makeDataset({ x, sampleShape: a.sampleShape, labels, source: `${a.source} + ${b.source}` });
+}
+
 export function prepareData(cfg: DataConfig, seed: number): PreparedData {
   const { labelColumn, header, channels } = cfg;
   const full = loadDataset(cfg.dataset, { labelColumn, header, channels, imageSize: cfg.imageSize, split: 'train', limit: cfg.limit });
@@ -100,7 +109,8 @@ export function prepareData(cfg: DataConfig, seed: number): PreparedData {
     binarize(full, 'train');
     if (test) binarize(test, 'test');
   }
-  const { train, val } = splitValidation(full, cfg.valFraction, seed);
+  if (cfg.trainOnTest && !test) throw new UsageError(`--train-on-test needs test data; ${full.source} has none (give --test-data)`);
+  const { train, val } = splitValidation(cfg.trainOnTest && test ? joinRows(full, test) : full, cfg.valFraction, seed);
   const normalizer = cfg.normalize === 'none' ? null : fitNormalizer(cfg.normalize, train);
   if (normalizer) {
     // splitValidation copies rows, so normalising the splits never touches `full`'s memory twice.
