@@ -11,9 +11,7 @@ import type { Window2D } from './kernels.js';
 import { activate, add, broadcastTo, col2im, im2col, matmul, max, mean, reshape, tensor, transpose, type ActivationName } from './ops.js';
 import { fmtShape } from './shape.js';
 import type { Tensor } from './tensor.js';
-import { makeWindow, nhwc, windowOutputSize, type Pair, type Padding, type WindowSpec } from './window.js';
-
-const pair = (v: number | Pair): Pair => (typeof v === 'number' ? [v, v] : v);
+import { makeWindow, nhwc, pair, windowOutputSize, type Pair, type Padding, type WindowSpec } from './window.js';
 
 /** True when a window reads every input position exactly once, in order (a 1×1 stride-1 kernel without padding). */
 function isIdentityWindow(w: Window2D): boolean {

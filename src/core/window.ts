@@ -16,7 +16,8 @@ export interface WindowSpec {
   padding?: Padding;
 }
 
-const pair = (v: number | Pair): Pair => (typeof v === 'number' ? [v, v] : v);
+/** A size given once for both axes, or per axis. */
+export const pair = (v: number | Pair): Pair => (typeof v === 'number' ? [v, v] : v);
 
 function checkPositive(what: string, p: Pair): void {
   if (!p.every((v) => Number.isInteger(v) && v >= 1)) throw new Error(`window: ${what} must be positive integers, got [${p.join(', ')}]`);
