@@ -5,7 +5,8 @@
  * from the checkpoint after epoch e replays epoch e+1 exactly as an uninterrupted run would.
  */
 import { backward, empty, getBackend, noGrad, Rng, tidy, type Tensor } from '../core/index.js';
-import { BatchLoader, checkRowIndex, gatherLabels, gatherRows, type Dataset } from '../data/index.js';
+import { BatchLoader, gatherLabels, gatherRows } from '../data/batch-loader.js';
+import { checkRowIndex, type Dataset } from '../data/dataset.js';
 import type { Autoencoder, Labels } from '../models/index.js';
 import { clipGradNorm } from '../nn/clip.js';
 import { withLayerProbe } from '../nn/probe.js';
