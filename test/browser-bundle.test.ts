@@ -37,7 +37,7 @@ test('the bundle trains on MNIST bytes and round-trips a model in a context with
   const g = globalThis as unknown as Record<string, unknown>;
   const page = vm.createContext({
     console, TextEncoder, TextDecoder, WebAssembly: g.WebAssembly, performance, queueMicrotask, setTimeout, clearTimeout,
-    structuredClone, crypto: g.crypto, URL, atob, btoa,
+    structuredClone, crypto: g.crypto, URL, atob, btoa, MessageChannel,
   });
   vm.runInContext(bundle.iife, page, { filename: 'aekit.iife.js' });
   // Arrays are copied into the context's own realm, as bytes fetched by a page would be.

@@ -30,7 +30,7 @@ export const TRAIN_SCRIPT = `async (aekit, imageBytes, labelBytes, backendName) 
   const config = aekit.parseRunConfig({ model: { kind: 'dense', inputDim: 784, hidden: [64], latentDim: 16 }, train: { epochs: 3, batchSize: 64, seed: 3 } });
   const model = aekit.createModel(config.model, new aekit.Rng(3));
   const events = [];
-  const run = aekit.train({
+  const run = await aekit.train({
     model, optimizer: aekit.createOptimizer({ kind: 'adam', lr: 2e-3 }), schedule: aekit.makeSchedule(config.train, 2e-3),
     config: config.train, train: ds, val: null, onEvent: (e) => events.push(e.type),
   });
