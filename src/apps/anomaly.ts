@@ -1,0 +1,249 @@
+/**
+ * Anomaly detection by reconstruction error, in the shape PyOD users know: `fit(X)` on (mostly
+ * normal) rows, `score(X)` gives each row its reconstruction error (higher = more anomalous),
+ * `predict(X)` flags the rows above `threshold`. Any aekit model kind works; a VAE may score by
+ * its importance-sampled −log p(x) instead. `explain(X, k)` names the k features that contribute
+ * most to each row's error. Features are standardised on the training rows (the statistics are
+ * kept with the detector), and an ensemble of models trained on random subsamples with their own
+ * seeds averages their scores (Chen et al. 2017, "Outlier Detection with Autoencoder Ensembles").
+ */
+import { Rng, noGrad, reshape, sub, square, tidy } from '../core/index.js';
+import { checkFinite, fitNormalizer, makeDataset, subset, type Dataset, type Normalizer, type NormalizerKind } from '../data/index.js';
+import { createModel, fitModelToData, parseModelConfig, registerBuiltinModels, type Autoencoder, type ModelConfigBase } from '../models/index.js';
+import { createOptimizer } from '../nn/optim/index.js';
+import { optimizerSchema, trainSchema, type OptimizerSettings, type TrainConfig } from '../train/config.js';
+import { parseConfig } from '../util/schema.js';
+import type { EventSink } from '../train/events.js';
+import { makeSchedule } from '../train/schedule.js';
+import { forEachBatch, train } from '../train/trainer.js';
+import { thresholdFrom, type ThresholdRule } from './threshold.js';
+
+export { thresholdFrom, type ThresholdRule } from './threshold.js';
+
+/** How rows are scored: squared reconstruction error averaged over features, or a VAE's −log p(x) (importance-sampled; 1 sample is the negative ELBO). */
+export type AnomalyScore = 'reconstruction' | 'likelihood';
+
+export interface AnomalyOptions {
+  /** The model (any kind; default `defaultAnomalyModel(width)`), given as a config without `inputDim`. */
+  model?: Record<string, unknown>;
+  optimizer?: Partial<OptimizerSettings>;
+  train?: Partial<TrainConfig>;
+  /** Per-feature normalisation fitted on the training rows (default 'standard'). */
+  normalize?: NormalizerKind;
+  score?: AnomalyScore;
+  /** Importance samples per row when scoring by likelihood. */
+  likelihoodSamples?: number;
+  /** Models in the ensemble, each on its own subsample with its own seed (default 1). */
+  members?: number;
+  /** Fraction of the training rows each member of an ensemble of two or more sees (default 0.8). */
+  subsample?: number;
+  threshold?: ThresholdRule;
+  /** Training events (epochs, steps) of each member in turn. */
+  onEvent?: EventSink;
+}
+
+/**
+ * The default for tabular data of `width` standardised features: one hidden layer of
+ * max(8, min(64, 2·width)) ReLU units around a linear code of max(2, ⌈width/4⌉), MSE, trained for a
+ * fixed budget of about 1,500 steps (see `defaultTrain`) with weight decay. The narrow code keeps
+ * the model from learning the identity, and the short training with decay from learning the rare
+ * rows of a training set that holds outliers too.
+ */
+export function defaultAnomalyModel(width: number): Record<string, unknown> {
+  return {
+    kind: 'dense', hidden: [Math.max(8, Math.min(64, 2 * width))], latentDim: Math.max(2, Math.ceil(width / 4)),
+    activation: 'relu', latentActivation: 'linear', outputActivation: 'linear', loss: 'mse',
+  };
+}
+
+/**
+ * The VAE counterpart: the same widths, a Gaussian decoder, and tanh hidden units. Bounded hidden
+ * units bound the log-variance head, so one extreme training row cannot make exp(log σ²) (and the
+ * KL term) explode, which with ReLU units stopped training on thyroid as a runaway loss.
+ */
+export function defaultAnomalyVae(width: number): Record<string, unknown> {
+  const ae = defaultAnomalyModel(width);
+  return { kind: 'vae', hidden: ae.hidden, latentDim: ae.latentDim, likelihood: 'gaussian', activation: 'tanh' };
+}
+
+/** Batch 64, epochs so that training takes about `steps` steps (at least 10, at most 300 epochs). */
+export function defaultTrain(rows: number, steps = 1500): Partial<TrainConfig> {
+  const batches = Math.max(1, Math.ceil(rows / 64));
+  return { batchSize: 64, epochs: Math.min(300, Math.max(10, Math.round(steps / batches))) };
+}
+
+export const DEFAULT_OPTIMIZER: Partial<OptimizerSettings> = { kind: 'adamw', lr: 1e-3, weightDecay: 0.01 };
+
+export class AnomalyDetector {
+  readonly members: Autoencoder[] = [];
+  normalizer: Normalizer | null = null;
+  /** Scores above this are anomalies (set by `fit` from the threshold rule, or by hand). */
+  threshold = Infinity;
+  /** The training rows' scores, sorted ascending (what percentile and contamination thresholds are taken from). */
+  trainingScores: Float64Array = new Float64Array(0);
+  readonly score_: AnomalyScore;
+  readonly likelihoodSamples: number;
+
+  constructor(readonly options: AnomalyOptions = {}) {
+    this.score_ = options.score ?? 'reconstruction';
+    this.likelihoodSamples = options.likelihoodSamples ?? 16;
+  }
+
+  /** Build a detector from saved parts (see anomaly-file.ts). */
+  static fromParts(members: Autoencoder[], normalizer: Normalizer | null, threshold: number, score: AnomalyScore, likelihoodSamples: number): AnomalyDetector {
+    const d = new AnomalyDetector({ score, likelihoodSamples });
+    d.members.push(...members);
+    d.normalizer = normalizer;
+    d.threshold = threshold;
+    return d;
+  }
+
+  /** Train on `data` (rows of features; labels are ignored) and set the threshold from the training scores. */
+  fit(data: Dataset): this {
+    registerBuiltinModels();
+    checkFinite(data);
+    if (data.n < 2) throw new Error(`${data.source}: an anomaly detector needs at least 2 training rows`);
+    const kind = this.options.normalize ?? 'standard';
+    this.normalizer = kind === 'none' ? null : fitNormalizer(kind, data);
+    const x = this.normalized(data);
+    const width = x.dim;
+    const modelConfig = fitModelToData(parseModelConfig(this.options.model ?? defaultAnomalyModel(width)), x.sampleShape);
+    if (this.score_ === 'likelihood' && modelConfig.kind !== 'vae') throw new Error(`score 'likelihood' needs a model with a density (kind 'vae'), not '${modelConfig.kind}'`);
+    const members = this.options.members ?? 1;
+    const trainBase = parseConfig(trainSchema, { ...defaultTrain(x.n), ...this.options.train }, 'train');
+    for (let m = 0; m < members; m++) this.members.push(this.trainMember(x, modelConfig, trainBase, m, members));
+    this.trainingScores = this.scoreNormalized(x).sort();
+    this.threshold = thresholdFrom(this.options.threshold ?? { kind: 'contamination', value: 0.1 }, this.trainingScores);
+    return this;
+  }
+
+  private trainMember(x: Dataset, config: ModelConfigBase, base: TrainConfig, m: number, members: number): Autoencoder {
+    const seed = (base.seed + 1000 * m) >>> 0;
+    const rows = members === 1 ? x : subset(x, sampleRows(x.n, this.options.subsample ?? 0.8, new Rng(seed)));
+    const tc = { ...base, seed, ...(this.options.train?.epochs === undefined ? defaultTrain(rows.n, 1500) : {}) };
+    const model = createModel(config, new Rng(seed));
+    const optimizer = createOptimizer(parseConfig(optimizerSchema, { ...DEFAULT_OPTIMIZER, ...this.options.optimizer }, 'optimizer') as never);
+    try {
+      train({ model, optimizer, schedule: makeSchedule(tc, optimizer.lr), config: tc, train: rows, val: null, onEvent: this.options.onEvent ?? (() => {}) });
+    } finally {
+      optimizer.dispose();
+    }
+    return model;
+  }
+
+  /** One score per row (higher = more anomalous). */
+  score(data: Dataset): Float64Array {
+    this.checkFitted();
+    checkFinite(data);
+    return this.scoreNormalized(this.normalized(data));
+  }
+
+  /** 1 for rows scoring above the threshold, else 0. */
+  predict(data: Dataset): Uint8Array {
+    return Uint8Array.from(this.score(data), (s) => (s > this.threshold ? 1 : 0));
+  }
+
+  /** Per row, the k features with the largest squared reconstruction error (in standardised units), largest first. */
+  explain(data: Dataset, k: number): { features: Int32Array; errors: Float32Array } {
+    this.checkFitted();
+    checkFinite(data);
+    const x = this.normalized(data);
+    if (!Number.isInteger(k) || k < 1 || k > x.dim) throw new Error(`explain: k must be an integer in [1, ${x.dim}], got ${k}`);
+    return topFeatures(this.featureErrors(x), x.n, x.dim, k);
+  }
+
+  /** Scores of rows already normalised as the detector's training rows were. */
+  scoreNormalized(x: Dataset): Float64Array {
+    const total = new Float64Array(x.n);
+    for (const model of this.members) {
+      const s = this.score_ === 'likelihood' ? negativeLogLikelihood(model, x, this.likelihoodSamples) : reconstructionErrors(model, x);
+      for (let i = 0; i < x.n; i++) total[i]! += s[i]! / this.members.length;
+    }
+    return total;
+  }
+
+  /** Squared error per feature, (n, dim), averaged over the members. */
+  featureErrors(x: Dataset): Float32Array {
+    const out = new Float32Array(x.n * x.dim);
+    for (const model of this.members) {
+      const e = squaredErrors(model, x);
+      for (let i = 0; i < out.length; i++) out[i]! += e[i]! / this.members.length;
+    }
+    return out;
+  }
+
+  /** A normalised copy of the rows (the caller's data is left as it was). */
+  normalized(data: Dataset): Dataset {
+    const width = this.members[0]?.config.inputDim ?? data.dim;
+    if (data.dim !== width) throw new Error(`${data.source} has ${data.dim} features per row but the detector was fitted on ${width}`);
+    if (this.normalizer === null) return data;
+    return this.normalizer.apply(makeDataset({ x: data.x.slice(0, data.n * data.dim), sampleShape: data.sampleShape, labels: data.labels, source: data.source }));
+  }
+
+  private checkFitted(): void {
+    if (this.members.length === 0) throw new Error('the anomaly detector has not been fitted (call fit first)');
+  }
+}
+
+/** k distinct rows of [0, n) at random, in increasing order: a subsample of ⌈fraction·n⌉ rows (at least 2). */
+function sampleRows(n: number, fraction: number, rng: Rng): Int32Array {
+  if (!(fraction > 0 && fraction <= 1)) throw new Error(`subsample must be in (0, 1], got ${fraction}`);
+  const k = Math.min(n, Math.max(2, Math.ceil(fraction * n)));
+  const idx = Int32Array.from({ length: n }, (_, i) => i);
+  for (let i = 0; i < k; i++) {
+    const j = i + Math.floor(rng.uniform() * (n - i));
+    [idx[i], idx[j]] = [idx[j]!, idx[i]!];
+  }
+  return idx.subarray(0, k).sort();
+}
+
+/** Squared reconstruction error per row and feature, (n, dim) row-major. */
+export function squaredErrors(model: Autoencoder, x: Dataset, batch = 1024): Float32Array {
+  const out = new Float32Array(x.n * x.dim);
+  noGrad(() => forEachBatch(x, batch, (xb, start) => tidy(() => {
+    const b = xb.shape[0]!;
+    const flat = reshape(xb, [b, x.dim]); // (B, …sampleShape) -> (B, dim)
+    const recon = reshape(model.reconstruct(xb), [b, x.dim]);
+    out.set(square(sub(recon, flat)).data, start * x.dim);
+  })));
+  return out;
+}
+
+/** Mean squared reconstruction error over the features of each row. */
+export function reconstructionErrors(model: Autoencoder, x: Dataset, batch = 1024): Float64Array {
+  const e = squaredErrors(model, x, batch);
+  const out = new Float64Array(x.n);
+  for (let i = 0; i < x.n; i++) {
+    let s = 0;
+    for (let j = 0; j < x.dim; j++) s += e[i * x.dim + j]!;
+    out[i] = s / x.dim;
+  }
+  return out;
+}
+
+/** −log p(x) per row from k importance samples with a fixed seed, so a row's score repeats. */
+export function negativeLogLikelihood(model: Autoencoder, x: Dataset, k: number, batch = 256): Float64Array {
+  if (!model.logLikelihood) throw new Error(`a ${model.kind} model has no density to score by`);
+  const out = new Float64Array(x.n);
+  const rng = new Rng(0x616e6f6d);
+  noGrad(() => forEachBatch(x, batch, (xb, start) => tidy(() => {
+    model.logLikelihood!(xb, k, rng).forEach((v, i) => (out[start + i] = -v));
+  })));
+  return out;
+}
+
+/** Per row, the k largest of `errors` (n, dim) with their feature indices, largest first. */
+export function topFeatures(errors: Float32Array, n: number, dim: number, k: number): { features: Int32Array; errors: Float32Array } {
+  const features = new Int32Array(n * k);
+  const top = new Float32Array(n * k);
+  const order = Int32Array.from({ length: dim }, (_, j) => j);
+  for (let i = 0; i < n; i++) {
+    const row = errors.subarray(i * dim, (i + 1) * dim);
+    order.sort((a, b) => row[b]! - row[a]! || a - b);
+    for (let r = 0; r < k; r++) {
+      features[i * k + r] = order[r]!;
+      top[i * k + r] = row[order[r]!]!;
+    }
+  }
+  return { features, errors: top };
+}
