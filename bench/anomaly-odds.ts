@@ -1,7 +1,7 @@
 /**
  * Anomaly benchmark over the ODDS tables (../shared/data/odds/, label column `label`, 1 = outlier).
- * Protocol, declared: for each set and each of 10 seeds, shuffle the rows with that seed, train
- * on the first 60% (outliers included, unlabelled: the detector never sees a label), test on the
+* Protocol, declared: for each set and each of 10 seeds, shuffle the rows with that seed and cut
+ * them 60/40 within each class (stratified); train on the 60% (outliers included, unlabelled: the detector never sees a label), test on the
  * other 40%; standardise on the training rows; score = squared reconstruction error averaged over
  * features; report the test ROC-AUC, mean over seeds. The detectors run with one fixed default for
  * every set (a function of the width and the row count only, see apps/anomaly.ts), never tuned on
@@ -47,16 +47,30 @@ registerBuiltinBackends();
 const be = await setBackend(values.backend!);
 be.setThreads?.(2);
 
-/** The rows of `ds` shuffled with `seed` and cut 60/40. */
+/**
+ * The rows of `ds` shuffled with `seed` and cut 60/40 within each class (stratified), so every test
+ * split holds outliers: glass has 9, and a plain cut left none in the test rows for some seeds.
+ */
 function split(ds: Dataset, seed: number): { train: Dataset; test: Dataset } {
   const rng = new Rng(seed);
-  const idx = Int32Array.from({ length: ds.n }, (_, i) => i);
-  for (let i = ds.n - 1; i > 0; i--) {
-    const j = Math.floor(rng.uniform() * (i + 1));
-    [idx[i], idx[j]] = [idx[j]!, idx[i]!];
+  const train: number[] = [];
+  const test: number[] = [];
+  for (const cls of [0, 1]) {
+    const idx = Array.from({ length: ds.n }, (_, i) => i).filter((i) => ds.labels![i] === cls);
+    for (let i = idx.length - 1; i > 0; i--) {
+      const j = Math.floor(rng.uniform() * (i + 1));
+      [idx[i], idx[j]] = [idx[j]!, idx[i]!];
+    }
+    const cut = Math.round(0.6 * idx.length);
+    train.push(...idx.slice(0, cut));
+    test.push(...idx.slice(cut));
   }
-  const cut = Math.round(0.6 * ds.n);
-  return { train: subset(ds, idx.subarray(0, cut)), test: subset(ds, idx.subarray(cut)) };
+  // Mix the classes again, so training batches see outliers where chance puts them.
+  for (let i = train.length - 1; i > 0; i--) {
+    const j = Math.floor(rng.uniform() * (i + 1));
+    [train[i], train[j]] = [train[j]!, train[i]!];
+  }
+  return { train: subset(ds, train), test: subset(ds, test) };
 }
 
 function aeOptions(kind: 'ae' | 'vae', width: number, seed: number): AnomalyOptions {
@@ -120,7 +134,7 @@ console.log(`mean over ${pyod.length} PyOD sets: ${detectors.map((d) => `${d} ${
 console.log(`seconds: ${detectors.map((d) => `${d} ${seconds[d]!.toFixed(0)}`).join('  ')}`);
 if (values.out) {
   writeJsonAtomic(values.out, {
-    protocol: 'shuffle with seed s (s = 1..N), 60/40 train/test, standardise on train, train unlabelled (outliers included), test ROC-AUC averaged over seeds; score = squared reconstruction error per feature; one fixed default for every set',
+    protocol: 'shuffle with seed s (s = 1..N), 60/40 train/test stratified by label, standardise on train, train unlabelled (outliers included), test ROC-AUC averaged over seeds; score = squared reconstruction error per feature; one fixed default for every set',
     seeds, members, backend: be.name, date: new Date().toISOString(),
     meanOverPyodSets: Object.fromEntries(detectors.map((d) => [d, mean(results[d]!, pyod)])),
     seconds,

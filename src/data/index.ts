@@ -16,6 +16,7 @@ export { makeDataset, subset, checkFinite, checkRowIndex, type Dataset } from '.
 export { readIdx, parseIdx, parseIdxHeader, type IdxArray, type IdxData, type IdxHeader } from './idx.js';
 export { loadMnist, type MnistOptions } from './mnist.js';
 export { readCsv, parseCsv, writeCsv, formatFloat32, type CsvOptions, type CsvDataset, type CsvMatrix } from './csv.js';
+export { openCsvStream, type CsvStream, type CsvStreamOptions, type CsvBatch } from './csv-stream.js';
 export { readNpy, parseNpy, writeNpy, encodeNpy, loadNpy, type NpyArray, type NpyData, type NpyDType } from './npy.js';
 export {
   readImageFolder, listImageFolder, imageValues,
