@@ -1,8 +1,8 @@
 /**
  * Anomaly benchmark over the ODDS tables (../shared/data/odds/, label column `label`, 1 = outlier).
-* Protocol, declared: for each set and each of 10 seeds, shuffle the rows with that seed and cut
- * them 60/40 within each class (stratified); train on the 60% (outliers included, unlabelled: the detector never sees a label), test on the
- * other 40%; standardise on the training rows; score = squared reconstruction error averaged over
+ * Protocol, declared: for each set and each of 10 seeds, shuffle the rows with that seed and cut
+ * them 60/40 within each class (stratified); train on the 60% (outliers included, unlabelled: the
+ * detector never sees a label), test on the other 40%; standardise on the training rows; score = squared reconstruction error averaged over
  * features; report the test ROC-AUC, mean over seeds. The detectors run with one fixed default for
  * every set (a function of the width and the row count only, see apps/anomaly.ts), never tuned on
  * test labels: aekit's dense autoencoder (an ensemble of 5 on 80% subsamples), aekit's VAE (same
@@ -19,6 +19,7 @@ import { fitNormalizer, readCsv, subset, type Dataset } from '../src/data/index.
 import { AnomalyDetector, defaultAnomalyModel, defaultAnomalyVae, type AnomalyOptions } from '../src/apps/anomaly.js';
 import { rocAuc } from '../src/apps/binary-metrics.js';
 import { fitPca } from '../src/apps/pca.js';
+import { pcaScores } from './anomaly-pca.js';
 import { writeJsonAtomic } from '../src/util/atomic.js';
 
 /** The 17 sets of PyOD's benchmark table (the folder also holds thyroid and breastw). */
@@ -79,31 +80,15 @@ function aeOptions(kind: 'ae' | 'vae', width: number, seed: number): AnomalyOpti
   return { model, members, train: { seed } };
 }
 
-/** PCA with the autoencoder's code width, fitted on the standardised training rows; score = squared error of the projection. */
-function pcaScores(train: Dataset, test: Dataset): Float64Array {
+/** PCA with the autoencoder's code width, fitted on the standardised training rows. */
+function pcaOnStandardised(train: Dataset, test: Dataset): Float64Array {
   const norm = fitNormalizer('standard', train);
   const [tr, te] = [train, test].map((d) => norm.apply({ ...d, x: d.x.slice() }));
-  const k = defaultAnomalyModel(train.dim).latentDim as number;
-  const p = fitPca(tr!, Math.min(k, train.dim));
-  const out = new Float64Array(te!.n);
-  const d = te!.dim;
-  for (let i = 0; i < te!.n; i++) {
-    const row = te!.x.subarray(i * d, (i + 1) * d);
-    const c = new Float64Array(p.k);
-    for (let j = 0; j < p.k; j++) for (let f = 0; f < d; f++) c[j]! += (row[f]! - p.mean[f]!) * p.components[j * d + f]!;
-    let err = 0;
-    for (let f = 0; f < d; f++) {
-      let back = p.mean[f]!;
-      for (let j = 0; j < p.k; j++) back += c[j]! * p.components[j * d + f]!;
-      err += (row[f]! - back) ** 2;
-    }
-    out[i] = err / d;
-  }
-  return out;
+  return pcaScores(fitPca(tr!, defaultAnomalyModel(train.dim).latentDim as number), te!);
 }
 
 function scoresOf(det: string, train: Dataset, test: Dataset, seed: number): Float64Array {
-  if (det === 'pca') return pcaScores(train, test);
+  if (det === 'pca') return pcaOnStandardised(train, test);
   return new AnomalyDetector(aeOptions(det as 'ae' | 'vae', train.dim, seed)).fit(train).score(test);
 }
 

@@ -44,14 +44,15 @@ export interface AnomalyOptions {
 
 /**
  * The default for tabular data of `width` standardised features: one hidden layer of
- * max(8, min(64, 2·width)) ReLU units around a linear code of max(2, ⌈width/4⌉), MSE, trained for a
- * fixed budget of about 1,500 steps (see `defaultTrain`) with weight decay. The narrow code keeps
- * the model from learning the identity, and the short training with decay from learning the rare
- * rows of a training set that holds outliers too.
+ * h = max(8, min(64, 2·width)) ReLU units around a linear code of max(2, min(⌈width/4⌉, h/4)), MSE,
+ * trained for a fixed budget of about 1,500 steps (see `defaultTrain`) with weight decay. The
+ * narrow code keeps the model from learning the identity, and the short training with decay from
+ * learning the rare rows of a training set that holds outliers too.
  */
 export function defaultAnomalyModel(width: number): Record<string, unknown> {
+  const hidden = Math.max(8, Math.min(64, 2 * width));
   return {
-    kind: 'dense', hidden: [Math.max(8, Math.min(64, 2 * width))], latentDim: Math.max(2, Math.ceil(width / 4)),
+    kind: 'dense', hidden: [hidden], latentDim: Math.max(2, Math.min(Math.ceil(width / 4), hidden / 4)),
     activation: 'relu', latentActivation: 'linear', outputActivation: 'linear', loss: 'mse',
   };
 }

@@ -84,7 +84,7 @@ function fitSpecs(kind: string): FlagSpec[] {
 
 const FIT_NOTES = [
   'Defaults for tabular data of width d (standardised on the training rows): dense autoencoder with one',
-  'hidden layer of max(8, min(64, 2d)) ReLU units and a linear code of max(2, ⌈d/4⌉), linear output,',
+  'hidden layer of h = max(8, min(64, 2d)) ReLU units and a linear code of max(2, min(⌈d/4⌉, h/4)), linear output,',
   'MSE, AdamW (lr 1e-3, weight decay 0.01), batch 64, epochs giving about 1,500 steps (10 to 300);',
   '--model vae: the same widths, tanh units, Gaussian decoder. An ensemble of 5, each on an 80%',
   'subsample with its own seed, averages the scores. Flags override any of these.',
