@@ -2,12 +2,14 @@
  * Anomaly benchmark over the ODDS tables (../shared/data/odds/, label column `label`, 1 = outlier).
  * Protocol, declared: for each set and each of 10 seeds, shuffle the rows with that seed and cut
  * them 60/40 within each class (stratified); train on the 60% (outliers included, unlabelled: the
- * detector never sees a label), test on the other 40%; standardise on the training rows; score = squared reconstruction error averaged over
- * features; report the test ROC-AUC, mean over seeds. The detectors run with one fixed default for
- * every set (a function of the width and the row count only, see apps/anomaly.ts), never tuned on
- * test labels: aekit's dense autoencoder (an ensemble of 5 on 80% subsamples), aekit's VAE (same
- * widths, same ensemble, scored by reconstruction error) and PCA with the autoencoder's code width
- * (reconstruction error on standardised features), all in the same run.
+ * detector never sees a label), test on the other 40%; standardise on the training rows; report
+ * the test ROC-AUC, mean over seeds. The detectors run with one fixed default for every set (a
+ * function of the width and the row count only, see apps/anomaly.ts), never tuned on test labels:
+ * aekit's dense autoencoder detector (an ensemble of 5 on 80% subsamples; score = squared
+ * reconstruction error per feature, each feature weighted by 1 / its mean over the training rows),
+ * aekit's VAE (same widths, tanh units, Gaussian decoder, same ensemble and score), and PCA with the
+ * autoencoder's code width on standardised features, scored by plain (`pca`) and by weighted
+ * (`pca-w`) squared residuals, all in the same run.
  *   node dist/bench/anomaly-odds.js [--sets a,b] [--seeds 10] [--detectors ae,vae,pca] [--out bench/results/anomaly.json]
  */
 import { readdirSync } from 'node:fs';
@@ -32,7 +34,7 @@ const { values } = parseArgs({
     data: { type: 'string', default: '../shared/data/odds' },
     sets: { type: 'string', default: '' },
     seeds: { type: 'string', default: '10' },
-    detectors: { type: 'string', default: 'ae,vae,pca' },
+    detectors: { type: 'string', default: 'ae,vae,pca,pca-w' },
     members: { type: 'string', default: '5' },
     out: { type: 'string', default: '' },
     backend: { type: 'string', default: 'auto' },
@@ -80,15 +82,16 @@ function aeOptions(kind: 'ae' | 'vae', width: number, seed: number): AnomalyOpti
   return { model, members, train: { seed } };
 }
 
-/** PCA with the autoencoder's code width, fitted on the standardised training rows. */
-function pcaOnStandardised(train: Dataset, test: Dataset): Float64Array {
+/** PCA with the autoencoder's code width, fitted on the standardised training rows; `weighted`: residuals weighted per feature as the detector's are. */
+function pcaOnStandardised(train: Dataset, test: Dataset, weighted: boolean): Float64Array {
   const norm = fitNormalizer('standard', train);
   const [tr, te] = [train, test].map((d) => norm.apply({ ...d, x: d.x.slice() }));
-  return pcaScores(fitPca(tr!, defaultAnomalyModel(train.dim).latentDim as number), te!);
+  const p = fitPca(tr!, defaultAnomalyModel(train.dim).latentDim as number);
+  return weighted ? pcaScores(p, te!, tr!) : pcaScores(p, te!);
 }
 
 function scoresOf(det: string, train: Dataset, test: Dataset, seed: number): Float64Array {
-  if (det === 'pca') return pcaOnStandardised(train, test);
+  if (det === 'pca' || det === 'pca-w') return pcaOnStandardised(train, test, det === 'pca-w');
   return new AnomalyDetector(aeOptions(det as 'ae' | 'vae', train.dim, seed)).fit(train).score(test);
 }
 
@@ -119,7 +122,7 @@ console.log(`mean over ${pyod.length} PyOD sets: ${detectors.map((d) => `${d} ${
 console.log(`seconds: ${detectors.map((d) => `${d} ${seconds[d]!.toFixed(0)}`).join('  ')}`);
 if (values.out) {
   writeJsonAtomic(values.out, {
-    protocol: 'shuffle with seed s (s = 1..N), 60/40 train/test stratified by label, standardise on train, train unlabelled (outliers included), test ROC-AUC averaged over seeds; score = squared reconstruction error per feature; one fixed default for every set',
+    protocol: 'shuffle with seed s (s = 1..N), 60/40 train/test stratified by label, standardise on train, train unlabelled (outliers included), test ROC-AUC averaged over seeds; score = squared reconstruction error per feature weighted by 1 / its training mean (pca: unweighted); one fixed default for every set',
     seeds, members, backend: be.name, date: new Date().toISOString(),
     meanOverPyodSets: Object.fromEntries(detectors.map((d) => [d, mean(results[d]!, pyod)])),
     seconds,

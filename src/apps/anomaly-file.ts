@@ -32,6 +32,8 @@ export interface AnomalyRecord {
   rule: ThresholdRule;
   /** The header's feature names of the training data, or null. */
   featureNames: string[] | null;
+  /** Per feature, the weight of its squared error in the score, or null (uniform). */
+  featureWeights: number[] | null;
   training: { rows: number; quantiles: Record<string, number> };
 }
 
@@ -59,8 +61,9 @@ export function anomalyRecord(det: AnomalyDetector, o: Pick<SaveDetectorOptions,
   const s = det.trainingScores;
   const quantiles = s.length === 0 ? {} : Object.fromEntries([0, 0.5, 0.9, 0.95, 0.99, 1].map((q) => [String(q), quantile(s, q)]));
   return {
-    format: ANOMALY_FORMAT, formatVersion: ANOMALY_FORMAT_VERSION, score: det.score_, likelihoodSamples: det.likelihoodSamples,
+    format: ANOMALY_FORMAT, formatVersion: ANOMALY_FORMAT_VERSION, score: det.scoring, likelihoodSamples: det.likelihoodSamples,
     members: det.members.length, threshold: det.threshold, rule: o.rule, featureNames: o.featureNames ?? null,
+    featureWeights: det.featureWeights ? [...det.featureWeights] : null,
     training: { rows: s.length, quantiles },
   };
 }
@@ -82,7 +85,13 @@ export function loadDetector(dir: string): { detector: AnomalyDetector; record: 
     members.push(loaded.model);
   }
   if (record.score === 'likelihood' && !first.model.logLikelihood) throw new Error(`${join(dir, ANOMALY_FILE)}: score 'likelihood' needs a model with a density, but ${dir} holds a ${first.model.kind} model`);
-  const detector = AnomalyDetector.fromParts(members, first.normalizer, record.threshold, record.score, record.likelihoodSamples);
+  const width = first.model.config.inputDim;
+  const weights = record.featureWeights;
+  if (weights !== null && weights.length !== width) throw new Error(`${join(dir, ANOMALY_FILE)}: featureWeights has ${weights.length} values but the model takes ${width} features`);
+  const detector = AnomalyDetector.fromParts({
+    members, normalizer: first.normalizer, threshold: record.threshold, scoring: record.score, likelihoodSamples: record.likelihoodSamples,
+    featureWeights: weights === null ? null : Float32Array.from(weights),
+  });
   return { detector, record };
 }
 
@@ -107,6 +116,8 @@ export function readAnomalyRecord(dir: string): AnomalyRecord {
   }
   const names = r.featureNames;
   if (names !== null && (!Array.isArray(names) || !names.every((n) => typeof n === 'string'))) throw bad('featureNames', 'null or a list of strings');
+  const w = r.featureWeights ?? null;
+  if (w !== null && (!Array.isArray(w) || !w.every((v) => typeof v === 'number' && Number.isFinite(v) && v > 0))) throw bad('featureWeights', 'null or a list of positive numbers');
   const training = (r.training ?? { rows: 0, quantiles: {} }) as AnomalyRecord['training'];
-  return { ...(r as unknown as AnomalyRecord), training };
+  return { ...(r as unknown as AnomalyRecord), featureWeights: w as number[] | null, training };
 }

@@ -23,6 +23,14 @@ export { thresholdFrom, type ThresholdRule } from './threshold.js';
 /** How rows are scored: squared reconstruction error averaged over features, or a VAE's −log p(x) (importance-sampled; 1 sample is the negative ELBO). */
 export type AnomalyScore = 'reconstruction' | 'likelihood';
 
+/**
+ * How features are weighed in the reconstruction score: 'training' divides each feature's squared
+ * error by its mean over the training rows, so a feature the model never reconstructs well (noise)
+ * does not drown the others and an error counts by how unusual it is for that feature (the
+ * residual analogue of PCA's variance-weighted outlier score); 'uniform' is the plain mean.
+ */
+export type FeatureWeighting = 'training' | 'uniform';
+
 export interface AnomalyOptions {
   /** The model (any kind; default `defaultAnomalyModel(width)`), given as a config without `inputDim`. */
   model?: Record<string, unknown>;
@@ -31,6 +39,8 @@ export interface AnomalyOptions {
   /** Per-feature normalisation fitted on the training rows (default 'standard'). */
   normalize?: NormalizerKind;
   score?: AnomalyScore;
+  /** Default 'training'. */
+  featureWeighting?: FeatureWeighting;
   /** Importance samples per row when scoring by likelihood. */
   likelihoodSamples?: number;
   /** Models in the ensemble, each on its own subsample with its own seed (default 1). */
@@ -82,20 +92,21 @@ export class AnomalyDetector {
   threshold = Infinity;
   /** The training rows' scores, sorted ascending (what percentile and contamination thresholds are taken from). */
   trainingScores: Float64Array = new Float64Array(0);
-  readonly score_: AnomalyScore;
+  readonly scoring: AnomalyScore;
   readonly likelihoodSamples: number;
+  /** Per feature, the weight of its squared error in the score (1 / its mean over the training rows), or null for uniform weights. */
+  featureWeights: Float32Array | null = null;
 
   constructor(readonly options: AnomalyOptions = {}) {
-    this.score_ = options.score ?? 'reconstruction';
+    this.scoring = options.score ?? 'reconstruction';
     this.likelihoodSamples = options.likelihoodSamples ?? 16;
   }
 
   /** Build a detector from saved parts (see anomaly-file.ts). */
-  static fromParts(members: Autoencoder[], normalizer: Normalizer | null, threshold: number, score: AnomalyScore, likelihoodSamples: number): AnomalyDetector {
-    const d = new AnomalyDetector({ score, likelihoodSamples });
-    d.members.push(...members);
-    d.normalizer = normalizer;
-    d.threshold = threshold;
+  static fromParts(p: { members: Autoencoder[]; normalizer: Normalizer | null; threshold: number; scoring: AnomalyScore; likelihoodSamples: number; featureWeights: Float32Array | null }): AnomalyDetector {
+    const d = new AnomalyDetector({ score: p.scoring, likelihoodSamples: p.likelihoodSamples });
+    d.members.push(...p.members);
+    Object.assign(d, { normalizer: p.normalizer, threshold: p.threshold, featureWeights: p.featureWeights });
     return d;
   }
 
@@ -109,10 +120,11 @@ export class AnomalyDetector {
     const x = this.normalized(data);
     const width = x.dim;
     const modelConfig = fitModelToData(parseModelConfig(this.options.model ?? defaultAnomalyModel(width)), x.sampleShape);
-    if (this.score_ === 'likelihood' && modelConfig.kind !== 'vae') throw new Error(`score 'likelihood' needs a model with a density (kind 'vae'), not '${modelConfig.kind}'`);
+    if (this.scoring === 'likelihood' && modelConfig.kind !== 'vae') throw new Error(`score 'likelihood' needs a model with a density (kind 'vae'), not '${modelConfig.kind}'`);
     const members = this.options.members ?? 1;
     const trainBase = parseConfig(trainSchema, { ...defaultTrain(x.n), ...this.options.train }, 'train');
     for (let m = 0; m < members; m++) this.members.push(this.trainMember(x, modelConfig, trainBase, m, members));
+    if ((this.options.featureWeighting ?? 'training') === 'training' && this.scoring === 'reconstruction') this.featureWeights = inverseMeans(this.featureContributions(x), x.dim);
     this.trainingScores = this.scoreNormalized(x).sort();
     this.threshold = thresholdFrom(this.options.threshold ?? { kind: 'contamination', value: 0.1 }, this.trainingScores);
     return this;
@@ -144,32 +156,41 @@ export class AnomalyDetector {
     return Uint8Array.from(this.score(data), (s) => (s > this.threshold ? 1 : 0));
   }
 
-  /** Per row, the k features with the largest squared reconstruction error (in standardised units), largest first. */
+  /** Per row, the k features contributing most to its score (weighted squared reconstruction errors), largest first. */
   explain(data: Dataset, k: number): { features: Int32Array; errors: Float32Array } {
     this.checkFitted();
     checkFinite(data);
     const x = this.normalized(data);
     if (!Number.isInteger(k) || k < 1 || k > x.dim) throw new Error(`explain: k must be an integer in [1, ${x.dim}], got ${k}`);
-    return topFeatures(this.featureErrors(x), x.n, x.dim, k);
+    return topFeatures(this.featureContributions(x), x.n, x.dim, k);
   }
 
   /** Scores of rows already normalised as the detector's training rows were. */
   scoreNormalized(x: Dataset): Float64Array {
-    const total = new Float64Array(x.n);
-    for (const model of this.members) {
-      const s = this.score_ === 'likelihood' ? negativeLogLikelihood(model, x, this.likelihoodSamples) : reconstructionErrors(model, x);
-      for (let i = 0; i < x.n; i++) total[i]! += s[i]! / this.members.length;
+    if (this.scoring === 'likelihood') {
+      const total = new Float64Array(x.n);
+      for (const model of this.members) negativeLogLikelihood(model, x, this.likelihoodSamples).forEach((s, i) => (total[i]! += s / this.members.length));
+      return total;
     }
-    return total;
+    const e = this.featureContributions(x);
+    const out = new Float64Array(x.n);
+    for (let i = 0; i < x.n; i++) {
+      let s = 0;
+      for (let j = 0; j < x.dim; j++) s += e[i * x.dim + j]!;
+      out[i] = s / x.dim;
+    }
+    return out;
   }
 
-  /** Squared error per feature, (n, dim), averaged over the members. */
-  featureErrors(x: Dataset): Float32Array {
+  /** Each feature's part of each row's score: its squared error, averaged over the members and weighted, (n, dim). */
+  featureContributions(x: Dataset): Float32Array {
     const out = new Float32Array(x.n * x.dim);
     for (const model of this.members) {
       const e = squaredErrors(model, x);
       for (let i = 0; i < out.length; i++) out[i]! += e[i]! / this.members.length;
     }
+    const w = this.featureWeights;
+    if (w) for (let i = 0; i < out.length; i++) out[i]! *= w[i % x.dim]!;
     return out;
   }
 
@@ -210,18 +231,6 @@ export function squaredErrors(model: Autoencoder, x: Dataset, batch = 1024): Flo
   return out;
 }
 
-/** Mean squared reconstruction error over the features of each row. */
-export function reconstructionErrors(model: Autoencoder, x: Dataset, batch = 1024): Float64Array {
-  const e = squaredErrors(model, x, batch);
-  const out = new Float64Array(x.n);
-  for (let i = 0; i < x.n; i++) {
-    let s = 0;
-    for (let j = 0; j < x.dim; j++) s += e[i * x.dim + j]!;
-    out[i] = s / x.dim;
-  }
-  return out;
-}
-
 /** −log p(x) per row from k importance samples with a fixed seed, so a row's score repeats. */
 export function negativeLogLikelihood(model: Autoencoder, x: Dataset, k: number, batch = 256): Float64Array {
   if (!model.logLikelihood) throw new Error(`a ${model.kind} model has no density to score by`);
@@ -231,6 +240,14 @@ export function negativeLogLikelihood(model: Autoencoder, x: Dataset, k: number,
     model.logLikelihood!(xb, k, rng).forEach((v, i) => (out[start + i] = -v));
   })));
   return out;
+}
+
+/** 1 / the mean of each column of `e` (n, dim); a column that is (nearly) always reconstructed exactly gets weight 1 / 1e-6, not infinity. */
+function inverseMeans(e: Float32Array, dim: number): Float32Array {
+  const mean = new Float64Array(dim);
+  for (let i = 0; i < e.length; i++) mean[i % dim]! += e[i]!;
+  const n = e.length / dim;
+  return Float32Array.from(mean, (m) => 1 / Math.max(m / n, 1e-6));
 }
 
 /** Per row, the k largest of `errors` (n, dim) with their feature indices, largest first. */

@@ -300,7 +300,7 @@ function score(dir: string, m: Loaded, o: Map<string, unknown>, io: Io, quiet: b
     result = forEachScored(m, o, io, quiet, (rows, scores) => {
       if (!wroteHeader) writer.write(csvHeader(rows.labels !== null, k));
       wroteHeader = true;
-      const top = k === null ? null : topFeatures(m.detector.featureErrors(m.detector.normalized(rows)), rows.n, rows.dim, k);
+      const top = k === null ? null : topFeatures(m.detector.featureContributions(m.detector.normalized(rows)), rows.n, rows.dim, k);
       const lines: string[] = [];
       for (let i = 0; i < rows.n; i++) {
         const flag = scores[i]! > m.detector.threshold ? 1 : 0;
