@@ -1,6 +1,7 @@
 /**
  * Anomaly detection by reconstruction error, in the shape PyOD users know: `fit(X)` on (mostly
- * normal) rows, `score(X)` gives each row its reconstruction error (higher = more anomalous),
+ * normal) rows, `score(X)` gives each row its reconstruction error (higher = more anomalous; each
+ * feature's squared error weighted by 1 / its mean over the training rows, see `FeatureWeighting`),
  * `predict(X)` flags the rows above `threshold`. Any aekit model kind works; a VAE may score by
  * its importance-sampled −log p(x) instead. `explain(X, k)` names the k features that contribute
  * most to each row's error. Features are standardised on the training rows (the statistics are

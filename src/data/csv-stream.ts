@@ -134,6 +134,7 @@ export function openCsvStream(path: string, opts: CsvStreamOptions = {}): CsvStr
 
 /** The index just past the last line feed outside quotes in `text` (0 when there is none). */
 function lastRecordEnd(text: string): number {
+  if (text.indexOf('"') < 0) return text.lastIndexOf('\n') + 1;
   let inQuotes = false;
   let end = 0;
   for (let i = 0; i < text.length; i++) {

@@ -15,6 +15,7 @@ import { checkThresholdRule, type ThresholdRule } from '../../apps/threshold.js'
 import { registerBuiltinModels } from '../../models/index.js';
 import { loadDataset } from '../../train/data-setup.js';
 import { checkRunDirFree } from '../../train/run-dir.js';
+import { DivergedError } from '../../train/trainer.js';
 import type { TrainEvent } from '../../train/events.js';
 import { AtomicFileWriter, writeFileAtomic } from '../../util/atomic.js';
 import { integer, number, oneOf, type Field } from '../../util/schema.js';
@@ -65,6 +66,7 @@ function specs(sub: Sub, kind: string): FlagSpec[] {
 function fitSpecs(kind: string): FlagSpec[] {
   const fromConfig = configFlags(kind).filter((s) => !NOT_FOR_FIT.has(s.name)).map((s) => {
     // The detector's own defaults, where they differ from aekit train's.
+    if (s.name === 'data') return { ...s, field: { ...s.field, default: '', help: 'training rows (required): a .csv, .npy or IDX file, or a folder of images' } };
     if (s.name === 'normalize') return { ...s, field: { ...s.field, default: 'standard' } };
     if (s.name === 'optimizer') return { ...s, field: { ...s.field, default: DEFAULT_OPTIMIZER.kind } };
     if (s.name === 'weight-decay') return { ...s, field: { ...s.field, default: DEFAULT_OPTIMIZER.weightDecay } };
@@ -75,7 +77,7 @@ function fitSpecs(kind: string): FlagSpec[] {
     opt('out', nullable(string('folder to save the detector in (new or empty)', '')), 'Run'),
     opt('model', string('model kind: any aekit kind but cvae (see aekit train --help)', 'dense'), 'Run'),
     opt('members', integer('models in the ensemble, each on its own 80% subsample and seed', 5, { min: 1, max: 100 }), 'Detector'),
-    opt('score', oneOf("how rows are scored: reconstruction (mean squared error over features) or likelihood (a VAE's −log p(x))", ['reconstruction', 'likelihood'] as const, 'reconstruction') as Field<unknown>, 'Detector'),
+    opt('score', oneOf("how rows are scored: reconstruction (squared error per feature, weighted by 1 / its mean on the training rows, averaged) or likelihood (a VAE's −log p(x))", ['reconstruction', 'likelihood'] as const, 'reconstruction') as Field<unknown>, 'Detector'),
     ...THRESHOLD_FLAGS,
     ...fromConfig,
     ...COMMON_FLAGS,
@@ -181,7 +183,15 @@ async function fit(o: Map<string, unknown>, sections: Record<string, Record<stri
     ...(quiet ? {} : { onEvent: fitProgress(io, members) }),
   };
   const t0 = performance.now();
-  const det = classify(UsageError, () => new AnomalyDetector(options)).fit(ds);
+  const det = new AnomalyDetector(options);
+  try {
+    // A config the model rejects (a code wider than the data, likelihood scoring without a VAE) is the user's to fix.
+    classify(UsageError, () => det.fit(ds));
+  } catch (err) {
+    if (!(err instanceof DivergedError)) throw err;
+    io.err.write(`aekit anomaly fit: ${err.message}\n`);
+    return EXIT.diverged;
+  }
   const seconds = (performance.now() - t0) / 1000;
   const featureNames = 'featureNames' in ds ? (ds as { featureNames: string[] | null }).featureNames : null;
   saveDetector(out, det, { rule, featureNames, sampleShape: ds.sampleShape, run: { anomaly: { ...options, onEvent: undefined }, data: { ...data } } });
