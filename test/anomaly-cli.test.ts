@@ -4,7 +4,8 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, test } from 'node:test';
 import { decodePng } from '../src/util/png.js';
-import { aekit, tempDir } from './helpers.js';
+import { spawnSync } from 'node:child_process';
+import { aekit, repoRoot, tempDir } from './helpers.js';
 
 /** Rows of 5 features on a plane (a, b, a+b, a−b, 2a) plus noise; every 10th row is off it (label 1). */
 function table(n: number, seed: number): string {
@@ -118,6 +119,22 @@ describe('aekit anomaly on a small table', () => {
     writeFileSync(join(dir, name), text);
     return join(dir, name);
   }
+});
+
+test('the README\'s anomaly example runs as written (through the package\'s `exports` map)', () => {
+  const readme = readFileSync(join(repoRoot(), 'README.md'), 'utf8');
+  const block = /## Anomaly detection[\s\S]*?```js\n([\s\S]*?)```/.exec(readme);
+  assert.ok(block, 'README.md has a ```js example under "Anomaly detection"');
+  const cwd = tempDir('aekit-anomaly-readme-');
+  writeFileSync(join(cwd, 'train.csv'), table(300, 3));
+  writeFileSync(join(cwd, 'test.csv'), table(100, 4));
+  // Written inside the package so that `import 'aekit'` resolves to this package itself.
+  const file = join(repoRoot(), 'dist', 'readme-anomaly-example.mjs');
+  writeFileSync(file, block[1]!);
+  const r = spawnSync(process.execPath, [file], { cwd, encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  const [auc] = r.stdout.trim().split(' ').map(Number);
+  assert.ok(auc! > 0.9, r.stdout);
 });
 
 test('aekit anomaly --help lists the subcommands; each has --help', () => {
