@@ -11,7 +11,7 @@
  * const flags = det.predict(readCsv('test.csv'));  // 1 above det.threshold
  */
 export {
-  AnomalyDetector, defaultAnomalyModel, defaultAnomalyVae, defaultTrain, squaredErrors, negativeLogLikelihood, topFeatures,
+  AnomalyDetector, defaultAnomalyModel, defaultAnomalyVae, defaultEpochs, squaredErrors, negativeLogLikelihood, topFeatures,
   type AnomalyOptions, type AnomalyScore, type FeatureWeighting,
 } from './anomaly.js';
 export { thresholdFrom, checkThresholdRule, quantile, type ThresholdRule } from './threshold.js';

@@ -56,7 +56,7 @@ export interface AnomalyOptions {
 /**
  * The default for tabular data of `width` standardised features: one hidden layer of
  * h = max(8, min(64, 2·width)) ReLU units around a linear code of max(2, min(⌈width/4⌉, h/4)), MSE,
- * trained for a fixed budget of about 1,500 steps (see `defaultTrain`) with weight decay. The
+ * trained for a fixed budget of about 1,500 steps (see `defaultEpochs`) with weight decay. The
  * narrow code keeps the model from learning the identity, and the short training with decay from
  * learning the rare rows of a training set that holds outliers too.
  */
@@ -78,10 +78,10 @@ export function defaultAnomalyVae(width: number): Record<string, unknown> {
   return { kind: 'vae', hidden: ae.hidden, latentDim: ae.latentDim, likelihood: 'gaussian', activation: 'tanh' };
 }
 
-/** Batch 64, epochs so that training takes about `steps` steps (at least 10, at most 300 epochs). */
-export function defaultTrain(rows: number, steps = 1500): Partial<TrainConfig> {
-  const batches = Math.max(1, Math.ceil(rows / 64));
-  return { batchSize: 64, epochs: Math.min(300, Math.max(10, Math.round(steps / batches))) };
+/** Epochs giving about `steps` steps of `batchSize` rows over `rows` rows (at least 10, at most 300). */
+export function defaultEpochs(rows: number, batchSize = 64, steps = 1500): number {
+  const batches = Math.max(1, Math.ceil(rows / batchSize));
+  return Math.min(300, Math.max(10, Math.round(steps / batches)));
 }
 
 export const DEFAULT_OPTIMIZER: Partial<OptimizerSettings> = { kind: 'adamw', lr: 1e-3, weightDecay: 0.01 };
@@ -123,7 +123,7 @@ export class AnomalyDetector {
     const modelConfig = fitModelToData(parseModelConfig(this.options.model ?? defaultAnomalyModel(width)), x.sampleShape);
     if (this.scoring === 'likelihood' && modelConfig.kind !== 'vae') throw new Error(`score 'likelihood' needs a model with a density (kind 'vae'), not '${modelConfig.kind}'`);
     const members = this.options.members ?? 1;
-    const trainBase = parseConfig(trainSchema, { ...defaultTrain(x.n), ...this.options.train }, 'train');
+    const trainBase = parseConfig(trainSchema, { batchSize: 64, ...this.options.train }, 'train');
     for (let m = 0; m < members; m++) this.members.push(this.trainMember(x, modelConfig, trainBase, m, members));
     if ((this.options.featureWeighting ?? 'training') === 'training' && this.scoring === 'reconstruction') this.featureWeights = inverseMeans(this.featureContributions(x), x.dim);
     this.trainingScores = this.scoreNormalized(x).sort();
@@ -134,9 +134,10 @@ export class AnomalyDetector {
   private trainMember(x: Dataset, config: ModelConfigBase, base: TrainConfig, m: number, members: number): Autoencoder {
     const seed = (base.seed + 1000 * m) >>> 0;
     const rows = members === 1 ? x : subset(x, sampleRows(x.n, this.options.subsample ?? 0.8, new Rng(seed)));
-    const tc = { ...base, seed, ...(this.options.train?.epochs === undefined ? defaultTrain(rows.n, 1500) : {}) };
+    const tc = { ...base, seed, epochs: this.options.train?.epochs ?? defaultEpochs(rows.n, base.batchSize) };
     const model = createModel(config, new Rng(seed));
-    const optimizer = createOptimizer(parseConfig(optimizerSchema, { ...DEFAULT_OPTIMIZER, ...this.options.optimizer }, 'optimizer') as never);
+    const { momentum, ...settings } = parseConfig(optimizerSchema, { ...DEFAULT_OPTIMIZER, ...this.options.optimizer }, 'optimizer');
+    const optimizer = createOptimizer(momentum === null ? settings : { ...settings, momentum });
     try {
       train({ model, optimizer, schedule: makeSchedule(tc, optimizer.lr), config: tc, train: rows, val: null, onEvent: this.options.onEvent ?? (() => {}) });
     } finally {
