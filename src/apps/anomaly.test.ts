@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import * as ak from '../index.js';
 import { registerBuiltinBackends } from '../backends/index.js';
 import { makeDataset, type Dataset } from '../data/index.js';
-import { tempDir } from '../../test/helpers.js';
 import { AnomalyDetector, defaultAnomalyModel, topFeatures } from './anomaly.js';
 import { loadDetector, saveDetector, saveThreshold } from './anomaly-file.js';
 import { rocAuc } from './binary-metrics.js';
@@ -95,7 +95,7 @@ test('thresholds: contamination and percentile are quantiles of the training sco
 
 test('a saved detector loads with the same threshold and scores, and a new threshold round-trips', () => {
   const det = new AnomalyDetector({ ...FAST, threshold: { kind: 'percentile', value: 95 } }).fit(planeData(300, 1));
-  const dir = join(tempDir('aekit-anomaly-'), 'det');
+  const dir = join(mkdtempSync(join(tmpdir(), 'aekit-anomaly-')), 'det');
   saveDetector(dir, det, { rule: { kind: 'percentile', value: 95 }, sampleShape: [6], featureNames: ['a', 'b', 'c', 'd', 'e', 'f'] });
   const { detector, record } = loadDetector(dir);
   assert.equal(detector.threshold, det.threshold);

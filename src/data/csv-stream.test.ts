@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { tempDir } from '../../test/helpers.js';
 import { openCsvStream, readCsv, type CsvStreamOptions } from './index.js';
 
-const dir = tempDir('aekit-csv-stream-');
+const dir = mkdtempSync(join(tmpdir(), 'aekit-csv-stream-'));
 function file(name: string, text: string): string {
   const p = join(dir, name);
   writeFileSync(p, text);
