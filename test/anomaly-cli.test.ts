@@ -41,6 +41,7 @@ describe('aekit anomaly on a small table', () => {
     for (const f of ['config.json', 'model.safetensors', 'anomaly.json', 'members/1/model.safetensors']) assert.ok(existsSync(join(det, f)), `missing ${f}`);
     const rec = JSON.parse(readFileSync(join(det, 'anomaly.json'), 'utf8'));
     assert.deepEqual([rec.members, rec.rule, rec.featureNames], [2, { kind: 'contamination', value: 0.1 }, ['a', 'b', 'c', 'd', 'e']]);
+    assert.equal(rec.featureWeights.length, 5, 'default: per-feature weights from the training rows');
     assert.equal(JSON.parse(readFileSync(join(det, 'config.json'), 'utf8')).data.normalizer.kind, 'standard');
     const info = aekit(['info', det, '--json']);
     assert.equal(info.status, 0, info.stderr);
@@ -80,8 +81,8 @@ describe('aekit anomaly on a small table', () => {
 
   test('a fixed threshold is saved by fit and used by score; score --threshold overrides it for one run', () => {
     const fixed = join(dir, 'fixed');
-    assert.equal(aekit(['anomaly', 'fit', '--data', train, '--label-column', '-1', '--out', fixed, '--threshold', '0.5', ...FAST, '--quiet']).status, 0);
-    assert.equal(JSON.parse(readFileSync(join(fixed, 'anomaly.json'), 'utf8')).threshold, 0.5);
+    assert.equal(aekit(['anomaly', 'fit', '--data', train, '--label-column', '-1', '--out', fixed, '--threshold', '0.5', '--feature-weighting', 'uniform', ...FAST, '--quiet']).status, 0);
+    assert.deepEqual([JSON.parse(readFileSync(join(fixed, 'anomaly.json'), 'utf8')).threshold, JSON.parse(readFileSync(join(fixed, 'anomaly.json'), 'utf8')).featureWeights], [0.5, null]);
     const out = join(dir, 'fixed.csv');
     for (const [extra, t] of [[[], 0.5], [['--threshold', '0.05'], 0.05]] as const) {
       const r = aekit(['anomaly', 'score', fixed, '--data', testCsv, '--label-column', 'label', '--out', out, ...extra, '--json']);
