@@ -58,7 +58,7 @@ const NOT_FOR_FIT = new Set(['test-data', 'val-fraction', 'binarize', 'train-on-
 function specs(sub: Sub, kind: string): FlagSpec[] {
   if (sub === 'fit') return fitSpecs(kind);
   const own = sub === 'score'
-    ? [opt('out', nullable(string('output CSV: score and flag per row (and the label, when given)', '')), 'Output'), opt('explain', nullable(integer('also write the K features with the largest reconstruction error of each row', 0, { min: 1 })), 'Output'), THRESHOLD_FLAGS[2]!]
+    ? [opt('out', nullable(string('output CSV: score and flag per row (and the label, when given)', '')), 'Output'), opt('explain', nullable(integer("also write the K features contributing most to each row's score (name or 0-based index, and its weighted squared error)", 0, { min: 1 })), 'Output'), THRESHOLD_FLAGS[2]!]
     : [opt('plots', nullable(string('folder for score-histogram.png and roc.png (default: the detector folder)', '')), 'Output'), THRESHOLD_FLAGS[2]!];
   return [...INPUT_FLAGS, ...own, ...BACKEND_FLAGS, ...COMMON_FLAGS];
 }
