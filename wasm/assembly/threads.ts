@@ -5,7 +5,7 @@
 // runs tasks too and then spins until the workers are done (the browser's main thread may not block).
 import { MR, NR, SCRATCH_BYTES, gemmRect } from './gemm';
 
-const SEQ = 0, PENDING = 4, NEXT = 8, TASKS = 12, ROWS_PER = 16, COLS_PER = 20, COL_TASKS = 24, THREADS = 28, SCRATCH = 32, ARGS = 40;
+const SEQ = 0, PENDING = 4, NEXT = 8, TASKS = 12, ROWS_PER = 16, COLS_PER = 20, COL_TASKS = 24, THREADS = 28, SCRATCH = 32, READY = 36, MASK = 40, ARGS = 48;
 /** Control block bytes (the caller allocates them). */
 export const CONTROL_BYTES: usize = 128;
 
@@ -49,9 +49,15 @@ function runTasks(id: i32): void {
   }
 }
 
-/** A worker's life: wait for a new sequence number, run tasks, report done; spins briefly before sleeping. */
+/**
+ * A worker's life: announce itself, wait for a new sequence number, run the job's tasks if the job
+ * counts on it, report done; spins briefly before sleeping. Workers start asynchronously (in Node a
+ * worker even needs the main thread's event loop to boot), so a job counts only on the workers
+ * that had announced themselves when it was published.
+ */
 export function workerLoop(id: i32): void {
   let seen = atomic.load<i32>(control + SEQ);
+  atomic.or<i32>(control + READY, 1 << id);
   for (;;) {
     let spins = 0;
     while (atomic.load<i32>(control + SEQ) == seen) {
@@ -61,8 +67,7 @@ export function workerLoop(id: i32): void {
       }
     }
     seen = atomic.load<i32>(control + SEQ);
-    // Workers beyond the current thread count sit jobs out (setThreads can lower it).
-    if (id < atomic.load<i32>(control + THREADS)) {
+    if (atomic.load<i32>(control + MASK) & (1 << id)) {
       runTasks(id);
       atomic.sub<i32>(control + PENDING, 1);
     }
@@ -80,7 +85,10 @@ const PARALLEL_MIN: usize = 1 << 20;
 /** C = act(op(A)·op(B) + bias) (bias 0: none; act 0: linear and no epilogue cost beyond a store). */
 export function gemm(transA: i32, transB: i32, m: usize, n: usize, k: usize, a: usize, b: usize, c: usize, bias: usize, act: i32): void {
   if (m == 0 || n == 0) return;
-  const threads = <usize>atomic.load<i32>(control + THREADS);
+  const wanted = atomic.load<i32>(control + THREADS);
+  // Ready workers with an id below the thread count (setThreads can lower it; 32 threads at most).
+  const mask = atomic.load<i32>(control + READY) & (wanted >= 32 ? -1 : (1 << wanted) - 1) & ~1;
+  const threads = <usize>(1 + popcnt<i32>(mask));
   if (threads <= 1 || m * n * max<usize>(k, 1) < PARALLEL_MIN) {
     gemmRect(transA != 0, transB != 0, m, n, k, a, b, c, bias, act, 0, m, 0, n, scratchOf(0));
     return;
@@ -109,6 +117,7 @@ export function gemm(transA: i32, transB: i32, m: usize, n: usize, k: usize, a: 
   store<i32>(ctl + COL_TASKS, <i32>cols);
   atomic.store<i32>(ctl + TASKS, <i32>(rows * cols));
   atomic.store<i32>(ctl + NEXT, 0);
+  atomic.store<i32>(ctl + MASK, mask);
   atomic.store<i32>(ctl + PENDING, <i32>threads - 1);
   atomic.add<i32>(ctl + SEQ, 1);
   atomic.notify(ctl + SEQ, <i32>threads - 1);

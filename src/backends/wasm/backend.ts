@@ -32,6 +32,8 @@ interface Block {
 }
 
 const CONTROL_BYTES = 128;
+/** The control block's word of ready-worker bits (wasm/assembly/threads.ts READY). */
+const READY_SLOT = 9;
 /** Room for a layout descriptor: rank 1 + 16 dims × (1 + 4 operands). */
 const LAYOUT_INTS = 96;
 
@@ -117,9 +119,15 @@ export class WasmBackend implements Backend {
     return this.live.size;
   }
 
+  /** The same counters as the native pool's: blocks made from fresh memory, live, idle and their bytes. */
+  poolStats(): { allocations: number; live: number; pooled: number; pooledBytes: number } {
+    const h = this.heap.stats();
+    return { allocations: this.heap.fresh, live: this.live.size, pooled: h.freeBlocks, pooledBytes: h.free };
+  }
+
   /** Threads used by large GEMMs (the calling thread included); 1 where memory is not shared. */
   setThreads(n: number): void {
-    if (!Number.isInteger(n) || n < 1 || n > 64) throw new Error(`wasm backend: setThreads(n) needs an integer 1..64, got ${n}`);
+    if (!Number.isInteger(n) || n < 1 || n > 32) throw new Error(`wasm backend: setThreads(n) needs an integer 1..32, got ${n}`);
     const spawn = this.parts.spawnWorker;
     const threads = this.parts.shared && spawn ? n : 1;
     if (threads > this.scratchThreads) {
@@ -136,6 +144,14 @@ export class WasmBackend implements Backend {
 
   threads(): number {
     return this.threadCount;
+  }
+
+  /** Threads able to take part now: the caller and the workers that have started (they boot asynchronously). */
+  readyThreads(): number {
+    let bits = new Int32Array(this.heap.memory.buffer, this.control, CONTROL_BYTES / 4)[READY_SLOT]! & ~1;
+    let n = 1;
+    for (; bits; bits &= bits - 1) n++;
+    return Math.min(n, this.threadCount);
   }
 
   /** Stop the worker threads (the backend keeps working on the calling thread alone). */

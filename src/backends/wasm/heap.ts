@@ -16,6 +16,8 @@ export class WasmHeap {
   /** Bumped each time plain (unshared) memory grows, which detaches every view over the old buffer. */
   epoch = 0;
   grownTimes = 0;
+  /** Blocks made from fresh memory (a reused block makes none). */
+  fresh = 0;
 
   constructor(
     readonly memory: WasmMemory,
@@ -44,9 +46,7 @@ export class WasmHeap {
       if (fit !== null) return fit;
     }
     if (this.top + size > this.byteLength) this.grow(this.top + size);
-    const ptr = this.top;
-    this.top += size;
-    return ptr;
+    return this.bump(size);
   }
 
   release(ptr: number, bytes: number): void {
@@ -58,8 +58,10 @@ export class WasmHeap {
   }
 
   /** Bytes in use by blocks (handed out or waiting in the free lists) and free for reuse. */
-  stats(): { used: number; free: number; memory: number } {
-    return { used: this.top, free: this.freeBytes, memory: this.byteLength };
+  stats(): { used: number; free: number; memory: number; freeBlocks: number } {
+    let freeBlocks = 0;
+    for (const list of this.free.values()) freeBlocks += list.length;
+    return { used: this.top, free: this.freeBytes, memory: this.byteLength, freeBlocks };
   }
 
   private grow(needed: number): void {
@@ -104,6 +106,7 @@ export class WasmHeap {
   }
 
   private bump(size: number): number {
+    this.fresh++;
     const ptr = this.top;
     this.top += size;
     return ptr;
