@@ -1,14 +1,14 @@
 // Packed SGEMM C (m×n) = op(A)·op(B), row-major, with an optional epilogue act(C + bias[col]).
 // BLIS-style: B packed in kc×NR slivers, A in MR×kc slivers, both zero-padded at the edges, so the
-// four transpose combinations differ only in how they pack and run the same 6×8 micro-kernel.
+// four transpose combinations differ only in how they pack and run the same 4×8 micro-kernel.
 // A thread takes a rectangle of C and packs its own panels; the K sum is never split, so results
 // do not depend on the number of threads.
 import { fma, splat, vrelu, vsigmoid, vtanh } from './vmath';
 
-export const MR: usize = 6;
+export const MR: usize = 4;
 export const NR: usize = 8;
 export const KC: usize = 256;
-export const MC: usize = 72;
+export const MC: usize = 96;
 export const NC: usize = 512;
 /** Bytes of scratch each thread needs: packed A, packed B, an edge tile and an edge bias. */
 export const SCRATCH_BYTES: usize = (MC * KC + KC * NC + MR * NR + NR) * 4;
@@ -43,10 +43,15 @@ const LINEAR = 0, RELU = 1, SIGMOID = 2, TANH = 3;
   v128.store(c, hi, 16);
 }
 
-/** The 6×8 register tile: twelve f32x4 sums over kc steps of packed A (6 per step) and B (8 per step). */
+/**
+ * The 4×8 register tile: eight f32x4 sums over kc steps of packed A (4 per step) and B (8 per step).
+ * V8 gives wasm 15 vector registers on x64 and loads every broadcast of a step before its FMAs, so a
+ * tile needs sums + B vectors + A broadcasts ≤ 15: 6×8 spilled four sums to the stack in every
+ * step, 5×8 two (measured in the code V8 printed with --print-wasm-code); 4×8 spills none.
+ */
 function microKernel(kc: i32, pa: usize, pb: usize, c: usize, ldc: usize, mode: i32, bias: usize, act: i32): void {
   let c00 = splat(0), c01 = splat(0), c10 = splat(0), c11 = splat(0), c20 = splat(0), c21 = splat(0);
-  let c30 = splat(0), c31 = splat(0), c40 = splat(0), c41 = splat(0), c50 = splat(0), c51 = splat(0);
+  let c30 = splat(0), c31 = splat(0);
   for (let p = 0; p < kc; p++) {
     const b0 = v128.load(pb);
     const b1 = v128.load(pb, 16);
@@ -58,20 +63,13 @@ function microKernel(kc: i32, pa: usize, pb: usize, c: usize, ldc: usize, mode: 
     c20 = fma(a, b0, c20); c21 = fma(a, b1, c21);
     a = v128.load32_splat(pa, 12);
     c30 = fma(a, b0, c30); c31 = fma(a, b1, c31);
-    a = v128.load32_splat(pa, 16);
-    c40 = fma(a, b0, c40); c41 = fma(a, b1, c41);
-    a = v128.load32_splat(pa, 20);
-    c50 = fma(a, b0, c50); c51 = fma(a, b1, c51);
     pa += MR * 4;
     pb += NR * 4;
   }
-  const act2 = act;
-  storeRow(c, c00, c01, mode, bias, act2);
-  storeRow(c + ldc, c10, c11, mode, bias, act2);
-  storeRow(c + 2 * ldc, c20, c21, mode, bias, act2);
-  storeRow(c + 3 * ldc, c30, c31, mode, bias, act2);
-  storeRow(c + 4 * ldc, c40, c41, mode, bias, act2);
-  storeRow(c + 5 * ldc, c50, c51, mode, bias, act2);
+  storeRow(c, c00, c01, mode, bias, act);
+  storeRow(c + ldc, c10, c11, mode, bias, act);
+  storeRow(c + 2 * ldc, c20, c21, mode, bias, act);
+  storeRow(c + 3 * ldc, c30, c31, mode, bias, act);
 }
 
 /** Pack rows [i0, i0+mc) × k-range [p0, p0+kc) of op(A) into MR-row slivers (p-major inside each). */
@@ -84,10 +82,8 @@ function packA(a: usize, transA: bool, m: usize, k: usize, i0: usize, mc: usize,
       for (let p: usize = 0; p < kc; p++) {
         const src = a + ((p0 + p) * m + i0 + ir) * 4;
         const d = sliver + p * MR * 4;
-        if (rows == MR) {
-          v128.store(d, v128.load(src));
-          store<u64>(d + 16, load<u64>(src + 16));
-        } else for (let r: usize = 0; r < MR; r++) store<f32>(d + r * 4, r < rows ? load<f32>(src + r * 4) : 0);
+        if (rows == MR) v128.store(d, v128.load(src));
+        else for (let r: usize = 0; r < MR; r++) store<f32>(d + r * 4, r < rows ? load<f32>(src + r * 4) : 0);
       }
     } else {
       for (let r: usize = 0; r < MR; r++) {

@@ -1,5 +1,5 @@
 /**
- * The wasm backend: every kernel of the contract in WebAssembly SIMD128 (packed GEMM with a 6×8
+ * The wasm backend: every kernel of the contract in WebAssembly SIMD128 (packed GEMM with a 4×8
  * register tile in all transpose combinations, fused dense, loss and optimizer kernels), threads
  * over shared memory where the host can start workers, relaxed-SIMD FMA where the runtime validates
  * it. Browser-safe: the host hands over the module bytes (`src/backends/wasm/node.ts` reads them
