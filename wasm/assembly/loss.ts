@@ -4,17 +4,15 @@ import { fma, splat, vexp, vlog1p } from './vmath';
 
 const BCE = 0;
 
-/** softplus(z) − t·z = max(z, 0) − z·t + log1p(e^−|z|). */
+/** softplus(z) − t·z = max(z, 0) − z·t + log1p(e), with e = e^−|z| shared with the gradient. */
 // @ts-ignore: decorator
-@inline function bceTerm(z: v128, t: v128): v128 {
-  const l = vlog1p(vexp(f32x4.neg(f32x4.abs(z))));
-  return f32x4.add(f32x4.sub(f32x4.max(z, splat(0)), f32x4.mul(z, t)), l);
+@inline function bceTerm(z: v128, t: v128, e: v128): v128 {
+  return f32x4.add(f32x4.sub(f32x4.max(z, splat(0)), f32x4.mul(z, t)), vlog1p(e));
 }
 
+/** σ(z) from e = e^−|z| (which never overflows): 1/(1 + e) for z ≥ 0 and e/(1 + e) below. */
 // @ts-ignore: decorator
-@inline function sigmoidStable(z: v128): v128 {
-  // e^−|z| never overflows; σ(z) = 1/(1 + e) for z ≥ 0 and e/(1 + e) below.
-  const e = vexp(f32x4.neg(f32x4.abs(z)));
+@inline function sigmoidStable(z: v128, e: v128): v128 {
   const inv = f32x4.div(splat(1), f32x4.add(splat(1), e));
   return v128.bitselect(inv, f32x4.mul(e, inv), f32x4.ge(z, splat(0)));
 }
@@ -32,8 +30,9 @@ export function meanLoss(kind: i32, z: usize, t: usize, n: usize, value: usize, 
   for (; i + 4 <= n; i += 4) {
     const zv = v128.load(z + i * 4), tv = v128.load(t + i * 4);
     if (kind == BCE) {
-      if (value) block = f32x4.add(block, bceTerm(zv, tv));
-      if (grad) v128.store(grad + i * 4, f32x4.mul(vs, f32x4.sub(sigmoidStable(zv), tv)));
+      const e = vexp(f32x4.neg(f32x4.abs(zv)));
+      if (value) block = f32x4.add(block, bceTerm(zv, tv, e));
+      if (grad) v128.store(grad + i * 4, f32x4.mul(vs, f32x4.sub(sigmoidStable(zv, e), tv)));
     } else {
       const d = f32x4.sub(zv, tv);
       if (value) block = fma(d, d, block);
@@ -48,8 +47,9 @@ export function meanLoss(kind: i32, z: usize, t: usize, n: usize, value: usize, 
   for (; i < n; i++) {
     const zv = f32x4.splat(load<f32>(z + i * 4)), tv = f32x4.splat(load<f32>(t + i * 4));
     if (kind == BCE) {
-      total += <f64>f32x4.extract_lane(bceTerm(zv, tv), 0);
-      if (grad) store<f32>(grad + i * 4, f32x4.extract_lane(f32x4.mul(vs, f32x4.sub(sigmoidStable(zv), tv)), 0));
+      const e = vexp(f32x4.neg(f32x4.abs(zv)));
+      total += <f64>f32x4.extract_lane(bceTerm(zv, tv, e), 0);
+      if (grad) store<f32>(grad + i * 4, f32x4.extract_lane(f32x4.mul(vs, f32x4.sub(sigmoidStable(zv, e), tv)), 0));
     } else {
       const d = f32x4.extract_lane(f32x4.sub(zv, tv), 0);
       total += <f64>d * <f64>d;
