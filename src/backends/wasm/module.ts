@@ -35,8 +35,12 @@ export interface WasmKernels {
 /** The instance's exports as kernels, after checking every function the backend calls is there. */
 export function kernelsOf(exports: Record<string, unknown>): WasmKernels {
   const missing = KERNEL_EXPORTS.filter((name) => typeof exports[name] !== 'function');
-  if (missing.length > 0) throw new Error(`wasm backend: the module lacks ${missing.join(', ')} (stale build? run \`npm run build:wasm\`)`);
-  return exports as unknown as WasmKernels;
+  if (missing.length > 0 || !hasKernels(exports)) throw new Error(`wasm backend: the module lacks ${missing.join(', ')} (stale build? run \`npm run build:wasm\`)`);
+  return exports;
+}
+
+function hasKernels(exports: Record<string, unknown>): exports is Record<string, unknown> & WasmKernels {
+  return KERNEL_EXPORTS.every((name) => typeof exports[name] === 'function');
 }
 
 const KERNEL_EXPORTS: readonly (keyof WasmKernels)[] = [
