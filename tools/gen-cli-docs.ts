@@ -2,11 +2,11 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import { main } from '../src/cli/run.js';
+import { COMMAND_NAMES, main } from '../src/cli/run.js';
 
 export async function cliDocs(): Promise<string> {
   const parts = ['# aekit command line\n\nGenerated from the commands\' `--help` by `npm run docs`; do not edit by hand.\n'];
-  for (const cmd of ['train', 'eval', 'encode', 'decode', 'reconstruct', 'sample', 'info']) {
+  for (const cmd of COMMAND_NAMES) {
     let text = '';
     const out = new Writable({ write(chunk, _enc, cb) { text += String(chunk); cb(); } }) as unknown as NodeJS.WriteStream;
     await main([cmd, '--help'], { out, err: out });
