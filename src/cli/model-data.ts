@@ -63,6 +63,7 @@ export function trainingDataSpec(m: LoadedModel): string | null {
 /** The data section of the run that trained `m`, when it records one. */
 export function recordedData(m: LoadedModel): DataConfig | null {
   const run = m.config.run as { data?: unknown } | undefined;
+  if (run?.data === undefined) return null; // parsing nothing would give the defaults (MNIST), as if recorded
   try {
     return parseConfig(dataSchema, run?.data, 'data');
   } catch {
