@@ -27,7 +27,7 @@ export interface SoftmaxClassifier {
 
 /** Fit softmax regression on the labelled rows of `train` (classes 0 … numClasses − 1) with Adam, minibatches, a fixed seed. */
 export function fitSoftmax(train: Dataset, numClasses: number, opts: SoftmaxOptions = {}): SoftmaxClassifier {
-  const labels = requireLabels(train);
+  requireLabels(train);
   const { epochs = 20, batchSize = 256, lr = 1e-2, seed = 1 } = opts;
   // Codes, pixels and PCA coordinates live on very different scales; one affine map (centre each
   // feature, divide all by one overall spread) gives Adam a well-scaled input and keeps the

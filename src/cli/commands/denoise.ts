@@ -5,7 +5,7 @@ import type { Dataset } from '../../data/index.js';
 import type { LoadedModel } from '../../io/model-dir.js';
 import { writeFileAtomic } from '../../util/atomic.js';
 import { integer, oneOf, type Field } from '../../util/schema.js';
-import { printJson, type Io } from '../common.js';
+import { printJson } from '../common.js';
 import { EXIT, InputError, UsageError } from '../errors.js';
 import { nullable, opt, string } from '../flags.js';
 import { BATCH, DATA, HEADER, LABEL, LIMIT, matrixOut, readModelData, writeMatrixFile, type Options } from '../model-data.js';

@@ -3,7 +3,7 @@ import { compareFeatures, type Representation } from '../../apps/features.js';
 import type { Dataset } from '../../data/index.js';
 import type { LoadedModel } from '../../io/model-dir.js';
 import { integer, number } from '../../util/schema.js';
-import { defaultData, printJson, type Io } from '../common.js';
+import { defaultData, printJson } from '../common.js';
 import { EXIT, InputError, UsageError } from '../errors.js';
 import { nullable, opt, string } from '../flags.js';
 import { BATCH, HEADER, LABEL, LIMIT, readModelData, trainingDataSpec, type Options } from '../model-data.js';
@@ -29,7 +29,7 @@ export const featuresCommand: ModelCommand = {
   ],
   run(m, o, io) {
     const train = labelled(m, o, (o.get('train-data') as string | null | undefined) ?? trainingSpec(m), 'training');
-    const test = labelled(m, o, (o.get('test-data') as string | null | undefined) ?? defaultData(m), 'test');
+    const test = labelled(m, o, (o.get('test-data') as string | null | undefined) ?? testSpec(m), 'test');
     const k = (o.get('k') as number | undefined) ?? 5;
     if (k > train.n) throw new UsageError(`--k ${k}: there are only ${train.n} training rows`);
     const onProgress = commandProgress(o.get('quiet') === true, io.err);
@@ -56,6 +56,14 @@ function trainingSpec(m: LoadedModel): string {
   const spec = trainingDataSpec(m);
   if (spec === null) throw new UsageError(`${m.dir} does not record the data it was trained on: give --train-data FILE (labelled rows)`);
   return spec;
+}
+
+function testSpec(m: LoadedModel): string {
+  try {
+    return defaultData(m);
+  } catch {
+    throw new UsageError(`${m.dir} does not record its test data: give --test-data FILE (labelled rows)`);
+  }
 }
 
 function labelled(m: LoadedModel, o: Options, spec: string, what: string): Dataset {
