@@ -22,6 +22,7 @@ export interface RowOptions {
 export function mapRows(ds: Dataset, width: number, fn: (x: Tensor, labels: Labels | null) => Tensor, opts: RowOptions = {}): Float32Array {
   const out = new Float32Array(ds.n * width);
   const batch = opts.batchSize ?? 1000;
+  opts.onProgress?.({ stage: opts.stage ?? 'rows', done: 0, total: ds.n });
   noGrad(() => forEachBatch(ds, batch, (x, start, labels) => {
     tidy(() => {
       const y = fn(x, labels);
