@@ -51,7 +51,7 @@ test('k-NN by blocks of engine products agrees with brute force, ties to the nea
   }
   let calls = 0;
   knnPredict(train, query, 3, { blockValues: 900, onProgress: (p) => { calls++; assert.equal(p.total, 60); } });
-  assert.equal(calls, 6, 'ten query rows per block of 900 distances to 90 training rows');
+  assert.equal(calls, 7, 'the start, then one per block of ten query rows (900 distances to 90 training rows)');
 });
 
 test('k-NN refuses k outside the training rows, a width mismatch and unlabelled training rows', () => {
