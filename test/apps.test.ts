@@ -1,10 +1,11 @@
 /** End-to-end tests of the applications through the real `aekit` binary: reduce, features, generate (and its alias sample), denoise. */
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, test } from 'node:test';
 import { decodePng } from '../src/util/png.js';
-import { aekit, tempDir } from './helpers.js';
+import { aekit, repoRoot, tempDir } from './helpers.js';
 
 const SMALL = ['--limit', '2000', '--hidden', '64', '--batch-size', '64', '--quiet'];
 const root = tempDir('aekit-apps-');
@@ -210,6 +211,20 @@ describe('aekit denoise', () => {
     assert.equal(nothing.status, 2);
     assert.match(nothing.stderr, /nothing to do/);
   });
+});
+
+test('the library example of aekit/apps runs as written (through the package\'s exports map)', () => {
+  const source = readFileSync(join(repoRoot(), 'src', 'apps', 'index.ts'), 'utf8');
+  const example = /@example\n([\s\S]*?)\n \*\//.exec(source)![1]!.split('\n').map((l) => l.replace(/^ \* ?/, '')).join('\n');
+  // Written inside the package so that `import 'aekit/apps'` resolves to this package itself.
+  const file = join(repoRoot(), 'dist', 'apps-example.mjs');
+  writeFileSync(file, example.replace("'runs/keras'", JSON.stringify(dense)).replace('console.table(f.scores);', 'console.log(JSON.stringify(f.scores));'));
+  const r = spawnSync(process.execPath, [file], { cwd: repoRoot(), encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  const [errors, scores] = r.stdout.trim().split('\n');
+  const [ae, pca] = errors!.split(' ').map(Number);
+  assert.ok(ae! > 5 && ae! < 100 && pca! > 5 && pca! < ae!, `squared errors ${errors}: a 32-component PCA beats an 8-d code trained for 3 epochs`);
+  assert.deepEqual(JSON.parse(scores!).map((s: { representation: string }) => s.representation), ['latent', 'raw', 'pca']);
 });
 
 test('--help works on every application', () => {

@@ -2,7 +2,7 @@
  * Are an autoencoder's codes good features? Fit the same two classifiers — softmax regression
  * (aekit's engine and Adam) and k-nearest neighbours — on three representations of the same
  * labelled rows: the latent codes, the raw inputs, and PCA codes of the latent width (fitted on
- * the training rows), and report each one's accuracy on the test rows.
+ * the training rows; at most the input width), and report each one's accuracy on the test rows.
  */
 import type { Dataset } from '../data/index.js';
 import type { Autoencoder } from '../models/index.js';
@@ -45,7 +45,8 @@ export function compareFeatures(model: Autoencoder, train: Dataset, test: Datase
   const trainLabels = labelsOf(train), testLabels = labelsOf(test);
   const k = opts.k ?? 5;
   const numClasses = Math.max(maxOf(trainLabels), maxOf(testLabels)) + 1;
-  const width = model.config.latentDim;
+  // PCA codes as wide as the latent code, or as the input where the code is wider (overcomplete).
+  const width = Math.min(model.config.latentDim, train.dim);
   const representations: [Representation, () => [Dataset, Dataset]][] = [
     ['latent', () => [codes(model, train, opts, 'encoding training rows'), codes(model, test, opts, 'encoding test rows')]],
     ['raw', () => [train, test]],

@@ -69,14 +69,17 @@ function sumOf(v: ArrayLike<number>): number {
 
 /** Σ over features of the variance (population, as the PCA's covariance). */
 function totalVariance(ds: Dataset): number {
-  const mean = new Float64Array(ds.dim);
-  const sq = new Float64Array(ds.dim);
-  for (let i = 0; i < ds.x.length; i++) {
-    mean[i % ds.dim]! += ds.x[i]!;
-    sq[i % ds.dim]! += ds.x[i]! ** 2;
+  const d = ds.dim;
+  const mean = new Float64Array(d);
+  const sq = new Float64Array(d);
+  for (let o = 0; o < ds.x.length; o += d) {
+    for (let j = 0; j < d; j++) {
+      mean[j]! += ds.x[o + j]!;
+      sq[j]! += ds.x[o + j]! ** 2;
+    }
   }
   let total = 0;
-  for (let j = 0; j < ds.dim; j++) total += sq[j]! / ds.n - (mean[j]! / ds.n) ** 2;
+  for (let j = 0; j < d; j++) total += sq[j]! / ds.n - (mean[j]! / ds.n) ** 2;
   return total;
 }
 
