@@ -64,7 +64,7 @@ if (positionals[0] === 'quality') {
   const loader = new BatchLoader(train, { batchSize: bs, shuffle: true, seed: config.train.seed });
   const epochs = Number(values.epochs);
   if (values.export) {
-    const { safetensor, writeSafetensors } = await import('../src/io/safetensors.js');
+    const { safetensor, writeSafetensors } = await import('../src/io/index.js');
     const tensors: Record<string, ReturnType<typeof safetensor>> = {};
     for (const [name, t] of model.namedParameters()) tensors[name] = safetensor([...t.shape], Float32Array.from(t.data as Float32Array));
     const order = new Int32Array(epochs * train.n);

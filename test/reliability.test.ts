@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, test } from 'node:test';
-import { writeNpy } from '../src/data/npy.js';
+import { writeNpy } from '../src/data/files.js';
 import { aekit, tempDir } from './helpers.js';
 
 const root = tempDir('aekit-rel-');

@@ -1,8 +1,10 @@
-/** Writes docs/cli.md from the commands' own --help text (run by `npm run docs`; a test checks it is current). */
+/** Writes docs/cli.md from the commands' own --help text and docs/config.schema.json from the config schema (run by `npm run docs`; a test checks it is current). */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { COMMAND_NAMES, main } from '../src/cli/run.js';
+import { registerBuiltinModels } from '../src/models/index.js';
+import { runConfigJsonSchema } from '../src/train/config.js';
 
 export async function cliDocs(): Promise<string> {
   const parts = ['# aekit command line\n\nGenerated from the commands\' `--help` by `npm run docs`; do not edit by hand.\n'];
@@ -15,7 +17,14 @@ export async function cliDocs(): Promise<string> {
   return parts.join('\n');
 }
 
+/** docs/config.schema.json: the JSON Schema of run configurations, for editors (`"$schema"` in a config file). */
+export function configSchemaDoc(): string {
+  registerBuiltinModels();
+  return JSON.stringify(runConfigJsonSchema(), null, 2) + '\n';
+}
+
 if (process.argv[1]?.endsWith('gen-cli-docs.js')) {
   const root = join(new URL('.', import.meta.url).pathname, '..', '..');
   writeFileSync(join(root, 'docs', 'cli.md'), await cliDocs());
+  writeFileSync(join(root, 'docs', 'config.schema.json'), configSchemaDoc());
 }

@@ -4,7 +4,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { formatFloat32, parseCsv, readCsv, writeCsv } from './csv.js';
+import { formatFloat32, parseCsv } from './csv.js';
+import { readCsv, writeCsv } from './files.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'aekit-csv-'));
 after(() => rmSync(dir, { recursive: true, force: true }));

@@ -2,11 +2,9 @@
  * CSV tables of numbers: an optional header, one optional integer label column, every other
  * column numeric. Errors name the file, the line and the column (columns numbered from 1).
  */
-import { constants as bufferConstants } from 'node:buffer';
-import { writeFileAtomic } from '../util/atomic.js';
 import { csvRecords, type CsvRecord } from './csv-records.js';
 import { makeDataset, type Dataset } from './dataset.js';
-import { printable, quoted, readFileBytes, readLimits, type FileLimit } from './file.js';
+import { printable, quoted } from '../util/bytes.js';
 
 export interface CsvOptions {
   /**
@@ -30,17 +28,6 @@ export interface CsvDataset extends Dataset {
 }
 
 const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
-
-/** Read a numeric CSV file into a dataset with sample shape [dim]. */
-export function readCsv(path: string, opts: CsvOptions = {}): CsvDataset {
-  return parseCsv(new TextDecoder().decode(readFileBytes(path, csvLimit())), path, opts);
-}
-
-// Decoded UTF-8 has at most one UTF-16 unit per byte, so this bound keeps the text within one JavaScript string.
-function csvLimit(): FileLimit {
-  const bytes = Math.min(readLimits.maxFileBytes, bufferConstants.MAX_STRING_LENGTH);
-  return { bytes, what: bytes === readLimits.maxFileBytes ? 'readLimits.maxFileBytes' : 'the longest string JavaScript holds' };
-}
 
 /** Parse CSV text; `name` labels error messages. */
 export function parseCsv(text: string, name: string, opts: CsvOptions = {}): CsvDataset {
@@ -138,28 +125,28 @@ export interface CsvMatrix {
   cols: number;
 }
 
-/** Write rows of numbers as CSV, atomically; float32 values are written in their shortest exact form. */
-export function writeCsv(path: string, rows: readonly ArrayLike<number>[] | CsvMatrix, header?: readonly string[]): void {
-  const list = 'cols' in rows ? matrixRows(rows, path) : rows;
+/** Rows of numbers as CSV text; float32 values are written in their shortest exact form. `name` labels errors. */
+export function formatCsv(rows: readonly ArrayLike<number>[] | CsvMatrix, header?: readonly string[], name = 'formatCsv'): string {
+  const list = 'cols' in rows ? matrixRows(rows, name) : rows;
   const cols = header?.length ?? list[0]?.length ?? 0;
   const lines: string[] = header === undefined ? [] : [header.map(quoteField).join(',') + '\n'];
   list.forEach((row, r) => {
-    if (row.length !== cols) throw new Error(`writeCsv ${path}: row ${r} has ${row.length} values, expected ${cols}`);
+    if (row.length !== cols) throw new Error(`${name}: row ${r} has ${row.length} values, expected ${cols}`);
     const fmt = row instanceof Float32Array ? formatFloat32 : String;
     const parts = new Array<string>(cols);
     for (let c = 0; c < cols; c++) {
       const v = row[c]!;
-      if (!Number.isFinite(v)) throw new Error(`writeCsv ${path}: row ${r}, column ${c}: ${v} is not finite`);
+      if (!Number.isFinite(v)) throw new Error(`${name}: row ${r}, column ${c}: ${v} is not finite`);
       parts[c] = fmt(v);
     }
     lines.push(parts.join(',') + '\n');
   });
-  writeFileAtomic(path, lines.join(''));
+  return lines.join('');
 }
 
-function matrixRows(m: CsvMatrix, path: string): (Float32Array | Float64Array)[] {
+function matrixRows(m: CsvMatrix, name: string): (Float32Array | Float64Array)[] {
   if (!Number.isInteger(m.cols) || m.cols < 1 || m.data.length % m.cols !== 0) {
-    throw new Error(`writeCsv ${path}: ${m.data.length} values do not split into rows of ${m.cols}`);
+    throw new Error(`${name}: ${m.data.length} values do not split into rows of ${m.cols}`);
   }
   const out = [];
   for (let o = 0; o < m.data.length; o += m.cols) out.push(m.data.subarray(o, o + m.cols));

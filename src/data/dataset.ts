@@ -1,5 +1,5 @@
 /** The in-memory data set every reader produces and every trainer consumes. */
-import { dims } from './file.js';
+import { dims } from '../util/bytes.js';
 
 /** Rows of float32 features, optionally with integer labels. */
 export interface Dataset {

@@ -6,10 +6,8 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { readCsv } from './csv.js';
+import { loadNpy, readCsv, readIdx, readNpy } from './files.js';
 import { readFileBytes, readLimits } from './file.js';
-import { readIdx } from './idx.js';
-import { loadNpy, readNpy } from './npy.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'aekit-file-'));
 after(() => rmSync(dir, { recursive: true, force: true }));

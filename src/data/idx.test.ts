@@ -3,7 +3,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { parseIdx, readIdx } from './idx.js';
+import { parseIdx } from './idx.js';
+import { readIdx } from './files.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'aekit-idx-'));
 after(() => rmSync(dir, { recursive: true, force: true }));

@@ -2,7 +2,7 @@
  * IDX reader (the MNIST file format, LeCun et al.): a 4-byte magic `0 0 type rank`, `rank`
  * big-endian uint32 dimensions, then the values in C order, big-endian.
  */
-import { byteCount, byteError, dims, elementCount, readFileBytes } from './file.js';
+import { byteCount, byteError, dims, elementCount } from '../util/bytes.js';
 
 export type IdxData = Uint8Array | Int8Array | Int16Array | Int32Array | Float32Array | Float64Array;
 
@@ -36,11 +36,6 @@ const TYPES: Record<number, IdxType> = {
 
 /** Longest possible header: magic plus 255 dimensions. */
 export const IDX_MAX_HEADER = 4 + 4 * 255;
-
-/** Read an IDX file; errors name the file and the byte offset. */
-export function readIdx(path: string): IdxArray {
-  return parseIdx(readFileBytes(path), path);
-}
 
 /** Parse IDX bytes; `name` labels error messages. Byte data (types 08, 09) is a view of `bytes`, not a copy. */
 export function parseIdx(bytes: Uint8Array, name: string): IdxArray {

@@ -13,10 +13,11 @@
  */
 export { readLimits, type FileLimit } from './file.js';
 export { makeDataset, subset, checkFinite, checkRowIndex, type Dataset } from './dataset.js';
-export { readIdx, parseIdx, parseIdxHeader, type IdxArray, type IdxData, type IdxHeader } from './idx.js';
+export { readIdx, readNpy, loadNpy, writeNpy, readCsv, writeCsv } from './files.js';
+export { parseIdx, parseIdxHeader, type IdxArray, type IdxData, type IdxHeader } from './idx.js';
 export { loadMnist, type MnistOptions } from './mnist.js';
-export { readCsv, parseCsv, writeCsv, formatFloat32, type CsvOptions, type CsvDataset, type CsvMatrix } from './csv.js';
-export { readNpy, parseNpy, writeNpy, encodeNpy, loadNpy, type NpyArray, type NpyData, type NpyDType } from './npy.js';
+export { parseCsv, formatCsv, formatFloat32, type CsvOptions, type CsvDataset, type CsvMatrix } from './csv.js';
+export { parseNpy, encodeNpy, npyDataset, type NpyArray, type NpyData, type NpyDType } from './npy.js';
 export {
   readImageFolder, listImageFolder, imageValues,
   type ImageFolderDataset, type ImageFolderListing, type ImageFolderOptions, type ImageSize,

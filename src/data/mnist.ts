@@ -4,7 +4,8 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { makeDataset, type Dataset } from './dataset.js';
 import { dims, openForReading, readAt } from './file.js';
-import { IDX_MAX_HEADER, parseIdxHeader, readIdx } from './idx.js';
+import { IDX_MAX_HEADER, parseIdxHeader } from './idx.js';
+import { readIdx } from './files.js';
 
 export interface MnistOptions {
   /** Keep only the first `limit` images (a positive integer; more than the split holds keeps all). */

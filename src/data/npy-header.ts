@@ -2,7 +2,7 @@
  * The NPY header: a Python dict literal such as `{'descr': '<f4', 'fortran_order': False, 'shape': (3, 4), }`.
  * This parser accepts exactly that grammar (strings, True/False, tuples of integers) and nothing else.
  */
-import { byteError, printable, quoted } from './file.js';
+import { byteError, printable, quoted } from '../util/bytes.js';
 
 export interface NpyHeader {
   descr: string;

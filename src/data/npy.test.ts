@@ -4,7 +4,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { encodeNpy, loadNpy, parseNpy, readNpy, writeNpy } from './npy.js';
+import { encodeNpy, parseNpy } from './npy.js';
+import { loadNpy, readNpy, writeNpy } from './files.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'aekit-npy-'));
 after(() => rmSync(dir, { recursive: true, force: true }));

@@ -3,9 +3,8 @@
  * read and written, `<i8` read into a Float64Array, C order only.
  * Format: https://numpy.org/doc/stable/reference/generated/numpy.lib.format.html
  */
-import { writeFileAtomic } from '../util/atomic.js';
 import { makeDataset, type Dataset } from './dataset.js';
-import { byteCount, byteError, dims, elementCount, printable, readFileBytes } from './file.js';
+import { byteCount, byteError, dims, elementCount, printable, latin1 } from '../util/bytes.js';
 import { parseNpyHeader } from './npy-header.js';
 
 export type NpyDType = '<f4' | '<f8' | '|u1' | '<i4' | '<i8';
@@ -34,11 +33,6 @@ const DTYPES: Record<NpyDType, DTypeInfo> = {
 
 const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]; // \x93NUMPY
 const LITTLE_ENDIAN_HOST = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
-
-/** Read an NPY file; errors name the file and the byte offset. */
-export function readNpy(path: string): NpyArray {
-  return parseNpy(readFileBytes(path), path);
-}
 
 /** Parse NPY bytes; `name` labels error messages. */
 export function parseNpy(bytes: Uint8Array, name: string): NpyArray {
@@ -72,7 +66,7 @@ function readPreamble(bytes: Uint8Array, name: string) {
   const headerStart = 8 + lenBytes;
   const dataStart = headerStart + headerLen;
   if (bytes.length < dataStart) throw byteError(name, bytes.length, `truncated header: it needs ${headerLen} bytes from byte ${headerStart}`);
-  const text = Buffer.from(bytes.buffer, bytes.byteOffset + headerStart, headerLen).toString('latin1');
+  const text = latin1(bytes.subarray(headerStart, dataStart));
   return { header: parseNpyHeader(text, headerStart, name), dataStart };
 }
 
@@ -107,11 +101,6 @@ function checkExactInt64(view: DataView, values: NpyData, name: string, dataStar
       throw byteError(name, dataStart + i * 8, `int64 value ${view.getBigInt64(i * 8, true)} cannot be held exactly by a float64`);
     }
   }
-}
-
-/** Write an NPY file (version 1.0, or 2.0 for a header over 64 KiB), atomically. */
-export function writeNpy(path: string, data: NpyData, shape: readonly number[]): void {
-  writeFileAtomic(path, ...encodeNpy(data, shape, path));
 }
 
 /** The bytes of an NPY file: the preamble with its header, then the data. */
@@ -157,11 +146,10 @@ function littleEndianBytes(data: NpyData, descr: NpyDType): Uint8Array {
   return out;
 }
 
-/** Read an NPY array of shape [n, ...sample] as a dataset of n unlabelled float32 rows (values are not rescaled). */
-export function loadNpy(path: string): Dataset {
-  const { shape, data } = readNpy(path);
-  if (shape.length === 0 || shape[0] === 0) throw new Error(`${path}: shape (${dims(shape)}) holds no rows`);
+/** An NPY array of shape [n, ...sample] as a dataset of n unlabelled float32 rows (values are not rescaled). */
+export function npyDataset({ shape, data }: NpyArray, name: string): Dataset {
+  if (shape.length === 0 || shape[0] === 0) throw new Error(`${name}: shape (${dims(shape)}) holds no rows`);
   const sampleShape = shape.length === 1 ? [1] : shape.slice(1);
   const x = data instanceof Float32Array ? data : Float32Array.from(data);
-  return makeDataset({ x, sampleShape, labels: null, source: path });
+  return makeDataset({ x, sampleShape, labels: null, source: name });
 }

@@ -9,30 +9,18 @@ import { existsSync, renameSync, rmSync } from 'node:fs';
 import { readFileBytes } from '../data/file.js';
 import { basename, dirname, join } from 'node:path';
 import { Rng } from '../core/index.js';
-import { normalizerFromJSON, type Normalizer } from '../data/index.js';
-import { createModel, parseModelConfig, type Autoencoder, type ModelConfigBase } from '../models/index.js';
+import { normalizerFromJSON, type Normalizer } from '../data/normalize.js';
+import { createModel, type Autoencoder } from '../models/index.js';
 import type { Optimizer, OptimizerState } from '../nn/optim/index.js';
 import { ensureDir, fsyncDir, writeJsonAtomic } from '../util/atomic.js';
-import { jsonProblem, shown } from '../util/text.js';
-import { floatTensors, readSafetensors, writeSafetensors, type SafetensorsTensor } from './safetensors.js';
+import {
+  modelConfigJson, modelTensors, parseJsonObject, parseModelDirConfig, wrapped, WEIGHTS_METADATA,
+  type ModelDescription, type ModelDirConfig,
+} from './model-format.js';
+import { floatTensors, type SafetensorsTensor } from './safetensors.js';
+import { readSafetensors, writeSafetensors } from './safetensors-file.js';
 
-export const MODEL_FORMAT = 'aekit-model';
-export const MODEL_FORMAT_VERSION = 1;
-
-export interface ModelDirConfig {
-  format: typeof MODEL_FORMAT;
-  formatVersion: number;
-  model: ModelConfigBase;
-  data: { sampleShape: number[]; normalizer: unknown };
-  /** The full resolved run configuration, when the model came from `aekit train`. */
-  run?: unknown;
-}
-
-export interface SaveOptions {
-  model: Autoencoder;
-  sampleShape: readonly number[];
-  normalizer: Normalizer | null;
-  run?: unknown;
+export interface SaveOptions extends ModelDescription {
   optimizer?: Optimizer;
   /** Trainer state for exact resume (written to state.json). */
   state?: unknown;
@@ -40,22 +28,12 @@ export interface SaveOptions {
   configOnly?: boolean;
 }
 
-export function modelConfigJson(o: SaveOptions): ModelDirConfig {
-  return {
-    format: MODEL_FORMAT,
-    formatVersion: MODEL_FORMAT_VERSION,
-    model: o.model.config,
-    data: { sampleShape: [...o.sampleShape], normalizer: o.normalizer ? o.normalizer.toJSON() : null },
-    ...(o.run !== undefined ? { run: o.run } : {}),
-  };
-}
-
 /** Write config.json and model.safetensors into `dir` (each file atomically). */
 export function writeModelFiles(dir: string, o: SaveOptions): void {
   ensureDir(dir);
   writeJsonAtomic(join(dir, 'config.json'), modelConfigJson(o));
   if (o.configOnly) return;
-  writeSafetensors(join(dir, 'model.safetensors'), parameterTensors(o.model), { format: 'pt', producer: 'aekit' });
+  writeSafetensors(join(dir, 'model.safetensors'), modelTensors(o.model), WEIGHTS_METADATA);
 }
 
 /**
@@ -78,12 +56,6 @@ export function saveModelDir(dir: string, o: SaveOptions): void {
   fsyncDir(dirname(dir));
 }
 
-function parameterTensors(model: Autoencoder): Record<string, SafetensorsTensor> {
-  const out: Record<string, SafetensorsTensor> = {};
-  for (const [name, t] of model.namedState()) out[name] = { dtype: 'F32', shape: [...t.shape], data: Float32Array.from(t.data) };
-  return out;
-}
-
 export interface LoadedModel {
   model: Autoencoder;
   config: ModelDirConfig;
@@ -99,48 +71,12 @@ export function readModelConfig(dir: string): ModelDirConfig {
 
 /** Read and validate a model directory's config.json at `path`; errors name the file and the field. */
 export function readModelConfigFile(path: string): ModelDirConfig {
-  const c = readJsonObject(path, 'config');
-  if (c.format !== MODEL_FORMAT) throw new Error(`${path}: not an aekit model (format is ${shown(c.format)})`);
-  if (c.formatVersion !== MODEL_FORMAT_VERSION) throw new Error(`${path}: format version ${shown(c.formatVersion)} is not supported (this aekit reads ${MODEL_FORMAT_VERSION})`);
-  const model = parseModelConfig(c.model, `${path}: model`);
-  const data = c.data as Partial<ModelDirConfig['data']> | undefined;
-  if (typeof data !== 'object' || data === null || Array.isArray(data)) throw new Error(`${path}: missing the "data" object (sampleShape, normalizer)`);
-  const shape = data.sampleShape;
-  if (!Array.isArray(shape) || shape.length === 0 || !shape.every((d) => Number.isSafeInteger(d) && d > 0)) {
-    throw new Error(`${path}: data.sampleShape must be a non-empty list of positive integers, got ${shown(shape)}`);
-  }
-  const width = shape.reduce((a: number, b: number) => a * b, 1);
-  if (width !== model.inputDim) throw new Error(`${path}: data.sampleShape [${shape.join(', ')}] holds ${width} values but model.inputDim is ${model.inputDim}`);
-  const normalizer = data.normalizer ?? null;
-  if (normalizer !== null) {
-    const n = wrapped(path, () => normalizerFromJSON(normalizer));
-    if (n.offset.length !== width) throw new Error(`${path}: data.normalizer has ${n.offset.length} values per feature but the model takes ${width} features`);
-  }
-  return { ...(c as unknown as ModelDirConfig), model, data: { sampleShape: shape, normalizer } };
+  return parseModelDirConfig(readJsonObject(path, 'config'), path);
 }
 
 /** Parse a JSON file that must hold an object; errors name the file. */
 export function readJsonObject(path: string, what: string): Record<string, unknown> {
-  let raw: unknown;
-  const text = new TextDecoder().decode(readFileBytes(path));
-  try {
-    raw = JSON.parse(text);
-  } catch (err) {
-    throw new Error(`${path}: invalid JSON (${jsonProblem(err)})`);
-  }
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new Error(`${path}: expected a JSON object (the ${what}), got ${raw === null ? 'null' : Array.isArray(raw) ? 'an array' : typeof raw}`);
-  return raw as Record<string, unknown>;
-}
-
-/** Run `fn`, prefixing the message of a plain error with `path`. */
-function wrapped<T>(path: string, fn: () => T): T {
-  try {
-    return fn();
-  } catch (err) {
-    if (err instanceof SyntaxError) throw new Error(`${path}: invalid JSON (${jsonProblem(err)})`);
-    if (err instanceof Error && !(err instanceof TypeError) && !err.message.startsWith(path)) throw new Error(`${path}: ${err.message}`);
-    throw err;
-  }
+  return parseJsonObject(new TextDecoder().decode(readFileBytes(path)), path, what);
 }
 
 /** Rebuild a model from its directory through the registry and load its weights. */

@@ -6,8 +6,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, test } from 'node:test';
 import {
-  floatTensors, parseSafetensors, readSafetensors, safetensor, serializeSafetensors, writeSafetensors, type SafetensorsTensor,
+  floatTensors, parseSafetensors, safetensor, serializeSafetensors, type SafetensorsTensor,
 } from './safetensors.js';
+import { readSafetensors, writeSafetensors } from './safetensors-file.js';
 
 const PY = '/usr/bin/python3';
 const TOOL = fileURLToPath(new URL('../../../tools/read_safetensors.py', import.meta.url)); // from dist/src/io

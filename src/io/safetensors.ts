@@ -5,8 +5,7 @@
  * plus an optional "__metadata__" map of strings. Tensors are laid out contiguously in sorted-name
  * order. Reading validates everything the format requires, with errors naming the file and byte.
  */
-import { byteCount, dims, elementCount, jsonExcerpt, printable, readFileBytes } from '../data/file.js';
-import { writeFileAtomic } from '../util/atomic.js';
+import { byteCount, dims, elementCount, jsonExcerpt, printable, utf8Length } from '../util/bytes.js';
 import { jsonProblem } from '../util/text.js';
 
 export type SafetensorsDType = 'F32' | 'F64' | 'I32' | 'U8' | 'I64';
@@ -65,7 +64,7 @@ function assertLittleEndian(): void {
 // ---------------------------------------------------------------- writing
 
 /** The file as byte chunks: header length, padded header, then each tensor's bytes in sorted-name order. */
-function serializeChunks(tensors: Record<string, SafetensorsTensor>, metadata?: Record<string, string>): Uint8Array[] {
+export function serializeChunks(tensors: Record<string, SafetensorsTensor>, metadata?: Record<string, string>): Uint8Array[] {
   assertLittleEndian();
   const names = Object.keys(tensors).sort();
   const header: Record<string, unknown> = {};
@@ -110,17 +109,7 @@ export function serializeSafetensors(tensors: Record<string, SafetensorsTensor>,
   return out;
 }
 
-/** Write a safetensors file atomically (readers see the old file or the whole new one). */
-export function writeSafetensors(path: string, tensors: Record<string, SafetensorsTensor>, metadata?: Record<string, string>): void {
-  writeFileAtomic(path, ...serializeChunks(tensors, metadata));
-}
-
 // ---------------------------------------------------------------- reading
-
-/** Read and validate a safetensors file. */
-export function readSafetensors(path: string): SafetensorsFile {
-  return parseSafetensors(readFileBytes(path), path);
-}
 
 /** Parse and validate safetensors bytes; `source` names the file in errors. Tensor data is copied. */
 export function parseSafetensors(bytes: Uint8Array, source = 'safetensors data'): SafetensorsFile {
@@ -171,7 +160,7 @@ function parseHeader(raw: Uint8Array, fail: (m: string) => never): { header: Rec
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) fail('header must be a JSON object');
   const keys = topLevelKeys(text, fail);
-  const byteOf = (key: string) => 8 + Buffer.byteLength(text.slice(0, keys.get(key) ?? 0));
+  const byteOf = (key: string) => 8 + utf8Length(text.slice(0, keys.get(key) ?? 0));
   return { header: value as Record<string, unknown>, byteOf };
 }
 
@@ -189,7 +178,7 @@ function topLevelKeys(json: string, fail: (m: string) => never): Map<string, num
       while (json[j] !== '"') j += json[j] === '\\' ? 2 : 1;
       if (depth === 1 && (prev === '{' || prev === ',')) {
         const key = JSON.parse(json.slice(i, j + 1)) as string;
-        if (at.has(key)) fail(`byte ${8 + Buffer.byteLength(json.slice(0, i))}: header names '${printable(key)}' twice`);
+        if (at.has(key)) fail(`byte ${8 + utf8Length(json.slice(0, i))}: header names '${printable(key)}' twice`);
         at.set(key, i);
       }
       [i, prev] = [j, '"'];

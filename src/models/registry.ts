@@ -3,7 +3,7 @@
  * saved model goes through here, so a new variant needs no change elsewhere.
  */
 import type { Rng } from '../core/index.js';
-import { parseConfig, type Schema } from '../util/schema.js';
+import { configZod, parseConfig, z, type Schema } from '../util/schema.js';
 import { quoted } from '../util/text.js';
 import type { Autoencoder, ModelConfigBase } from './contract.js';
 
@@ -59,6 +59,19 @@ export function getVariant(kind: string): RegisteredVariant {
   const v = variants.get(kind);
   if (!v) throw new Error(`unknown model kind '${kind}' (known: ${modelKinds().join(', ')})`);
   return v;
+}
+
+/**
+ * The model section of a config as one zod schema: a union over the registered variants, each an
+ * object whose `kind` names it (optional for dense, the default kind). Cross-field checks
+ * (`validate`) are not in it; `parseModelConfig` applies them.
+ */
+export function modelConfigZod(): z.ZodType {
+  const options = [...variants.values()].map((v) => {
+    const kind = z.literal(v.kind).describe(v.summary);
+    return configZod(v.schema, { kind: v.kind === 'dense' ? kind.optional() : kind }).describe(`${v.kind}: ${v.summary}`);
+  });
+  return options.length === 1 ? options[0]! : z.union(options as unknown as [z.ZodType, z.ZodType, ...z.ZodType[]]);
 }
 
 /** Validate a model config (with its kind) and fill defaults. */

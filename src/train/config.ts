@@ -2,9 +2,11 @@
  * The run configuration: model, data, optimizer and training loop. Every section is a schema, so
  * the resolved config is validated, saved with every run, and drives the CLI flags and docs.
  */
-import { parseModelConfig, type ModelConfigBase, type FlagTable } from '../models/index.js';
+import { modelConfigZod, parseModelConfig, type ModelConfigBase, type FlagTable } from '../models/index.js';
 import { optimizerSchema, type OptimizerSettings } from '../nn/optim/config.js';
-import { boolean, integer, integerOneOf, nullable, number, oneOf, parseConfig, size2d, string, type Schema, type Size2d } from '../util/schema.js';
+import {
+  boolean, configZod, integer, integerOneOf, jsonSchemaOf, nullable, number, oneOf, parseConfig, size2d, string, z, type Schema, type Size2d,
+} from '../util/schema.js';
 
 export interface DataConfig {
   /** 'mnist' (bundled), a file (.csv, .npy, or an IDX image file), or a folder of PNG/JPEG images. */
@@ -94,8 +96,25 @@ export const trainFlags: FlagTable<TrainConfig> = {
   minDelta: 'min-delta', clipNorm: 'clip-norm', schedule: 'schedule', stepSize: 'step-size', gamma: 'gamma', evalBatchSize: 'eval-batch-size',
 };
 
+/** The whole run configuration (config.json's `run`, or a --config file) as one zod schema. */
+export function runConfigZod(): z.ZodObject {
+  return z.strictObject({
+    $schema: z.string().optional().describe('where this schema is (for editors); ignored'),
+    model: modelConfigZod().optional().describe('the autoencoder: its kind and architecture'),
+    data: configZod(dataSchema).optional().describe('where the data comes from and how it is prepared'),
+    optimizer: configZod(optimizerSchema).optional().describe('the optimizer and its settings'),
+    train: configZod(trainSchema).optional().describe('the training loop'),
+  });
+}
+
+/** JSON Schema (draft 2020-12) of a run configuration, for editors, forms, search spaces and the HTTP API. */
+export function runConfigJsonSchema(): Record<string, unknown> {
+  return { ...jsonSchemaOf(runConfigZod()), title: 'aekit run configuration' };
+}
+
 export function parseRunConfig(input: unknown): RunConfig {
-  const obj = (input ?? {}) as Record<string, unknown>;
+  // "$schema" points editors at docs/config.schema.json; it is not a setting.
+  const { $schema: _schema, ...obj } = (input ?? {}) as Record<string, unknown>;
   const known = ['model', 'data', 'optimizer', 'train'];
   for (const k of Object.keys(obj)) if (!known.includes(k)) throw new Error(`config: unknown section '${k}' (known: ${known.join(', ')})`);
   return {

@@ -15,7 +15,8 @@ export type TrainEvent =
   | { type: 'early_stop'; epoch: number; bestEpoch: number; bestValLoss: number }
   | { type: 'evaluation_start'; split: string; samples: number }
   | { type: 'evaluation'; split: string; metrics: Metrics }
-  | { type: 'run_end'; status: 'completed' | 'early_stopped' | 'failed'; epochs: number; wallSeconds: number; samplesPerSec: number; error?: string };
+  | { type: 'stopped'; epochsDone: number; reason: string }
+  | { type: 'run_end'; status: 'completed' | 'early_stopped' | 'stopped' | 'failed'; epochs: number; wallSeconds: number; samplesPerSec: number; error?: string };
 
 export type EventSink = (e: TrainEvent) => void;
 

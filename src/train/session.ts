@@ -29,6 +29,8 @@ export interface SessionOptions {
   onEvent?: EventSink;
   /** Continue the run in outDir from its latest checkpoint (from the start if it has none yet). */
   resume?: boolean;
+  /** Stops training between two steps; the run ends 'interrupted' at its last checkpoint, resumable. */
+  signal?: AbortSignal;
   /** Called with a note when 'auto' had to fall back from a faster backend, a resume starts over, or images were resized. */
   onNote?: (note: string) => void;
 }
@@ -73,7 +75,7 @@ export async function runSession(o: SessionOptions): Promise<SessionResult> {
   const log = new JsonlSink(join(o.outDir, 'events.jsonl'));
   const onEvent = fanOut(log.write, o.onEvent ?? (() => {}));
   try {
-    const result = train({
+    const result = await train({
       model, optimizer, schedule, config: config.train, train: data.train, val: data.val, onEvent,
       checkpoint: (state) => {
         const dir = writeCheckpoint(o.outDir, run, state.epochsDone, { ...saveBase, optimizer, state });
@@ -82,7 +84,15 @@ export async function runSession(o: SessionOptions): Promise<SessionResult> {
         return dir;
       },
       ...(resumeState ? { resume: resumeState } : {}),
+      ...(o.signal ? { signal: o.signal } : {}),
     });
+    if (result.status === 'stopped') {
+      const at = result.state.epochsDone === 0 ? 'before its first epoch ended' : `after epoch ${result.state.epochsDone}`;
+      Object.assign(run, { status: 'interrupted', message: `${result.stopReason ?? 'stopped'} ${at}; aekit train --resume ${o.outDir} continues it` });
+      writeRunRecord(o.outDir, run);
+      onEvent({ type: 'run_end', status: 'stopped', epochs: result.state.epochsDone, wallSeconds: result.wallSeconds, samplesPerSec: result.samplesPerSec });
+      return { outDir: o.outDir, config, train: result, test: null, metrics: {}, pictures: [] };
+    }
     const finished = finish(o.outDir, config, saveBase, model, data, result, onEvent);
     Object.assign(run, { status: 'finished', epochs: result.state.epochsDone });
     writeRunRecord(o.outDir, run);

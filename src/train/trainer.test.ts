@@ -22,19 +22,19 @@ function data(n: number, seed: number) {
   return makeDataset({ x, sampleShape: [6], source: `synthetic(${seed})` });
 }
 
-function run(trainOver: Record<string, unknown>, lr: number) {
+async function run(trainOver: Record<string, unknown>, lr: number, signal?: AbortSignal) {
   const config = parseRunConfig({ train: { batchSize: 16, seed: 1, ...trainOver }, optimizer: { lr } });
   const model = createModel(parseModelConfig({ kind: 'dense', inputDim: 6, hidden: [8], latentDim: 1, activation: 'tanh' }), new ak.Rng(1));
   const events: TrainEvent[] = [];
-  const result = train({
+  const result = await train({
     model, optimizer: createOptimizer({ kind: 'adam', lr }), schedule: makeSchedule(config.train, lr), config: config.train,
-    train: data(64, 1), val: data(32, 2), onEvent: (e) => events.push(e),
+    train: data(64, 1), val: data(32, 2), onEvent: (e) => events.push(e), ...(signal ? { signal } : {}),
   });
   return { result, events };
 }
 
-test('training lowers the validation loss and emits the event stream in order', () => {
-  const { result, events } = run({ epochs: 30 }, 0.05);
+test('training lowers the validation loss and emits the event stream in order', async () => {
+  const { result, events } = await run({ epochs: 30 }, 0.05);
   const h = result.state.history;
   assert.equal(h.length, 30);
   assert.ok(h[29]!.valLoss! < h[0]!.valLoss! - 0.01, `val ${h[0]!.valLoss} → ${h[29]!.valLoss}`);
@@ -43,16 +43,16 @@ test('training lowers the validation loss and emits the event stream in order', 
   assert.deepEqual(events.filter((e) => e.type === 'epoch_end').map((e) => (e as { epoch: number }).epoch), Array.from({ length: 30 }, (_, i) => i));
 });
 
-test('early stopping ends the run after `earlyStopping` epochs without improvement', () => {
+test('early stopping ends the run after `earlyStopping` epochs without improvement', async () => {
   // A learning rate this small cannot improve the validation loss by minDelta.
-  const { result, events } = run({ epochs: 20, earlyStopping: 2, minDelta: 1 }, 1e-9);
+  const { result, events } = await run({ epochs: 20, earlyStopping: 2, minDelta: 1 }, 1e-9);
   assert.equal(result.status, 'early_stopped');
   assert.equal(result.state.epochsDone, 3);
   assert.ok(events.some((e) => e.type === 'early_stop'));
 });
 
-test('a step schedule divides the rate every stepSize epochs', () => {
-  const { result } = run({ epochs: 4, schedule: 'step', stepSize: 2, gamma: 0.5 }, 0.01);
+test('a step schedule divides the rate every stepSize epochs', async () => {
+  const { result } = await run({ epochs: 4, schedule: 'step', stepSize: 2, gamma: 0.5 }, 0.01);
   assert.deepEqual(result.state.history.map((r) => r.lr), [0.01, 0.01, 0.005, 0.005]);
 });
 
@@ -78,11 +78,11 @@ class TwoTerms extends Autoencoder {
   }
 }
 
-test('every loss term is logged per epoch for training and validation, and the model is told epoch, step and progress', () => {
+test('every loss term is logged per epoch for training and validation, and the model is told epoch, step and progress', async () => {
   const model = new TwoTerms().nameParameters();
   const config = parseRunConfig({ train: { batchSize: 16, seed: 1, epochs: 3 }, optimizer: { lr: 0.01 } });
   const events: TrainEvent[] = [];
-  const result = train({
+  const result = await train({
     model, optimizer: createOptimizer({ kind: 'adam', lr: 0.01 }), schedule: makeSchedule(config.train, 0.01), config: config.train,
     train: data(64, 1), val: data(32, 2), onEvent: (e) => events.push(e),
   });
@@ -120,7 +120,7 @@ test('stochastic binarisation: 0 or 1 with probability the value, the same draws
   assert.throws(() => binarize(makeDataset({ x: Float32Array.of(0.5, 1.5), sampleShape: [2], source: 'c.csv' }), 'train'), /c\.csv: value 1\.5 at row 1 is outside \[0, 1\], so it cannot be binarised/);
 });
 
-test('a loss that starts at or below zero is no yardstick for runaway loss (training goes on)', () => {
+test('a loss that starts at or below zero is no yardstick for runaway loss (training goes on)', async () => {
   /** The dense loss shifted down by 100, as a log-likelihood loss may be. */
   class Shifted extends TwoTerms {
     override forward(x: ak.Tensor, opts: ForwardOptions): AutoencoderOutput {
@@ -130,10 +130,55 @@ test('a loss that starts at or below zero is no yardstick for runaway loss (trai
   }
   const model = new Shifted().nameParameters();
   const config = parseRunConfig({ train: { batchSize: 16, seed: 1, epochs: 2 }, optimizer: { lr: 0.01 } });
-  const result = train({
+  const result = await train({
     model, optimizer: createOptimizer({ kind: 'adam', lr: 0.01 }), schedule: makeSchedule(config.train, 0.01), config: config.train,
     train: data(64, 1), val: null, onEvent: () => {},
   });
   assert.equal(result.state.epochsDone, 2);
   assert.ok(result.state.firstLoss! < 0);
+});
+
+test('an aborted signal stops the run between steps at its last epoch end', async () => {
+  const stop = new AbortController();
+  const { result: full } = await run({ epochs: 6 }, 0.05);
+  const events: TrainEvent[] = [];
+  const config = parseRunConfig({ train: { batchSize: 16, seed: 1, epochs: 6 }, optimizer: { lr: 0.05 } });
+  const model = createModel(parseModelConfig({ kind: 'dense', inputDim: 6, hidden: [8], latentDim: 1, activation: 'tanh' }), new ak.Rng(1));
+  const result = await train({
+    model, optimizer: createOptimizer({ kind: 'adam', lr: 0.05 }), schedule: makeSchedule(config.train, 0.05), config: config.train,
+    train: data(64, 1), val: data(32, 2), signal: stop.signal,
+    onEvent: (e) => {
+      events.push(e);
+      // Abort in the middle of epoch 3 (step 2 of 4): epochs 0–2 are kept, the partial epoch is dropped.
+      if (e.type === 'step' && e.epoch === 3 && e.batch === 2) stop.abort(new Error('stopped by test'));
+    },
+  });
+  assert.equal(result.status, 'stopped');
+  assert.equal(result.stopReason, 'stopped by test');
+  assert.equal(result.state.epochsDone, 3);
+  assert.equal(result.state.step, 12);
+  assert.deepEqual(result.state.history.map((h) => h.trainLoss), full.state.history.slice(0, 3).map((h) => h.trainLoss));
+  assert.deepEqual(events.at(-1), { type: 'stopped', epochsDone: 3, reason: 'stopped by test' });
+  assert.ok(events.filter((e) => e.type === 'step').length <= 15, 'stopped within a step of the abort');
+});
+
+test('timers run while the trainer trains, so a signal handler or a worker message can stop it', async () => {
+  const stop = new AbortController();
+  const config = parseRunConfig({ train: { batchSize: 4, seed: 1, epochs: 200 }, optimizer: { lr: 0.01 } });
+  const model = createModel(parseModelConfig({ kind: 'dense', inputDim: 6, hidden: [8], latentDim: 1, activation: 'tanh' }), new ak.Rng(1));
+  let started = false;
+  const result = await train({
+    model, optimizer: createOptimizer({ kind: 'adam', lr: 0.01 }), schedule: makeSchedule(config.train, 0.01), config: config.train,
+    train: data(256, 1), val: null, signal: stop.signal,
+    // A timer set at the first step fires only if the trainer lets the event loop run (12,800 steps take far longer than 20 ms).
+    onEvent: (e) => {
+      if (e.type === 'step' && !started) {
+        started = true;
+        setTimeout(() => stop.abort('timer'), 0);
+      }
+    },
+  });
+  assert.equal(result.status, 'stopped');
+  assert.equal(result.stopReason, 'timer');
+  assert.ok(result.state.epochsDone < 200);
 });

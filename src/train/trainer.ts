@@ -5,7 +5,8 @@
  * from the checkpoint after epoch e replays epoch e+1 exactly as an uninterrupted run would.
  */
 import { backward, empty, getBackend, noGrad, Rng, tidy, type Tensor } from '../core/index.js';
-import { BatchLoader, checkRowIndex, gatherLabels, gatherRows, type Dataset } from '../data/index.js';
+import { BatchLoader, gatherLabels, gatherRows } from '../data/batch-loader.js';
+import { checkRowIndex, type Dataset } from '../data/dataset.js';
 import type { Autoencoder, Labels } from '../models/index.js';
 import { clipGradNorm } from '../nn/clip.js';
 import { withLayerProbe } from '../nn/probe.js';
@@ -55,10 +56,19 @@ export interface TrainOptions {
   /** Persist a checkpoint (weights, optimizer, state) after an epoch; must be atomic. */
   checkpoint?: (state: TrainState) => string;
   resume?: TrainState;
+  /**
+   * Stops the run between two steps when aborted (Ctrl-C, a pruned trial, a cancelled job). The
+   * epoch under way is dropped, so the run ends at its last epoch-end checkpoint, which resumes
+   * exactly. The trainer yields to the event loop every few milliseconds so that the abort, and any
+   * other event, is seen while it trains.
+   */
+  signal?: AbortSignal;
 }
 
 export interface TrainResult {
-  status: 'completed' | 'early_stopped';
+  status: 'completed' | 'early_stopped' | 'stopped';
+  /** Why a stopped run stopped: the abort reason's message. */
+  stopReason?: string;
   state: TrainState;
   wallSeconds: number;
   samplesPerSec: number;
@@ -115,7 +125,10 @@ function isTerms(t: unknown, nullable: boolean): boolean {
   return typeof t === 'object' && t !== null && !Array.isArray(t) && Object.values(t).every((v) => typeof v === 'number');
 }
 
-export function train(o: TrainOptions): TrainResult {
+/** How long the trainer may run without letting the event loop in (signals, messages, timers). */
+const YIELD_MS = 20;
+
+export async function train(o: TrainOptions): Promise<TrainResult> {
   const { model, optimizer, config, onEvent } = o;
   const state: TrainState = o.resume ? structuredClone(o.resume) : freshState();
   if (o.resume) o.schedule.loadState(o.resume.schedule);
@@ -130,7 +143,18 @@ export function train(o: TrainOptions): TrainResult {
     trainSize: o.train.n, valSize: o.val?.n ?? 0, epochs: config.epochs, stepsPerEpoch: batches, batchSize: config.batchSize,
     resumedFromEpoch: o.resume ? state.epochsDone : null,
   });
-  for (let epoch = state.epochsDone; epoch < config.epochs && !state.stopped; epoch++) {
+  let lastYield = performance.now();
+  let stopReason: string | null = null;
+  const stopRequested = async (): Promise<boolean> => {
+    if (performance.now() - lastYield >= YIELD_MS) {
+      await yieldToEventLoop();
+      lastYield = performance.now();
+    }
+    if (o.signal?.aborted) stopReason = reasonOf(o.signal);
+    return stopReason !== null;
+  };
+  epochs: for (let epoch = state.epochsDone; epoch < config.epochs && !state.stopped; epoch++) {
+    if (await stopRequested()) break;
     optimizer.lr = o.schedule.lrFor(epoch);
     const rng = Rng.derive(config.seed, 0x6e6f, epoch);
     const e0 = performance.now();
@@ -138,6 +162,11 @@ export function train(o: TrainOptions): TrainResult {
     let b = 0;
     const info: StepInfo = { epoch, step: 0, progress: 0, termSums: {} };
     for (const idx of loader.batches(epoch)) {
+      if (b > 0 && await stopRequested()) {
+        // The partial epoch is dropped: the run's state is its last epoch end (the step counter included).
+        state.step -= b;
+        break epochs;
+      }
       info.step = state.step + 1;
       info.progress = (epoch * batches + b) / (config.epochs * batches);
       const loss = trainStep(o, params, idx, rng, info);
@@ -171,7 +200,35 @@ export function train(o: TrainOptions): TrainResult {
     }
   }
   const wallSeconds = (performance.now() - t0) / 1000;
-  return { status: state.stopped ? 'early_stopped' : 'completed', state, wallSeconds, samplesPerSec: trainedSamples / Math.max(trainSeconds, 1e-9) };
+  const samplesPerSec = trainedSamples / Math.max(trainSeconds, 1e-9);
+  if (stopReason !== null) {
+    onEvent({ type: 'stopped', epochsDone: state.epochsDone, reason: stopReason });
+    return { status: 'stopped', stopReason, state, wallSeconds, samplesPerSec };
+  }
+  return { status: state.stopped ? 'early_stopped' : 'completed', state, wallSeconds, samplesPerSec };
+}
+
+function reasonOf(signal: AbortSignal): string {
+  const r: unknown = signal.reason;
+  return r instanceof Error ? r.message : typeof r === 'string' ? r : 'stopped';
+}
+
+/**
+ * Let pending events run: setImmediate in Node, a MessageChannel round trip in browsers and
+ * workers (setTimeout is clamped to 4 ms there when nested).
+ */
+export function yieldToEventLoop(): Promise<void> {
+  const g = globalThis as { setImmediate?: (f: () => void) => void };
+  if (g.setImmediate) return new Promise((r) => g.setImmediate!(r));
+  return new Promise((r) => {
+    const ch = new MessageChannel();
+    const port = ch.port1 as unknown as { onmessage: (() => void) | null; close(): void };
+    port.onmessage = () => {
+      port.close();
+      r();
+    };
+    ch.port2.postMessage(null);
+  });
 }
 
 function runaway(epoch: number, step: number, loss: number, first: number): DivergedError {

@@ -1,11 +1,15 @@
 /**
- * Typed, validated, serialisable configuration. A schema is a record of fields; `parseConfig`
- * fills defaults, rejects unknown keys and out-of-range values with messages that name the key,
- * and returns a plain object that round-trips through JSON. CLI flags and docs derive from it.
+ * Typed, validated, serialisable configuration, on zod 4. A schema is a record of fields; each
+ * field is a zod schema (bounds, choices, help text, default) plus how the command line writes it.
+ * `parseConfig` fills defaults, rejects unknown keys and out-of-range values with messages that
+ * name the key, and returns a plain object that round-trips through JSON. CLI flags and docs derive
+ * from the fields; `configZod` and `configJsonSchema` expose the same rules as a zod object and as
+ * JSON Schema (for search spaces, forms and the HTTP API), so there is one source of truth.
  */
+import * as z from 'zod';
 import { quoted, shown } from './text.js';
 
-export interface FieldBase<T> {
+export interface Field<T> {
   readonly help: string;
   readonly default: T;
   /** Parse a value given as command-line text. */
@@ -14,10 +18,32 @@ export interface FieldBase<T> {
   check(value: unknown): T;
   /** Short type description for help output. */
   readonly typeName: string;
+  /** The JSON value's rules, without the default (`configZod` adds it). */
+  readonly zod: z.ZodType<T>;
 }
 
-export type Field<T> = FieldBase<T>;
 export type Schema<T> = { readonly [K in keyof T]-?: Field<T[K]> };
+
+/** A zod error callback: the message for an issue, given the offending input. */
+type Message = (input: unknown) => string;
+const says = (m: Message) => ({ error: (iss: { input?: unknown }) => m(iss.input) });
+
+/** The first issue's message, prefixed with the path inside the value (`width: …`, `item 2: …`). */
+function firstProblem(error: z.ZodError): string {
+  const issue = error.issues[0]!;
+  const where = issue.path.map((p) => (typeof p === 'number' ? `item ${p}` : String(p))).join('.');
+  return where === '' ? issue.message : `${where}: ${issue.message}`;
+}
+
+/** A field validated by `zod`; `fromText` turns command-line text into the JSON value first. */
+export function field<T>(zod: z.ZodType<T>, help: string, def: T, typeName: string, fromText: (text: string) => unknown): Field<T> {
+  const check = (v: unknown): T => {
+    const r = zod.safeParse(v);
+    if (!r.success) throw new Error(firstProblem(r.error));
+    return r.data;
+  };
+  return { help, default: def, typeName, check, fromText: (t) => check(fromText(t)), zod: zod.describe(help) };
+}
 
 function num(text: string): number {
   const v = Number(text);
@@ -25,76 +51,57 @@ function num(text: string): number {
   return v;
 }
 
-interface NumOpts {
+export interface NumOpts {
   min?: number;
   max?: number;
-  /** Exclude `min` itself (e.g. a learning rate must be > 0). */
+  /** Exclude 0 and below (e.g. a learning rate must be > 0). */
   positive?: boolean;
   /** An exclusive upper bound (e.g. Adam's β must be < 1). */
   below?: number;
 }
 
-function checkRange(v: number, o: NumOpts): number {
-  if (!Number.isFinite(v)) throw new Error(`${v} is not a finite number`);
-  if (o.positive && v <= 0) throw new Error(`${v} must be > 0`);
-  if (o.min !== undefined && v < o.min) throw new Error(`${v} must be ≥ ${o.min}`);
-  if (o.max !== undefined && v > o.max) throw new Error(`${v} must be ≤ ${o.max}`);
-  if (o.below !== undefined && v >= o.below) throw new Error(`${v} must be < ${o.below}`);
-  return v;
+function ranged(base: z.ZodNumber, o: NumOpts): z.ZodNumber {
+  let s = base;
+  if (o.positive) s = s.gt(0, says((v) => `${v} must be > 0`));
+  if (o.min !== undefined) s = s.gte(o.min, says((v) => `${v} must be ≥ ${o.min}`));
+  if (o.max !== undefined) s = s.lte(o.max, says((v) => `${v} must be ≤ ${o.max}`));
+  if (o.below !== undefined) s = s.lt(o.below, says((v) => `${v} must be < ${o.below}`));
+  return s;
 }
 
+const finite = (expected: string): Message => (v) => (typeof v === 'number' ? `${v} is not a finite number` : `expected ${expected}, got ${shown(v)}`);
+const anInteger = (what: string): z.ZodNumber => z.number(says(finite(what))).int(says((v) => `expected ${what}, got ${shown(v)}`));
+
 export function number(help: string, def: number, o: NumOpts = {}): Field<number> {
-  const check = (v: unknown): number => {
-    if (typeof v !== 'number') throw new Error(`expected a number, got ${shown(v)}`);
-    return checkRange(v, o);
-  };
-  return { help, default: def, typeName: 'number', check, fromText: (t) => check(num(t)) };
+  return field(ranged(z.number(says(finite('a number'))), o), help, def, 'number', num);
 }
 
 export function integer(help: string, def: number, o: NumOpts = {}): Field<number> {
-  const check = (v: unknown): number => {
-    if (typeof v !== 'number' || !Number.isSafeInteger(v)) throw new Error(`expected an integer below 2^53, got ${shown(v)}`);
-    return checkRange(v, o);
-  };
-  return { help, default: def, typeName: 'integer', check, fromText: (t) => check(num(t)) };
+  return field(ranged(anInteger('an integer below 2^53'), o), help, def, 'integer', num);
 }
 
 export function boolean(help: string, def: boolean): Field<boolean> {
-  const check = (v: unknown): boolean => {
-    if (typeof v !== 'boolean') throw new Error(`expected true or false, got ${shown(v)}`);
-    return v;
-  };
   const fromText = (t: string): boolean => {
     if (t === 'true' || t === '1' || t === 'yes') return true;
     if (t === 'false' || t === '0' || t === 'no') return false;
     throw new Error(`"${t}" is not true or false`);
   };
-  return { help, default: def, typeName: 'boolean', check, fromText };
+  return field(z.boolean(says((v) => `expected true or false, got ${shown(v)}`)), help, def, 'boolean', fromText);
 }
 
 export function string(help: string, def: string): Field<string> {
-  const check = (v: unknown): string => {
-    if (typeof v !== 'string') throw new Error(`expected a string, got ${shown(v)}`);
-    return v;
-  };
-  return { help, default: def, typeName: 'string', check, fromText: check };
+  return field(z.string(says((v) => `expected a string, got ${shown(v)}`)), help, def, 'string', (t) => t);
 }
 
 export function oneOf<const V extends string>(help: string, values: readonly V[], def: V): Field<V> {
-  const check = (v: unknown): V => {
-    if (typeof v !== 'string' || !values.includes(v as V)) throw new Error(`${shown(v)} is not one of ${values.join(', ')}`);
-    return v as V;
-  };
-  return { help, default: def, typeName: values.join('|'), check, fromText: check };
+  const zod = z.enum(values as unknown as [V, ...V[]], says((v) => `${shown(v)} is not one of ${values.join(', ')}`)) as unknown as z.ZodType<V>;
+  return field(zod, help, def, values.join('|'), (t) => t);
 }
 
 /** An integer from a short list, e.g. image channels 1 or 3. */
 export function integerOneOf<const V extends number>(help: string, values: readonly V[], def: V): Field<V> {
-  const check = (v: unknown): V => {
-    if (typeof v !== 'number' || !values.includes(v as V)) throw new Error(`${shown(v)} is not one of ${values.join(', ')}`);
-    return v as V;
-  };
-  return { help, default: def, typeName: values.join('|'), check, fromText: (t) => check(num(t)) };
+  const zod = z.literal(values as unknown as V[], says((v) => `${shown(v)} is not one of ${values.join(', ')}`)) as unknown as z.ZodType<V>;
+  return field(zod, help, def, values.join('|'), num);
 }
 
 /** A width and a height in pixels. */
@@ -105,50 +112,28 @@ export interface Size2d {
 
 /** A size written WIDTHxHEIGHT on the command line (as image tools write it) and {width, height} in JSON. */
 export function size2d(help: string, def: Size2d, o: NumOpts = {}): Field<Size2d> {
-  const side = (v: unknown, name: string): number => {
-    try {
-      if (typeof v !== 'number' || !Number.isSafeInteger(v)) throw new Error(`expected an integer, got ${shown(v)}`);
-      return checkRange(v, o);
-    } catch (err) {
-      throw new Error(`${name}: ${(err as Error).message}`);
-    }
-  };
-  const check = (v: unknown): Size2d => {
-    if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new Error(`expected {"width": W, "height": H}, got ${shown(v)}`);
-    const extra = Object.keys(v).filter((k) => k !== 'width' && k !== 'height');
-    if (extra.length > 0) throw new Error(`unknown key ${quoted(extra[0]!)} (known: width, height)`);
-    const { width, height } = v as Record<string, unknown>;
-    return { width: side(width, 'width'), height: side(height, 'height') };
-  };
+  const side = ranged(anInteger('an integer'), o);
+  const zod = z.strictObject({ width: side, height: side }, {
+    error: (iss) => iss.code === 'unrecognized_keys'
+      ? `unknown key ${quoted(iss.keys[0]!)} (known: width, height)`
+      : `expected {"width": W, "height": H}, got ${shown(iss.input)}`,
+  });
   const fromText = (t: string): Size2d => {
     const m = /^\s*(\d+)\s*[x×]\s*(\d+)\s*$/i.exec(t);
     if (m === null) throw new Error(`${quoted(t)} is not WIDTHxHEIGHT (e.g. 28x28)`);
-    return check({ width: Number(m[1]), height: Number(m[2]) });
+    return { width: Number(m[1]), height: Number(m[2]) };
   };
-  return { help, default: { ...def }, typeName: 'WIDTHxHEIGHT', check, fromText };
+  return field(zod, help, { ...def }, 'WIDTHxHEIGHT', fromText);
 }
 
 export function integerList(help: string, def: readonly number[], o: NumOpts = {}): Field<number[]> {
-  const check = (v: unknown): number[] => {
-    if (!Array.isArray(v)) throw new Error(`expected a list of integers, got ${shown(v)}`);
-    return v.map((x) => {
-      if (typeof x !== 'number' || !Number.isSafeInteger(x)) throw new Error(`expected integers below 2^53, got ${shown(x)}`);
-      return checkRange(x, o);
-    });
-  };
-  const fromText = (t: string): number[] => (t.trim() === '' ? [] : check(t.split(',').map((s) => num(s))));
-  return { help, default: [...def], typeName: 'int,int,…', check, fromText };
+  const zod = z.array(ranged(anInteger('an integer below 2^53'), o), says((v) => `expected a list of integers, got ${shown(v)}`));
+  return field(zod, help, [...def], 'int,int,…', (t) => (t.trim() === '' ? [] : t.split(',').map((s) => num(s))));
 }
 
 /** A field that may be null (meaning "not set"), e.g. an optional path or seed. */
 export function nullable<T>(inner: Field<T>): Field<T | null> {
-  return {
-    help: inner.help,
-    default: null,
-    typeName: inner.typeName,
-    check: (v) => (v === null ? null : inner.check(v)),
-    fromText: (t) => (t === '' || t === 'null' ? null : inner.fromText(t)),
-  };
+  return field(inner.zod.nullable(), inner.help, null, inner.typeName, (t) => (t === '' || t === 'null' ? null : inner.fromText(t)));
 }
 
 /** Validate `input` against `schema`: defaults for missing keys, errors naming `where.key`. */
@@ -162,10 +147,10 @@ export function parseConfig<T>(schema: Schema<T>, input: unknown, where: string)
   }
   const out: Record<string, unknown> = {};
   for (const key of known) {
-    const field = schema[key as keyof T] as Field<unknown>;
+    const f = schema[key as keyof T] as Field<unknown>;
     const v = obj[key];
     try {
-      out[key] = v === undefined ? structuredClone(field.default) : field.check(v);
+      out[key] = v === undefined ? structuredClone(f.default) : f.check(v);
     } catch (err) {
       throw new Error(`${where}.${key}: ${(err as Error).message}`);
     }
@@ -176,3 +161,19 @@ export function parseConfig<T>(schema: Schema<T>, input: unknown, where: string)
 export function defaults<T>(schema: Schema<T>): T {
   return parseConfig(schema, {}, 'defaults');
 }
+
+/** The schema as one zod object: every key optional with its default, unknown keys refused. */
+export function configZod<T>(schema: Schema<T>, extra: Record<string, z.ZodType> = {}): z.ZodObject {
+  const shape: Record<string, z.ZodType> = { ...extra };
+  for (const [key, f] of Object.entries(schema) as [string, Field<unknown>][]) {
+    shape[key] = f.zod.default(structuredClone(f.default) as never);
+  }
+  return z.strictObject(shape);
+}
+
+/** JSON Schema (draft 2020-12) of what a config file may hold. */
+export function jsonSchemaOf(zod: z.ZodType): Record<string, unknown> {
+  return z.toJSONSchema(zod, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+}
+
+export { z };

@@ -4,7 +4,8 @@ import { noGrad, Rng, tensor, tidy } from '../../core/index.js';
 import type { Dataset } from '../../data/index.js';
 import type { LoadedModel } from '../../io/model-dir.js';
 import { writeFileAtomic } from '../../util/atomic.js';
-import { integer, oneOf, type Field } from '../../util/schema.js';
+import * as z from 'zod';
+import { field, integer, oneOf, type Field } from '../../util/schema.js';
 import { printJson } from '../common.js';
 import { EXIT, InputError, UsageError } from '../errors.js';
 import { nullable, opt, string } from '../flags.js';
@@ -13,13 +14,12 @@ import type { ModelCommand } from '../model-command.js';
 import { commandProgress } from '../progress.js';
 
 /** 'gaussian:0.5', 'mask:0.3', 'sp:0.1', or 'model' (the denoiser's own training corruption). */
-const noiseField: Field<Noise | 'model' | null> = {
-  help: "corrupt the clean --data first, for a demonstration: gaussian:STD, mask:P (values set to 0), sp:P (salt and pepper), or 'model' (the denoiser's own training noise)",
-  default: null,
-  typeName: 'KIND:LEVEL',
-  fromText: (text) => (text === 'model' ? 'model' : parseNoise(text)),
-  check: (v) => v as Noise | 'model' | null,
-};
+const noiseField: Field<Noise | 'model' | null> = field(
+  z.union([z.literal('model'), z.object({ kind: z.enum(['gaussian', 'masking', 'salt-and-pepper']), level: z.number().min(0) })]).nullable(),
+  "corrupt the clean --data first, for a demonstration: gaussian:STD, mask:P (values set to 0), sp:P (salt and pepper), or 'model' (the denoiser's own training noise)",
+  null, 'KIND:LEVEL',
+  (text) => (text === 'model' ? 'model' : parseNoise(text)),
+);
 
 export const denoiseCommand: ModelCommand = {
   usage: 'aekit denoise MODEL_DIR [--data FILE] [--noise gaussian:0.5|mask:0.3|sp:0.1|model | --clean FILE] [--out cleaned.npy] [--png denoise.png]',

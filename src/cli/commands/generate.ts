@@ -5,7 +5,8 @@
 import { interpolate, interpolationStrip, priorProblem, samplePrior, sampleGrid, type Interpolation } from '../../apps/generate.js';
 import type { LoadedModel } from '../../io/model-dir.js';
 import { writeFileAtomic } from '../../util/atomic.js';
-import { integer, oneOf, type Field } from '../../util/schema.js';
+import * as z from 'zod';
+import { field, integer, oneOf, type Field } from '../../util/schema.js';
 import { printJson, type Io } from '../common.js';
 import { EXIT, InputError, UsageError } from '../errors.js';
 import { nullable, opt, string } from '../flags.js';
@@ -13,21 +14,17 @@ import { CLASS, DATA, dataName, HEADER, LABEL, matrixOut, readModelData, writeMa
 import type { ModelCommand } from '../model-command.js';
 
 /** Two row numbers, counted from 1: '3,7' (or '3 7', which the command line gives as two words). */
-const rowPair: Field<[number, number] | null> = {
-  help: 'interpolate between the codes of input rows I and J (counted from 1, as aekit counts rows) instead of sampling the prior; works with any autoencoder',
-  default: null,
-  typeName: 'I J',
-  fromText(text) {
+const rowNumber = z.number().int().min(1);
+const rowPair: Field<[number, number] | null> = field(
+  z.tuple([rowNumber, rowNumber]).nullable(),
+  'interpolate between the codes of input rows I and J (counted from 1, as aekit counts rows) instead of sampling the prior; works with any autoencoder',
+  null, 'I J',
+  (text) => {
     const m = /^\s*(\d+)\s*[, ]\s*(\d+)\s*$/.exec(text);
     if (!m || Number(m[1]) < 1 || Number(m[2]) < 1) throw new Error(`'${text}' is not two row numbers: give --between I J (rows counted from 1)`);
     return [Number(m[1]), Number(m[2])];
   },
-  check(v) {
-    if (v === null) return null;
-    if (!Array.isArray(v) || v.length !== 2 || !v.every((x) => Number.isInteger(x) && x >= 1)) throw new Error('expected two row numbers ≥ 1');
-    return [v[0], v[1]];
-  },
-};
+);
 
 const PRIOR_ONLY = ['n', 'seed'];
 const BETWEEN_ONLY = ['steps', 'interp', 'data', 'label-column', 'header'];

@@ -1,6 +1,7 @@
 /** aekit info: layers, parameter counts and configuration of a model directory or a preset. */
 import { Rng } from '../../core/index.js';
-import { createModel, fitModelToData, type Autoencoder } from '../../models/index.js';
+import { createModel, fitModelToData, registerBuiltinModels, type Autoencoder } from '../../models/index.js';
+import { runConfigJsonSchema } from '../../train/config.js';
 import { formatHelp } from '../args.js';
 import { loadModel, printJson, useBackend, type Io } from '../common.js';
 import { loadDataset } from '../../train/data-setup.js';
@@ -10,7 +11,17 @@ import { resolveConfig } from './train.js';
 
 export async function infoCommand(argv: readonly string[], io: Io): Promise<number> {
   if (argv.includes('--help') || argv.includes('-h')) {
-    io.out.write(formatHelp('aekit info MODEL_DIR | aekit info [train flags, e.g. --preset hinton2006]', 'Show the layers, parameter counts and configuration of a trained model, or of the model that `aekit train` would build with the same flags.', []));
+    io.out.write(formatHelp(
+      'aekit info MODEL_DIR | aekit info [train flags, e.g. --preset hinton2006] | aekit info --config-schema',
+      'Show the layers, parameter counts and configuration of a trained model, or of the model that `aekit train` would build with the same flags. ' +
+      'With --config-schema, print the JSON Schema of run configurations (what `aekit train --config` reads; also in docs/config.schema.json).',
+      [],
+    ));
+    return EXIT.ok;
+  }
+  if (argv.includes('--config-schema')) {
+    registerBuiltinModels();
+    printJson(io, runConfigJsonSchema());
     return EXIT.ok;
   }
   const json = argv.includes('--json');

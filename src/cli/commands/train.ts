@@ -126,9 +126,10 @@ export async function trainCommand(argv: readonly string[], io: Io): Promise<num
   const tty = io.err.isTTY === true;
   await useBackend(config.train.backend, config.train.threads, io, quiet);
   let result: SessionResult;
+  const stop = stopOnSignals(io);
   try {
     result = await runSession({
-      config, outDir, resume: resume !== null,
+      config, outDir, resume: resume !== null, signal: stop.signal,
       ...(quiet ? {} : { onEvent: progressSink({ stream: io.err, tty }), onNote: (n: string) => io.err.write(`aekit train: note: ${n}\n`) }),
     });
   } catch (err) {
@@ -137,6 +138,14 @@ export async function trainCommand(argv: readonly string[], io: Io): Promise<num
       return EXIT.diverged;
     }
     throw err;
+  } finally {
+    stop.release();
+  }
+  if (result.train.status === 'stopped') {
+    const done = result.train.state.epochsDone;
+    io.err.write(`aekit train: ${result.train.stopReason}; ${done === 0 ? 'no epoch had finished, so nothing was checkpointed' : `the run keeps its checkpoint of epoch ${done}`}; aekit train --resume ${outDir} continues it\n`);
+    if (json) printJson(io, { outDir, status: 'interrupted', epochsDone: done });
+    return 128 + (stop.signalNumber ?? 2);
   }
   if (json) printJson(io, { outDir, ...result.metrics });
   else if (!quiet) summary(io, result);
@@ -151,4 +160,30 @@ function summary(io: Io, r: SessionResult): void {
   if (t) io.out.write(`test: MSE/pixel ${t.mse.toFixed(5)}  BCE/pixel ${t.bce === null ? 'n/a' : t.bce.toFixed(5)}  squared error/image ${t.sqErrPerImage.toFixed(3)}\n`);
   if (t?.denoised) io.out.write(`test, corrupted inputs against clean: MSE/pixel ${t.denoised.mse.toFixed(5)}  BCE/pixel ${t.denoised.bce === null ? 'n/a' : t.denoised.bce.toFixed(5)}\n`);
   io.out.write(`files: run.json config.json model.safetensors events.jsonl metrics.json ${r.pictures.join(' ')}\n`);
+}
+
+/**
+ * The first SIGINT or SIGTERM stops training after the step under way (the run keeps its last
+ * checkpoint and resumes exactly); a second one quits at once. Exit status 128 + the signal's number.
+ */
+function stopOnSignals(io: Io): { signal: AbortSignal; signalNumber: number | null; release(): void } {
+  const controller = new AbortController();
+  const numbers: Partial<Record<NodeJS.Signals, number>> = { SIGINT: 2, SIGTERM: 15 };
+  const out = { signal: controller.signal, signalNumber: null as number | null, release };
+  const handler = (sig: NodeJS.Signals): void => {
+    if (controller.signal.aborted) {
+      io.err.write(`aekit train: ${sig} again: quitting now (the run keeps its last checkpoint)\n`);
+      process.exit(128 + (numbers[sig] ?? 2));
+    }
+    out.signalNumber = numbers[sig] ?? 2;
+    io.err.write(`\naekit train: ${sig}: stopping after this step (${sig === 'SIGINT' ? 'Ctrl-C' : 'the signal'} again quits at once)\n`);
+    controller.abort(new Error(`stopped by ${sig}`));
+  };
+  process.on('SIGINT', handler);
+  process.on('SIGTERM', handler);
+  function release(): void {
+    process.off('SIGINT', handler);
+    process.off('SIGTERM', handler);
+  }
+  return out;
 }

@@ -10,7 +10,7 @@ import { createHash } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { writeNpy } from '../../data/npy.js';
+import { writeNpy } from '../../data/files.js';
 import type { FuzzTarget } from '../target.js';
 
 const CLI = fileURLToPath(new URL('../../cli/main.js', import.meta.url));

@@ -1,5 +1,6 @@
 /** CSV tables read by readCsv, with the header guessed and with the last column as labels. */
-import { readCsv, type CsvDataset } from '../../data/csv.js';
+import { type CsvDataset } from '../../data/csv.js';
+import { readCsv } from '../../data/files.js';
 import { checkDataset, type FuzzTarget } from '../target.js';
 
 const SEEDS = [

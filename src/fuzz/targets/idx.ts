@@ -1,5 +1,6 @@
 /** IDX arrays (the MNIST format) read by readIdx. */
-import { readIdx, type IdxArray } from '../../data/idx.js';
+import { type IdxArray } from '../../data/idx.js';
+import { readIdx } from '../../data/files.js';
 import { checkShape, type FuzzTarget } from '../target.js';
 
 const CLASS_OF: Record<number, string> = {

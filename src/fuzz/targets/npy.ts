@@ -1,6 +1,7 @@
 /** NPY arrays read by readNpy, and as datasets by loadNpy. */
 import type { Dataset } from '../../data/dataset.js';
-import { encodeNpy, loadNpy, readNpy, type NpyArray, type NpyDType } from '../../data/npy.js';
+import { encodeNpy, type NpyArray, type NpyDType } from '../../data/npy.js';
+import { loadNpy, readNpy } from '../../data/files.js';
 import { checkDataset, checkShape, type FuzzTarget } from '../target.js';
 
 const CLASS_OF: Record<NpyDType, string> = {

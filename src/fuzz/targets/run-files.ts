@@ -6,7 +6,8 @@
 import { registerBuiltinBackends } from '../../backends/index.js';
 import { Rng, setBackend, tensor } from '../../core/index.js';
 import { fitNormalizer, makeDataset } from '../../data/index.js';
-import { loadOptimizerFile, modelConfigJson, readJsonObject, readModelConfigFile } from '../../io/model-dir.js';
+import { loadOptimizerFile, readJsonObject, readModelConfigFile } from '../../io/model-dir.js';
+import { modelConfigJson } from '../../io/model-format.js';
 import { serializeSafetensors, safetensor } from '../../io/safetensors.js';
 import { createModel, parseModelConfig, registerBuiltinModels, type Autoencoder } from '../../models/index.js';
 import { createOptimizer, type Optimizer } from '../../nn/optim/index.js';

@@ -1,5 +1,6 @@
 /** safetensors files read by readSafetensors. */
-import { readSafetensors, serializeSafetensors, safetensor, type SafetensorsFile } from '../../io/safetensors.js';
+import { serializeSafetensors, safetensor, type SafetensorsFile } from '../../io/safetensors.js';
+import { readSafetensors } from '../../io/safetensors-file.js';
 import { checkShape, type FuzzTarget } from '../target.js';
 
 const CLASS_OF = { F32: 'Float32Array', F64: 'Float64Array', I32: 'Int32Array', U8: 'Uint8Array', I64: 'BigInt64Array' };

@@ -2,7 +2,7 @@
 import { ACTIVATIONS, type ActivationName } from '../../core/index.js';
 import { INITS, type InitName } from '../../nn/init.js';
 import { countParameters, inferShapes, LAYER_SYNTAX, parseLayer } from '../../nn/layer-spec.js';
-import { integer, integerList, oneOf, type Field, type Schema } from '../../util/schema.js';
+import { field, integer, integerList, oneOf, z, type Field, type Schema } from '../../util/schema.js';
 import { shown } from '../../util/text.js';
 import { MAX_PARAMETERS, type ReconLoss } from '../dense/config.js';
 import type { FlagTable } from '../registry.js';
@@ -44,18 +44,15 @@ export function splitLayers(text: string): string[] {
 
 /** A list of layer specifications (nn/layer-spec.ts), checked one by one. */
 export function layerList(help: string, def: readonly string[]): Field<string[]> {
-  const check = (v: unknown): string[] => {
-    if (!Array.isArray(v) || !v.every((s) => typeof s === 'string')) throw new Error(`expected a list of layers such as "conv(32,3,relu,same)", got ${shown(v)}`);
-    v.forEach((s: string, i) => {
-      try {
-        parseLayer(s);
-      } catch (err) {
-        throw new Error(`item ${i}: ${(err as Error).message}`);
-      }
-    });
-    return [...(v as string[])];
-  };
-  return { help: `${help}; layers: ${LAYER_SYNTAX}`, default: [...def], typeName: 'layer,layer,…', check, fromText: (t) => check(splitLayers(t)) };
+  const layer = z.string({ error: (iss) => `expected a layer such as "conv(32,3,relu,same)", got ${shown(iss.input)}` }).superRefine((s, ctx) => {
+    try {
+      parseLayer(s);
+    } catch (err) {
+      ctx.addIssue({ code: 'custom', message: (err as Error).message });
+    }
+  });
+  const zod = z.array(layer, { error: (iss) => `expected a list of layers such as "conv(32,3,relu,same)", got ${shown(iss.input)}` });
+  return field(zod, `${help}; layers: ${LAYER_SYNTAX}`, [...def], 'layer,layer,…', splitLayers);
 }
 
 export const convBodySchema: Schema<ConvBodyFields> = {
