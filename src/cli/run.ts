@@ -1,5 +1,6 @@
 /** The `aekit` command: dispatch to subcommands and map errors to stable exit codes. */
 import { readFileSync } from 'node:fs';
+import { anomalyCommand } from './commands/anomaly.js';
 import { infoCommand } from './commands/info.js';
 import { MODEL_COMMANDS, modelCommand } from './commands/model-io.js';
 import { trainCommand } from './commands/train.js';
@@ -27,6 +28,7 @@ Commands:
   generate     new data from a VAE's prior, or the path between two inputs' codes (alias: sample)
   denoise      clean noisy inputs; MSE and PSNR before and after
   info         layers and parameter counts of a model or preset
+  anomaly      anomaly detection by reconstruction error: fit, score, eval
 
 Run 'aekit <command> --help' for the flags of a command.
 `;
@@ -41,7 +43,7 @@ const APP_COMMANDS: Record<string, ModelCommand> = {
 };
 
 /** Every command, in the order of the help text and docs/cli.md. */
-export const COMMAND_NAMES: readonly string[] = ['train', ...MODEL_COMMANDS, ...Object.keys(APP_COMMANDS), 'info'];
+export const COMMAND_NAMES: readonly string[] = ['train', ...MODEL_COMMANDS, ...Object.keys(APP_COMMANDS), 'info', 'anomaly'];
 
 function version(): string {
   const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -66,6 +68,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     }
     if (command === 'train') return await trainCommand(rest, io);
     if (command === 'info') return await infoCommand(rest, io);
+    if (command === 'anomaly') return await anomalyCommand(rest, io);
     if (MODEL_COMMANDS.includes(command)) return await modelCommand(command, rest, io);
     const app = Object.hasOwn(APP_COMMANDS, command) ? APP_COMMANDS[command] : undefined;
     if (app) return await runModelCommand(command, app, rest, io);

@@ -47,6 +47,8 @@ const SEEDS = [
   'features @MODEL --train-data @DATA --test-data @DATA --label-column label --k 3 --epochs 2',
   'generate @MODEL --data @DATA --label-column label --between 1 2 --steps 3 --interp slerp --out p.csv',
   'denoise @MODEL --data @DATA --label-column label --noise gaussian:0.2 --out d.npy',
+  'anomaly fit --data @DATA --label-column label --members 2 --epochs 2 --contamination 0.2 --out det',
+  'anomaly score @MODEL --data @DATA --label-column label --out s.csv',
 ];
 
 const TOKENS = [
@@ -62,6 +64,7 @@ const TOKENS = [
   'cvae', '--num-classes', '--class',
   'reduce', 'features', 'generate', 'denoise', '--pca', '--pca-data', '--train-data', '--k', '--between', '--steps', '--interp', 'slerp',
   '--clean', 'gaussian:0.5', 'mask:0.3', 'sp:1', 'model',
+  'anomaly', 'fit', 'score', '--contamination', '--percentile', '--threshold', '--explain', '--members', '--plots', '--score', 'likelihood',
 ];
 
 interface CliResult {
