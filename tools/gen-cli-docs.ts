@@ -2,13 +2,13 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import { main } from '../src/cli/run.js';
+import { COMMAND_NAMES, main } from '../src/cli/run.js';
 import { registerBuiltinModels } from '../src/models/index.js';
 import { runConfigJsonSchema } from '../src/train/config.js';
 
 export async function cliDocs(): Promise<string> {
   const parts = ['# aekit command line\n\nGenerated from the commands\' `--help` by `npm run docs`; do not edit by hand.\n'];
-  for (const cmd of ['train', 'eval', 'encode', 'decode', 'reconstruct', 'sample', 'info', 'anomaly', 'anomaly fit', 'anomaly score', 'anomaly eval']) {
+  for (const cmd of [...COMMAND_NAMES, 'anomaly fit', 'anomaly score', 'anomaly eval']) {
     let text = '';
     const out = new Writable({ write(chunk, _enc, cb) { text += String(chunk); cb(); } }) as unknown as NodeJS.WriteStream;
     await main([...cmd.split(' '), '--help'], { out, err: out });

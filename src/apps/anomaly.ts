@@ -17,6 +17,7 @@ import { parseConfig } from '../util/schema.js';
 import type { EventSink } from '../train/events.js';
 import { makeSchedule } from '../train/schedule.js';
 import { forEachBatch, train } from '../train/trainer.js';
+import { mapRows } from './model-rows.js';
 import { thresholdFrom, type ThresholdRule } from './threshold.js';
 
 export { thresholdFrom, type ThresholdRule } from './threshold.js';
@@ -223,14 +224,10 @@ function sampleRows(n: number, fraction: number, rng: Rng): Int32Array {
 
 /** Squared reconstruction error per row and feature, (n, dim) row-major. */
 export function squaredErrors(model: Autoencoder, x: Dataset, batch = 1024): Float32Array {
-  const out = new Float32Array(x.n * x.dim);
-  noGrad(() => forEachBatch(x, batch, (xb, start) => tidy(() => {
+  return mapRows(x, x.dim, (xb, labels) => {
     const b = xb.shape[0]!;
-    const flat = reshape(xb, [b, x.dim]); // (B, …sampleShape) -> (B, dim)
-    const recon = reshape(model.reconstruct(xb), [b, x.dim]);
-    out.set(square(sub(recon, flat)).data, start * x.dim);
-  })));
-  return out;
+    return square(sub(reshape(model.reconstruct(xb, labels), [b, x.dim]), reshape(xb, [b, x.dim]))); // (B, …sampleShape) -> (B, dim)
+  }, { batchSize: batch, stage: 'scoring' });
 }
 
 /** −log p(x) per row from k importance samples with a fixed seed, so a row's score repeats. */

@@ -40,3 +40,17 @@ test('the reconstruction error is the variance left out: about 5 × 0.01 with 3 
   assert.ok(Math.abs(test1 - (4 + 1 + 7 * 0.01)) < 0.3, `1 component: ${test1}`);
   assert.throws(() => fitPca(ds, 9), /components must be an integer in \[1, 8\], got 9/);
 });
+
+test('codes and reconstructions: x̄·Wᵀ, and x̄·Wᵀ·W + mean, whose squared error is pcaSquaredError', async () => {
+  const { pcaReconstruct, pcaTransform } = await import('./pca.js');
+  const { ds } = data(3000, 4);
+  const p = fitPca(ds, 2);
+  const codes = pcaTransform(p, ds, 1000);
+  assert.equal(codes.length, 3000 * 2);
+  const var0 = codes.filter((_, i) => i % 2 === 0).reduce((s, v) => s + v * v, 0) / 3000;
+  assert.ok(Math.abs(var0 - p.variances[0]!) < 0.05 * p.variances[0]!, `code variance ${var0} against ${p.variances[0]}`);
+  const back = pcaReconstruct(p, ds, 1000);
+  let sq = 0;
+  for (let i = 0; i < back.length; i++) sq += (back[i]! - ds.x[i]!) ** 2;
+  assert.ok(Math.abs(sq / 3000 - pcaSquaredError(p, ds)) < 1e-4 * (sq / 3000));
+});

@@ -5,7 +5,7 @@
  * power) iteration, V ← orth(C·V) (Golub & Van Loan, Matrix Computations, §8.2.4), orthonormalised
  * by modified Gram–Schmidt in float64, until the Rayleigh quotients settle.
  */
-import { keep, matmul, Rng, sub, sum, square, tensor, tidy, type Tensor } from '../core/index.js';
+import { add, keep, matmul, Rng, sub, sum, square, tensor, tidy, type Tensor } from '../core/index.js';
 import type { Dataset } from '../data/index.js';
 
 export interface Pca {
@@ -66,6 +66,30 @@ export function pcaSquaredError(p: Pca, ds: Dataset, batch = 4096): number {
     });
   }
   return total / ds.n;
+}
+
+/** Codes (n, k): each row centred and projected on the k directions, x̄·Wᵀ. */
+export function pcaTransform(p: Pca, ds: Dataset, batch = 4096): Float32Array {
+  return pcaRows(p, ds, p.k, (x, w) => matmul(x, w, { transposeB: true }), batch);
+}
+
+/** Reconstructions (n, d) from the k directions: x̄·Wᵀ·W + mean, the rows `pcaSquaredError` scores. */
+export function pcaReconstruct(p: Pca, ds: Dataset, batch = 4096): Float32Array {
+  return pcaRows(p, ds, p.d, (x, w) => add(matmul(matmul(x, w, { transposeB: true }), w), tensor(p.mean, [p.d])), batch);
+}
+
+/** Apply fn(centred rows (n, d), components (k, d)) batch by batch, collecting (n, width) outputs. */
+function pcaRows(p: Pca, ds: Dataset, width: number, fn: (x: Tensor, w: Tensor) => Tensor, batch: number): Float32Array {
+  if (ds.dim !== p.d) throw new Error(`${ds.source} has ${ds.dim} features per sample, the PCA was fitted on ${p.d}`);
+  const out = new Float32Array(ds.n * width);
+  for (let start = 0; start < ds.n; start += batch) {
+    const n = Math.min(batch, ds.n - start);
+    tidy(() => {
+      const x = sub(tensor(ds.x.subarray(start * p.d, (start + n) * p.d), [n, p.d]), tensor(p.mean, [p.d])); // (n, d)
+      out.set(fn(x, tensor(p.components, [p.k, p.d])).data, start * width);
+    });
+  }
+  return out;
 }
 
 function columnMeans(ds: Dataset): Float32Array {

@@ -44,10 +44,10 @@ export function loadModel(dir: string | undefined, command: string, io: Io, quie
 /**
  * Read input data for a loaded model, check its width (and its labels, for a conditional model),
  * binarise it as training did (`binarize` names the split whose fixed draws to use) and apply the
- * model's normalisation, in that order.
+ * model's normalisation (unless `normalize` is false), in that order.
  */
-export function loadInput(spec: string, m: LoadedModel, opts: Omit<LoadOptions, 'split'> & { binarize?: 'train' | 'test' | null } = {}): Dataset {
-  const { binarize: split, ...load } = opts;
+export function loadInput(spec: string, m: LoadedModel, opts: Omit<LoadOptions, 'split'> & { binarize?: 'train' | 'test' | null; normalize?: boolean } = {}): Dataset {
+  const { binarize: split, normalize = true, ...load } = opts;
   const ds = classify(InputError, () => {
     const d = loadDataset(spec, { ...imageShape(m.config.data.sampleShape), ...load, split: 'test' });
     checkFinite(d);
@@ -58,7 +58,7 @@ export function loadInput(spec: string, m: LoadedModel, opts: Omit<LoadOptions, 
   if (ds.dim !== dim) throw new InputError(`${ds.source} has ${ds.dim} features per sample but the model expects ${dim}`);
   const problem = labelProblem(m.model, ds.labels);
   if (problem) throw new InputError(`${ds.source}: ${problem}${ds.labels ? '' : ' (a CSV gives them with --label-column, an image folder with one folder per class)'}`);
-  if (m.normalizer) m.normalizer.apply(ds);
+  if (m.normalizer && normalize) m.normalizer.apply(ds);
   return ds;
 }
 

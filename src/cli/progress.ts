@@ -1,7 +1,8 @@
 /**
- * Progress display for training. On a terminal: one live bar per epoch with loss, samples/s and
+ * Progress display for training and for application work. On a terminal: one live bar per epoch with loss, samples/s and
  * ETA, redrawn at most 10 times a second. Otherwise: one plain line per epoch.
  */
+import type { ProgressSink } from '../apps/progress.js';
 import type { EventSink, TrainEvent } from '../train/events.js';
 
 export interface ProgressOptions {
@@ -66,4 +67,34 @@ export function fmtTime(s: number): string {
   const m = Math.floor(s / 60);
   const sec = Math.round(s % 60);
   return `${m}:${String(sec).padStart(2, '0')}`;
+}
+
+/**
+ * Progress of application work (`apps/progress.ts`): on a terminal a live bar for the current
+ * stage, redrawn at most 10 times a second; otherwise one line as each stage that took a second
+ * or more finishes.
+ */
+export function taskProgress({ stream, tty }: ProgressOptions): ProgressSink {
+  let stage = '';
+  let start = 0;
+  let lastDraw = 0;
+  return (p) => {
+    const now = performance.now();
+    if (p.stage !== stage) [stage, start, lastDraw] = [p.stage, now, 0];
+    const finished = p.done >= p.total;
+    const secs = (now - start) / 1000;
+    const count = p.total > 1 ? `${p.total.toLocaleString('en-US')} ` : '';
+    if (tty) {
+      if (!finished && now - lastDraw < 100) return;
+      lastDraw = now;
+      // A finished stage keeps its line only when it took long enough to be worth reading.
+      if (finished) stream.write(`\r\x1b[2K${secs >= 1 ? `${stage}: ${count}done in ${secs.toFixed(1)}s\n` : ''}`);
+      else stream.write(`\r\x1b[2K${stage} ${bar(p.done / Math.max(p.total, 1), 24)} ${p.done.toLocaleString('en-US')}/${p.total.toLocaleString('en-US')}`);
+    } else if (finished && secs >= 1) stream.write(`${stage}: ${count}done in ${secs.toFixed(1)}s\n`);
+  };
+}
+
+/** The progress sink of a command: none with --quiet, else on stderr (stdout stays for results and --json). */
+export function commandProgress(quiet: boolean, err: NodeJS.WriteStream): ProgressSink | undefined {
+  return quiet ? undefined : taskProgress({ stream: err, tty: err.isTTY === true });
 }

@@ -4,6 +4,11 @@ import { anomalyCommand } from './commands/anomaly.js';
 import { infoCommand } from './commands/info.js';
 import { MODEL_COMMANDS, modelCommand } from './commands/model-io.js';
 import { trainCommand } from './commands/train.js';
+import { denoiseCommand } from './commands/denoise.js';
+import { featuresCommand } from './commands/features.js';
+import { generateCommand, sampleCommand } from './commands/generate.js';
+import { reduceCommand } from './commands/reduce.js';
+import { runModelCommand, type ModelCommand } from './model-command.js';
 import type { Io } from './common.js';
 import { printable, quoted } from '../util/text.js';
 import { EXIT, InputError, OutputError, UsageError } from './errors.js';
@@ -18,12 +23,27 @@ Commands:
   encode       latent codes of data (to .npy or .csv)
   decode       latent codes back to data space
   reconstruct  reconstructions of data (and a picture with --png)
-  sample       new data from a VAE's prior (and a picture with --png)
+  reduce       latent codes, their reconstruction error beside PCA's, a 2-D picture of the codes
+  features     latent codes as features: softmax and k-NN accuracy beside raw inputs and PCA
+  generate     new data from a VAE's prior, or the path between two inputs' codes (alias: sample)
+  denoise      clean noisy inputs; MSE and PSNR before and after
   info         layers and parameter counts of a model or preset
   anomaly      anomaly detection by reconstruction error: fit, score, eval
 
 Run 'aekit <command> --help' for the flags of a command.
 `;
+
+/** The applications (commands on a trained model, src/apps), by name. */
+const APP_COMMANDS: Record<string, ModelCommand> = {
+  reduce: reduceCommand,
+  features: featuresCommand,
+  generate: generateCommand,
+  sample: sampleCommand,
+  denoise: denoiseCommand,
+};
+
+/** Every command, in the order of the help text and docs/cli.md. */
+export const COMMAND_NAMES: readonly string[] = ['train', ...MODEL_COMMANDS, ...Object.keys(APP_COMMANDS), 'info', 'anomaly'];
 
 function version(): string {
   const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -50,7 +70,9 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     if (command === 'info') return await infoCommand(rest, io);
     if (command === 'anomaly') return await anomalyCommand(rest, io);
     if (MODEL_COMMANDS.includes(command)) return await modelCommand(command, rest, io);
-    throw new UsageError(`unknown command ${quoted(given!, 40)} (commands: train, ${MODEL_COMMANDS.join(', ')}, info, anomaly)`);
+    const app = Object.hasOwn(APP_COMMANDS, command) ? APP_COMMANDS[command] : undefined;
+    if (app) return await runModelCommand(command, app, rest, io);
+    throw new UsageError(`unknown command ${quoted(given!, 40)} (commands: ${COMMAND_NAMES.join(', ')})`);
   } catch (err) {
     const e = err as Error;
     if (err instanceof UsageError) {

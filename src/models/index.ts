@@ -12,7 +12,7 @@ export * from './contract.js';
 export * from './registry.js';
 export { DenseAutoencoder, type DenseAEConfig } from './dense/index.js';
 export { VariationalAutoencoder, type GaussianCode, type VaeConfig } from './vae/index.js';
-export { DenoisingAutoencoder, type Corruption, type DenoisingConfig } from './denoising/index.js';
+export { corruptInput, DenoisingAutoencoder, type Corruption, type DenoisingConfig } from './denoising/index.js';
 export { SparseAutoencoder, type SparseConfig } from './sparse/index.js';
 export { ConvAutoencoder, type ConvAEConfig } from './conv/index.js';
 export { ContractiveAutoencoder, jacobianNormSquared, type ContractiveConfig } from './contractive/index.js';

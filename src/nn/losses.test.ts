@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import * as ak from '../index.js';
 import type { DType, Tensor } from '../core/index.js';
-import { bce, bceWithLogits, l1, mse, sqErrPerSample, type Reduction } from './losses.js';
+import { bce, bceWithLogits, l1, mse, softmaxCrossEntropy, sqErrPerSample, type Reduction } from './losses.js';
 import { repoRoot } from '../../test/helpers.js';
 
 await ak.setBackend('reference');
@@ -108,5 +108,35 @@ describe('losses', () => {
     assert.throws(() => bce(ak.zeros([2]), ak.zeros([2], 'float64')), /bce: prob is float32 but target is float64/);
     assert.throws(() => l1(ak.zeros([2]), ak.zeros([2]), { reduction: 'avg' as Reduction }), /l1: reduction must be 'mean', 'sum' or 'perSample'/);
     assert.throws(() => mse(ak.scalar(1), ak.scalar(2), { reduction: 'perSample' }), /needs inputs with a batch axis/);
+  });
+});
+
+describe('softmaxCrossEntropy', () => {
+  // Goldens from PyTorch 1.13 in float64 (rows: ordinary, a tie, saturated logits ±100, a right guess):
+  //   z = [[2,-1,.5],[0,0,0],[100,-100,3],[-3,4,1]]; y = [0,2,1,1]; F.cross_entropy(z, y) and z.grad
+  const z = [[2, -1, 0.5], [0, 0, 0], [100, -100, 3], [-3, 4, 1]];
+  const y = [0, 2, 1, 1];
+  const target = (): Tensor => ak.tensor(y.flatMap((c) => [0, 1, 2].map((j) => (j === c ? 1 : 0))), [4, 3], 'float64');
+  const perRow = [0.24131129665715703, 1.0986122886681098, 200.0, 0.049455609695645726];
+  const grad = [-0.05360074135268103, 0.009778143317671862, 0.04382259803500917, 0.08333333333333333, 0.08333333333333333, -0.16666666666666669, 0.25, -0.25, 1.8679930843357477e-43, 0.00021697032372240127, -0.012063148611057922, 0.011846178287335545];
+
+  test('values and gradient match PyTorch, saturated logits included', () => {
+    ak.tidy(() => {
+      const logits = ak.tensor(z.flat(), [4, 3], 'float64');
+      logits.requiresGrad = true;
+      assertClose(softmaxCrossEntropy(logits, target(), { reduction: 'perSample' }).data, perRow, 1e-12, 1e-12, 'per row');
+      const loss = softmaxCrossEntropy(logits, target());
+      assert.ok(Math.abs(loss.item() - 50.34734479875523) < 1e-12);
+      assertClose(ak.backward(loss).get(logits)!.data, grad, 1e-10, 1e-15, 'gradient');
+    });
+  });
+
+  test('the gradient agrees with central differences, and shapes are checked', () => {
+    const logits = ak.tensor([0.3, -1.2, 2.0, 0.1, 0.5, -0.4], [2, 3], 'float64');
+    const soft = ak.tensor([0.2, 0.5, 0.3, 1, 0, 0], [2, 3], 'float64');
+    const r = ak.gradCheck((l) => softmaxCrossEntropy(l, soft, { reduction: 'perSample' }), [logits]);
+    assert.ok(r.ok, JSON.stringify(r));
+    assert.throws(() => softmaxCrossEntropy(ak.zeros([2, 3]), ak.zeros([2, 4])), /softmaxCrossEntropy: logits \[2, 3\] and target \[2, 4\] must have the same shape/);
+    assert.throws(() => softmaxCrossEntropy(ak.zeros([3]), ak.zeros([3])), /logits must be \(batch, classes\)/);
   });
 });

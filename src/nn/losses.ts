@@ -4,7 +4,7 @@
  * over every axis but the first and returns one value per row (B), for anomaly scores and
  * per-image errors.
  */
-import { attachGrad, backendHas, isGradEnabled, noGrad, runKernel, runKernelMulti, abs, fmtShape, greater, log, log1p, exp, maximum, mean, mul, neg, sub, sum, add, where, type Tensor } from '../core/index.js';
+import { attachGrad, backendHas, isGradEnabled, noGrad, runKernel, runKernelMulti, abs, fmtShape, greater, log, log1p, exp, max, maximum, mean, mul, neg, sub, sum, add, where, type Tensor } from '../core/index.js';
 
 export type Reduction = 'mean' | 'sum' | 'perSample';
 
@@ -108,4 +108,19 @@ export function bce(prob: Tensor, target: Tensor, opts: LossOptions = {}): Tenso
 /** Σ over features of (pred − target)², one value per sample: shape (B). */
 export function sqErrPerSample(pred: Tensor, target: Tensor): Tensor {
   return mse(pred, target, { reduction: 'perSample' });
+}
+
+/**
+ * Softmax cross-entropy of logits (B, C) against one-hot or soft targets (B, C), as
+ * F.cross_entropy with probabilities: logsumexp(z) − Σ t·z per row (for rows of t summing to 1).
+ * The row maximum is subtracted first for stability, as a constant: softmax is shift-invariant,
+ * so the gradient (softmax(z) − t) is unchanged.
+ */
+export function softmaxCrossEntropy(logits: Tensor, target: Tensor, opts: Omit<LossOptions, 'fused'> = {}): Tensor {
+  checkPair('softmaxCrossEntropy', logits, target, ['logits', 'target']);
+  if (logits.rank !== 2) throw new Error(`softmaxCrossEntropy: logits must be (batch, classes), got ${fmtShape(logits.shape)}`);
+  const shift = noGrad(() => max(logits, 1, true)); // (B, 1)
+  const lse = add(log(sum(exp(sub(logits, shift)), 1, true)), shift); // (B, 1)
+  const perRow = sub(sum(mul(target, lse), 1), sum(mul(target, logits), 1)); // (B)
+  return reduce('softmaxCrossEntropy', perRow, opts.reduction);
 }

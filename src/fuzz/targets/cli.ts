@@ -22,7 +22,7 @@ const ADDRESS_KB = 8 * 2 ** 20;
 /** Flags whose values name files aekit writes: kept inside the case's working directory. */
 const WRITES = new Set(['--out', '--png', '--resume']);
 /** Flags that size work: capped so one case stays a small run (a big model is a legitimate request, not a bug). */
-const SIZE_CAPS: Record<string, number> = { '--epochs': 3, '--limit': 300, '--hidden': 512, '--latent-dim': 64, '--batch-size': 512, '--n': 1000, '--num-classes': 1000 };
+const SIZE_CAPS: Record<string, number> = { '--epochs': 3, '--limit': 300, '--hidden': 512, '--latent-dim': 64, '--batch-size': 512, '--n': 1000, '--num-classes': 1000, '--k': 50, '--steps': 100, '--pca': 64 };
 
 const SEEDS = [
   'train --data @DATA --label-column label --loss mse --output-activation linear --hidden 8 --latent-dim 2 --epochs 1 --out run1',
@@ -43,6 +43,10 @@ const SEEDS = [
   'sample @MODEL --n 4 --out s.npy',
   'train --model cvae --data @DATA --label-column label --num-classes 3 --hidden 8 --latent-dim 2 --epochs 2 --out cvae',
   'decode @MODEL --input @CODES --class 1 --out x.npy',
+  'reduce @MODEL --data @DATA --label-column label --out c.npy --pca 2',
+  'features @MODEL --train-data @DATA --test-data @DATA --label-column label --k 3 --epochs 2',
+  'generate @MODEL --data @DATA --label-column label --between 1 2 --steps 3 --interp slerp --out p.csv',
+  'denoise @MODEL --data @DATA --label-column label --noise gaussian:0.2 --out d.npy',
   'anomaly fit --data @DATA --label-column label --members 2 --epochs 2 --contamination 0.2 --out det',
   'anomaly score @MODEL --data @DATA --label-column label --out s.csv',
 ];
@@ -58,6 +62,8 @@ const TOKENS = [
   'salt-and-pepper', 'bernoulli', 'keras-shallow', 'keras-sparse', '0', '-1', '1.5', '1e309', 'NaN', '4294967296', 'abc', '', '=', '/dev/zero', '/proc/aekit', 'mnist', 'mnist:test', '@DATA',
   '@NPY', '@CODES', '@MODEL', '@CONFIG', 'yes', 'no', 'sgd', 'tanh', 'vae', 'reference', 'native', 'hinton2006',
   'cvae', '--num-classes', '--class',
+  'reduce', 'features', 'generate', 'denoise', '--pca', '--pca-data', '--train-data', '--k', '--between', '--steps', '--interp', 'slerp',
+  '--clean', 'gaussian:0.5', 'mask:0.3', 'sp:1', 'model',
   'anomaly', 'fit', 'score', '--contamination', '--percentile', '--threshold', '--explain', '--members', '--plots', '--score', 'likelihood',
 ];
 

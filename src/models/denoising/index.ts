@@ -1,6 +1,6 @@
 import type { ModelVariant } from '../registry.js';
 import { denoisingFlags, denoisingSchema, validateDenoising, type Corruption, type DenoisingConfig } from './config.js';
-import { DenoisingAutoencoder, DenoisingConvAutoencoder } from './model.js';
+import { corruptInput, DenoisingAutoencoder, DenoisingConvAutoencoder } from './model.js';
 
 export const denoisingVariant: ModelVariant<DenoisingConfig> = {
   kind: 'denoising',
@@ -12,4 +12,4 @@ export const denoisingVariant: ModelVariant<DenoisingConfig> = {
   create: (config, rng) => (config.body === 'conv' ? new DenoisingConvAutoencoder(config, rng) : new DenoisingAutoencoder(config, rng)),
 };
 
-export { DenoisingAutoencoder, DenoisingConvAutoencoder, type Corruption, type DenoisingConfig };
+export { corruptInput, DenoisingAutoencoder, DenoisingConvAutoencoder, type Corruption, type DenoisingConfig };

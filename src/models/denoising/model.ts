@@ -9,7 +9,7 @@ import { DenseAutoencoder } from '../dense/model.js';
 import type { DenoisingConfig } from './config.js';
 
 /** x̃ ~ q(x̃ | x), the configured corruption. */
-export function corruptInput(c: DenoisingConfig, x: Tensor, rng: Rng): Tensor {
+export function corruptInput(c: Pick<DenoisingConfig, 'noise' | 'noiseLevel' | 'noiseClip'>, x: Tensor, rng: Rng): Tensor {
   const { noise, noiseLevel: level, noiseClip } = c;
   let out: Tensor;
   if (noise === 'gaussian') out = add(x, randomNormal(x.shape, rng, 0, level, x.dtype));
