@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { infoCommand } from './commands/info.js';
 import { MODEL_COMMANDS, modelCommand } from './commands/model-io.js';
 import { trainCommand } from './commands/train.js';
+import { tuneCommand } from './commands/tune.js';
 import type { Io } from './common.js';
 import { printable, quoted } from '../util/text.js';
 import { EXIT, InputError, OutputError, UsageError } from './errors.js';
@@ -19,6 +20,7 @@ Commands:
   reconstruct  reconstructions of data (and a picture with --png)
   sample       new data from a VAE's prior (and a picture with --png)
   info         layers and parameter counts of a model or preset
+  tune         search hyperparameters (trials in parallel, TPE, pruning)
 
 Run 'aekit <command> --help' for the flags of a command.
 `;
@@ -46,8 +48,9 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     }
     if (command === 'train') return await trainCommand(rest, io);
     if (command === 'info') return await infoCommand(rest, io);
+    if (command === 'tune') return await tuneCommand(rest, io);
     if (MODEL_COMMANDS.includes(command)) return await modelCommand(command, rest, io);
-    throw new UsageError(`unknown command ${quoted(given!, 40)} (commands: train, ${MODEL_COMMANDS.join(', ')}, info)`);
+    throw new UsageError(`unknown command ${quoted(given!, 40)} (commands: train, ${MODEL_COMMANDS.join(', ')}, info, tune)`);
   } catch (err) {
     const e = err as Error;
     if (err instanceof UsageError) {
