@@ -4,6 +4,7 @@ import { infoCommand } from './commands/info.js';
 import { MODEL_COMMANDS, modelCommand } from './commands/model-io.js';
 import { trainCommand } from './commands/train.js';
 import { tuneCommand } from './commands/tune.js';
+import { workerCommand } from './commands/worker.js';
 import type { Io } from './common.js';
 import { printable, quoted } from '../util/text.js';
 import { EXIT, InputError, OutputError, UsageError } from './errors.js';
@@ -21,6 +22,7 @@ Commands:
   sample       new data from a VAE's prior (and a picture with --png)
   info         layers and parameter counts of a model or preset
   tune         search hyperparameters (trials in parallel, TPE, pruning)
+  worker       run queued trials from Redis (aekit tune --queue)
 
 Run 'aekit <command> --help' for the flags of a command.
 `;
@@ -49,8 +51,9 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     if (command === 'train') return await trainCommand(rest, io);
     if (command === 'info') return await infoCommand(rest, io);
     if (command === 'tune') return await tuneCommand(rest, io);
+    if (command === 'worker') return await workerCommand(rest, io);
     if (MODEL_COMMANDS.includes(command)) return await modelCommand(command, rest, io);
-    throw new UsageError(`unknown command ${quoted(given!, 40)} (commands: train, ${MODEL_COMMANDS.join(', ')}, info, tune)`);
+    throw new UsageError(`unknown command ${quoted(given!, 40)} (commands: train, ${MODEL_COMMANDS.join(', ')}, info, tune, worker)`);
   } catch (err) {
     const e = err as Error;
     if (err instanceof UsageError) {

@@ -4,6 +4,7 @@
  * study re-runs the trials that were running when it was killed and never repeats finished ones.
  */
 import { join } from 'node:path';
+import { registerBuiltinModels } from '../models/index.js';
 import { mergeConfig, parseRunConfig, type RunConfig } from '../train/config.js';
 import { UsageError } from '../util/errors.js';
 import { shouldPrune, type PrunerName } from './pruner.js';
@@ -36,6 +37,7 @@ export interface StudyEvents {
 export const lossOf = (o: Objective, v: number): number => (o.direction === 'minimize' ? v : -v);
 
 export function trialConfig(s: StudySettings, params: Params, threads: number): RunConfig {
+  registerBuiltinModels();
   const merged = mergeConfig(s.base, toOverrides(params)) as { train?: Record<string, unknown> };
   if (threads > 0) merged.train = { ...merged.train, threads };
   return parseRunConfig(merged);

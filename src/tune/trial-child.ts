@@ -32,10 +32,15 @@ async function main(config: RunConfig, outDir: string, resume: boolean): Promise
   }
 }
 
+// The parent (a study or a worker) died: stop rather than train for nobody.
+process.on('disconnect', () => process.exit(1));
 process.once('message', (m: ParentMessage) => {
   if (m.type !== 'start') return;
   main(m.config, m.outDir, m.resume).then(
-    () => process.disconnect(),
+    () => {
+      process.removeAllListeners('disconnect');
+      process.disconnect();
+    },
     (err: unknown) => {
       process.stderr.write(`${String((err as Error).stack ?? err)}\n`);
       process.exit(1);

@@ -10,6 +10,7 @@ import { writeResults } from '../../tune/results.js';
 import { SAMPLERS, type SamplerName } from '../../tune/sampler.js';
 import { parseSpaceText, validateSpace } from '../../tune/space.js';
 import { StudyStore, type TrialRecord } from '../../tune/store.js';
+import { parseQueueUrl, runQueueStudy } from '../../tune/queue.js';
 import { lossOf, runStudy, type StudySettings } from '../../tune/study.js';
 import { formatHelp, parseArgs, type FlagSpec } from '../args.js';
 import { printJson, type Io } from '../common.js';
@@ -29,6 +30,7 @@ const FLAGS: FlagSpec[] = [
   opt('metric', string("objective: val.loss, train.loss, val.<term>, train.<term> (last epoch) or test.<metric> (mse, bce, loss…)", 'val.loss'), G),
   opt('direction', oneOf('minimize or maximize the metric', ['minimize', 'maximize'] as const, 'minimize'), G),
   opt('parallel', integer('trials at once, each in its own process (0: one per core)', 0, { min: 0, max: 256 }), G),
+  opt('queue', nullable(string('run the trials on BullMQ workers (aekit worker) through Redis at redis://HOST:PORT', '')), G),
   opt('study-seed', integer('seed of the sampler', 1, { min: 0 }), G),
   opt('json', boolean('print the summary as JSON on stdout', false), G),
   opt('quiet', boolean('no live table', false), G),
@@ -123,25 +125,36 @@ export async function tuneCommand(argv: readonly string[], io: Io): Promise<numb
     store.setMeta('settings', settings);
   }
   const quiet = get('quiet', false) || get('json', false);
+  const queueUrl = get<string | null>('queue', null);
+  if (queueUrl && resume) throw new UsageError('--resume is for local studies; a queued study lives in Redis');
   const stop = new AbortController();
   const onSignal = (): void => stop.abort(new Error('interrupted'));
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   let best: TrialRecord | null = null;
   const t0 = Date.now();
-  if (!quiet) io.err.write(`aekit tune: ${settings.trials} trials, sampler ${settings.sampler}, pruner ${settings.pruner}, ${parallel} at once${threads ? ` with ${threads} thread(s) each` : ''}; study in ${dir}\n`);
+  if (!quiet && queueUrl) io.err.write(`aekit tune: ${settings.trials} trials on the queue at ${queueUrl}; start workers with aekit worker --queue ${queueUrl}\n`);
+  else if (!quiet) io.err.write(`aekit tune: ${settings.trials} trials, sampler ${settings.sampler}, pruner ${settings.pruner}, ${parallel} at once${threads ? ` with ${threads} thread(s) each` : ''}; study in ${dir}\n`);
   try {
-    const trials = await runStudy(dir, store, settings, {
-      parallel, threads, signal: stop.signal,
-      onTrialEnd: (t) => {
-        if (t.state === 'complete' && t.value !== null && (best === null || lossOf(settings.objective, t.value) < lossOf(settings.objective, best.value!))) best = t;
-        if (!quiet) io.err.write(tableRow(t, best, settings));
-      },
-    });
+    const onTrialEnd = (t: TrialRecord): void => {
+      if (t.state === 'complete' && t.value !== null && (best === null || lossOf(settings.objective, t.value) < lossOf(settings.objective, best.value!))) best = t;
+      if (!quiet) io.err.write(tableRow(t, best, settings));
+    };
+    let overheadMs: number[] = [];
+    let trials: TrialRecord[];
+    if (queueUrl) {
+      const r = await runQueueStudy(parseQueueUrl(queueUrl), settings, { parallel: get('parallel', 0) || settings.trials, signal: stop.signal, onTrialEnd });
+      for (const t of r.trials) {
+        store.addTrial(t.number, t.params);
+        store.finishTrial(t.number, { ...t, state: t.state === 'running' ? 'failed' : t.state });
+      }
+      trials = r.trials;
+      overheadMs = r.overheadMs;
+    } else trials = await runStudy(dir, store, settings, { parallel, threads, signal: stop.signal, onTrialEnd });
     const { best: b, files } = writeResults(dir, settings, trials);
     const counts = Object.fromEntries(['complete', 'pruned', 'failed', 'running'].map((s) => [s, trials.filter((t) => t.state === s).length]));
     const seconds = (Date.now() - t0) / 1000;
-    if (get('json', false)) printJson(io, { dir, counts, best: b, seconds, files });
+    if (get('json', false)) printJson(io, { dir, counts, best: b, seconds, files, ...(queueUrl ? { queueOverheadMs: overheadMs } : {}) });
     else io.out.write(`study ${dir}: ${counts.complete} complete, ${counts.pruned} pruned, ${counts.failed} failed in ${seconds.toFixed(1)} s\n${b ? `best: trial ${b.number} ${settings.objective.metric} ${b.value!.toPrecision(5)} ${JSON.stringify(b.params)}\n` : 'no trial completed\n'}files: ${files.join(' ')}\n`);
     if (stop.signal.aborted) {
       io.err.write(`aekit tune: interrupted; aekit tune --resume ${dir} continues the study\n`);
