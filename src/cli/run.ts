@@ -9,6 +9,8 @@ import { featuresCommand } from './commands/features.js';
 import { generateCommand, sampleCommand } from './commands/generate.js';
 import { reduceCommand } from './commands/reduce.js';
 import { runModelCommand, type ModelCommand } from './model-command.js';
+import { tuneCommand } from './commands/tune.js';
+import { workerCommand } from './commands/worker.js';
 import type { Io } from './common.js';
 import { printable, quoted } from '../util/text.js';
 import { EXIT, InputError, OutputError, UsageError } from './errors.js';
@@ -29,6 +31,8 @@ Commands:
   denoise      clean noisy inputs; MSE and PSNR before and after
   info         layers and parameter counts of a model or preset
   anomaly      anomaly detection by reconstruction error: fit, score, eval
+  tune         search hyperparameters (trials in parallel, TPE, pruning)
+  worker       run queued trials from Redis (aekit tune --queue)
 
 Run 'aekit <command> --help' for the flags of a command.
 `;
@@ -43,7 +47,7 @@ const APP_COMMANDS: Record<string, ModelCommand> = {
 };
 
 /** Every command, in the order of the help text and docs/cli.md. */
-export const COMMAND_NAMES: readonly string[] = ['train', ...MODEL_COMMANDS, ...Object.keys(APP_COMMANDS), 'info', 'anomaly'];
+export const COMMAND_NAMES: readonly string[] = ['train', ...MODEL_COMMANDS, ...Object.keys(APP_COMMANDS), 'info', 'anomaly', 'tune', 'worker'];
 
 function version(): string {
   const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -69,6 +73,8 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     if (command === 'train') return await trainCommand(rest, io);
     if (command === 'info') return await infoCommand(rest, io);
     if (command === 'anomaly') return await anomalyCommand(rest, io);
+    if (command === 'tune') return await tuneCommand(rest, io);
+    if (command === 'worker') return await workerCommand(rest, io);
     if (MODEL_COMMANDS.includes(command)) return await modelCommand(command, rest, io);
     const app = Object.hasOwn(APP_COMMANDS, command) ? APP_COMMANDS[command] : undefined;
     if (app) return await runModelCommand(command, app, rest, io);
