@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { infoCommand } from './commands/info.js';
 import { MODEL_COMMANDS, modelCommand } from './commands/model-io.js';
+import { studioCommand } from './commands/studio.js';
 import { trainCommand } from './commands/train.js';
 import type { Io } from './common.js';
 import { printable, quoted } from '../util/text.js';
@@ -19,6 +20,7 @@ Commands:
   reconstruct  reconstructions of data (and a picture with --png)
   sample       new data from a VAE's prior (and a picture with --png)
   info         layers and parameter counts of a model or preset
+  studio       the browser studio: design, train and explore models in the page
 
 Run 'aekit <command> --help' for the flags of a command.
 `;
@@ -47,7 +49,8 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     if (command === 'train') return await trainCommand(rest, io);
     if (command === 'info') return await infoCommand(rest, io);
     if (MODEL_COMMANDS.includes(command)) return await modelCommand(command, rest, io);
-    throw new UsageError(`unknown command ${quoted(given!, 40)} (commands: train, ${MODEL_COMMANDS.join(', ')}, info)`);
+    if (command === 'studio') return await studioCommand(rest, io);
+    throw new UsageError(`unknown command ${quoted(given!, 40)} (commands: train, ${MODEL_COMMANDS.join(', ')}, info, studio)`);
   } catch (err) {
     const e = err as Error;
     if (err instanceof UsageError) {

@@ -1,0 +1,32 @@
+// Vite config of aekit studio: `npm run build:studio` writes dist/studio; `npm run studio:dev` serves
+// it with the same COOP/COEP headers, MNIST files and run list as `aekit studio` (built dist/ needed).
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vite';
+
+const root = fileURLToPath(new URL('.', import.meta.url));
+const isolation = { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' };
+
+export default defineConfig({
+  root,
+  base: './',
+  logLevel: 'warn',
+  build: { outDir: fileURLToPath(new URL('../dist/studio', import.meta.url)), emptyOutDir: true, target: 'es2022' },
+  worker: { format: 'es' },
+  server: { headers: isolation, host: '127.0.0.1' },
+  preview: { headers: isolation },
+  plugins: [{
+    name: 'aekit-studio-data',
+    async configureServer(server) {
+      const { mnistFiles } = await import('../dist/src/cli/studio-server.js');
+      const files = mnistFiles();
+      server.middlewares.use((req, res, next) => {
+        const m = /^\/data\/mnist\/([a-z-]+)$/.exec(req.url ?? '');
+        if (req.url === '/runs.json') return res.end('[]');
+        if (!m || !files[m[1]]) return next();
+        res.setHeader('Content-Type', 'application/octet-stream');
+        res.end(readFileSync(files[m[1]]));
+      });
+    },
+  }],
+});
