@@ -1,6 +1,5 @@
 // Vite config of aekit studio: `npm run build:studio` writes dist/studio; `npm run studio:dev` serves
 // it with the same COOP/COEP headers, MNIST files and run list as `aekit studio` (built dist/ needed).
-import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
 
@@ -18,14 +17,15 @@ export default defineConfig({
   plugins: [{
     name: 'aekit-studio-data',
     async configureServer(server) {
-      const { mnistFiles } = await import('../dist/src/cli/studio-server.js');
+      const { mnistBytes, mnistFiles } = await import('../dist/src/cli/studio-server.js');
       const files = mnistFiles();
       server.middlewares.use((req, res, next) => {
-        const m = /^\/data\/mnist\/([a-z-]+)$/.exec(req.url ?? '');
+        const u = new URL(req.url ?? '/', 'http://x');
+        const m = /^\/data\/mnist\/([a-z-]+)$/.exec(u.pathname);
         if (req.url === '/runs.json') return res.end('[]');
         if (!m || !files[m[1]]) return next();
         res.setHeader('Content-Type', 'application/octet-stream');
-        res.end(readFileSync(files[m[1]]));
+        res.end(mnistBytes(files[m[1]], Number(u.searchParams.get('limit')) || null));
       });
     },
   }],

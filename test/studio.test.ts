@@ -9,17 +9,20 @@
  * page keeps working. Screenshots go to dist/test-artifacts/studio/.
  */
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { once } from 'node:events';
+import { createInterface } from 'node:readline';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { parseNpy } from '../src/data/npy.js';
 import { startStudioServer } from '../src/cli/studio-server.js';
 import { openUrl } from './chromium.js';
-import { aekit, repoRoot, tempDir } from './helpers.js';
+import { aekit, CLI, repoRoot, tempDir } from './helpers.js';
 
 const SHOTS = join(repoRoot(), 'dist', 'test-artifacts', 'studio');
 /** The tiny run both sides train: the studio's starting config, on 2,000 MNIST digits for 2 epochs. */
-const RUN = ['--limit', '2000', '--epochs', '2', '--hidden', '128', '--latent-dim', '2', '--batch-size', '100', '--lr', '0.002', '--seed', '42', '--backend', 'reference'];
+const RUN = ['--limit', '2000', '--epochs', '2', '--hidden', '32', '--latent-dim', '2', '--batch-size', '100', '--lr', '0.002', '--seed', '42', '--backend', 'reference'];
 
 interface StudioHandle {
   phase: string; backend: string; epochLosses: number[]; curvePoints: { steps: number; epochs: number }; lastError: string;
@@ -71,6 +74,8 @@ test('aekit studio in Chromium: design, train, explore, files', { timeout: 300_0
     assert.equal(await page.textContent('#form-error'), '');
 
     // Train in the worker on the reference backend: the same config as the CLI run above.
+    await page.fill('#f-model-hidden', '32');
+    await page.press('#f-model-hidden', 'Tab');
     await page.selectOption('#f-train-backend', 'reference');
     await page.fill('#f-train-epochs', '2');
     await page.press('#f-train-epochs', 'Tab');
@@ -164,4 +169,35 @@ test('aekit studio in Chromium: design, train, explore, files', { timeout: 300_0
   } finally {
     await session.close();
   }
+});
+
+test('aekit studio serves the app cross-origin isolated, MNIST cut to a limit and the runs given', async () => {
+  const dir = tempDir('aekit-studio-cli-');
+  const run = join(dir, 'tiny');
+  cli(['train', '--limit', '200', '--epochs', '1', '--hidden', '8', '--latent-dim', '2', '--backend', 'reference', '--out', run, '--quiet']);
+  const child = spawn(process.execPath, [CLI(), 'studio', run, '--json'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  try {
+    const [line] = await once(createInterface({ input: child.stdout! }), 'line') as [string];
+    const { url, runs } = JSON.parse(line) as { url: string; runs: { name: string; status: string }[] };
+    assert.match(url, /^http:\/\/127\.0\.0\.1:\d+\/$/);
+    assert.deepEqual(runs.map((r) => [r.name, r.status]), [['tiny', 'finished']]);
+    const page = await fetch(url);
+    assert.equal(page.status, 200);
+    assert.equal(page.headers.get('cross-origin-opener-policy'), 'same-origin');
+    assert.equal(page.headers.get('cross-origin-embedder-policy'), 'require-corp');
+    assert.match(await page.text(), /<title>aekit studio<\/title>/);
+    const images = new Uint8Array(await (await fetch(`${url}data/mnist/test-images?limit=3`)).arrayBuffer());
+    assert.equal(images.length, 16 + 3 * 784);
+    assert.equal(new DataView(images.buffer).getUint32(4), 3);
+    const weights = new Uint8Array(await (await fetch(`${url}runs/0/model.safetensors`)).arrayBuffer());
+    assert.ok(Buffer.from(weights).equals(readFileSync(join(run, 'model.safetensors'))));
+    assert.equal((await fetch(`${url}..%2f..%2fpackage.json`)).status, 404);
+    assert.equal((await fetch(`${url}runs/1/config.json`)).status, 404);
+  } finally {
+    child.kill('SIGTERM');
+    await once(child, 'exit');
+  }
+  const bad = aekit(['studio', join(dir, 'missing')]);
+  assert.equal(bad.status, 2);
+  assert.match(bad.stderr, /aekit studio: .*missing: no such directory/);
 });

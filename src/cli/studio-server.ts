@@ -47,6 +47,23 @@ export function mnistFiles(): Record<string, string> {
   };
 }
 
+/**
+ * One MNIST file's bytes, cut to its first `limit` items with the IDX header's count patched, so
+ * a page that trains on 2,000 digits does not fetch all 60,000 (47 MB).
+ */
+export function mnistBytes(path: string, limit: number | null): Uint8Array {
+  const bytes = readFileSync(path);
+  const count = bytes.readUInt32BE(4);
+  if (limit === null || limit >= count) return bytes;
+  const dims = bytes[3]!;
+  const header = 4 + 4 * dims;
+  let item = 1;
+  for (let d = 1; d < dims; d++) item *= bytes.readUInt32BE(4 + 4 * d);
+  const out = Uint8Array.from(bytes.subarray(0, header + limit * item));
+  new DataView(out.buffer).setUint32(4, limit);
+  return out;
+}
+
 /** Check each run directory and pick the weights the page will open (the same rule as the model commands). */
 export function studioRuns(dirs: readonly string[]): StudioRun[] {
   return dirs.map((d) => {
@@ -66,8 +83,9 @@ export async function startStudioServer(o: StudioServerOptions = {}): Promise<{ 
   const runs = studioRuns(o.runs ?? []);
   const mnist = mnistFiles();
   const server = createServer((req, res) => {
-    const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
-    const file = route(path, appDir, runs, mnist);
+    const u = new URL(req.url ?? '/', 'http://x');
+    const path = decodeURIComponent(u.pathname);
+    const file = route(path, u.searchParams, appDir, runs, mnist);
     const headers = { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp', 'Cross-Origin-Resource-Policy': 'same-origin' };
     if (file === null) {
       res.writeHead(404, { ...headers, 'Content-Type': 'text/plain' }).end(`not found: ${path}`);
@@ -85,12 +103,17 @@ export async function startStudioServer(o: StudioServerOptions = {}): Promise<{ 
 }
 
 /** A request path → the file to send (or a generated body), or null. Never a path outside the app, the runs and MNIST. */
-function route(path: string, appDir: string, runs: StudioRun[], mnist: Record<string, string>): string | { body: string; type: string } | null {
+function route(path: string, query: URLSearchParams, appDir: string, runs: StudioRun[], mnist: Record<string, string>): string | { body: string | Uint8Array; type: string } | null {
   if (path === '/runs.json') {
     return { body: JSON.stringify(runs.map((r, i) => ({ id: i, name: r.name, status: r.status, note: r.note }))), type: 'application/json' };
   }
   const data = /^\/data\/mnist\/([a-z-]+)$/.exec(path);
-  if (data) return mnist[data[1]!] ?? null;
+  if (data) {
+    const file = mnist[data[1]!];
+    const limit = Number(query.get('limit') ?? NaN);
+    if (file === undefined) return null;
+    return { body: mnistBytes(file, Number.isSafeInteger(limit) && limit > 0 ? limit : null), type: 'application/octet-stream' };
+  }
   const run = /^\/runs\/(\d+)\/(config\.json|model\.safetensors)$/.exec(path);
   if (run) {
     const r = runs[Number(run[1])];

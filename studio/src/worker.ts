@@ -28,7 +28,11 @@ async function loadData(src: DataSource, config: aekit.RunConfig): Promise<{ ful
     const opts = src.labelColumn ? { labelColumn: src.labelColumn } : {};
     return { full: aekit.parseCsv(src.text, src.name, opts), test: null };
   }
-  const [ti, tl, si, sl] = await Promise.all(['train-images', 'train-labels', 'test-images', 'test-labels'].map((f) => bytes(`/data/mnist/${f}`)));
+  // The server cuts the files to the digits used: the limited training split, and the test digits explored.
+  const trainLimit = config.data.limit === null ? '' : `?limit=${config.data.limit}`;
+  const [ti, tl, si, sl] = await Promise.all([
+    `train-images${trainLimit}`, `train-labels${trainLimit}`, `test-images?limit=${EXPLORE_SAMPLES}`, `test-labels?limit=${EXPLORE_SAMPLES}`,
+  ].map((f) => bytes(`/data/mnist/${f}`)));
   const idx = (b: Uint8Array | undefined, name: string) => aekit.parseIdx(b!, name);
   return {
     full: aekit.mnistFromBytes(idx(ti, 'train-images'), idx(tl, 'train-labels'), 'mnist', config.data.limit),
