@@ -9,7 +9,6 @@ const isolation = { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-E
 export default defineConfig({
   root,
   base: './',
-  logLevel: 'warn',
   build: { outDir: fileURLToPath(new URL('../dist/studio', import.meta.url)), emptyOutDir: true, target: 'es2022' },
   worker: { format: 'es' },
   server: { headers: isolation, host: '127.0.0.1' },

@@ -62,7 +62,8 @@ async function run(msg: ToWorker): Promise<void> {
     const f = aekit.modelToFiles({ model, sampleShape: data.sampleShape, normalizer: data.normalizer, run: config });
     return { config: f.config, weights: f.weights };
   };
-  post({ type: 'ready', backend: backend.name, config, samples: firstRows(data.test ?? data.val ?? data.train, EXPLORE_SAMPLES) });
+  const samples = firstRows(data.test ?? data.val ?? data.train, EXPLORE_SAMPLES);
+  post({ type: 'ready', backend: backend.name, config, samples }, [samples.x.buffer, ...(samples.labels ? [samples.labels.buffer] : [])]);
 
   const abort = new AbortController();
   let pending: TrainEvent[] = [];
@@ -87,12 +88,12 @@ async function run(msg: ToWorker): Promise<void> {
     model, optimizer, schedule, config: config.train, train: data.train, val: data.val, onEvent, signal: abort.signal,
     checkpoint: (state) => {
       const f = files();
-      post({ type: 'model', files: f, epoch: state.epochsDone });
+      post({ type: 'model', files: f, epoch: state.epochsDone }, [f.weights.buffer]);
       return `page:epoch-${state.epochsDone}`;
     },
   });
   flush();
   const f = files();
-  post({ type: 'done', status: result.status, files: f, samplesPerSec: result.samplesPerSec });
+  post({ type: 'done', status: result.status, files: f, samplesPerSec: result.samplesPerSec }, [f.weights.buffer]);
   optimizer.dispose();
 }
