@@ -33,9 +33,14 @@ export class Explorer {
     $('btn-prior').addEventListener('click', () => this.prior(Date.now() >>> 0));
   }
 
-  show(model: aekit.Autoencoder, samples: Samples): void {
+  /** Hold this model and these samples (cheap); `show` draws them. */
+  use(model: aekit.Autoencoder, samples: Samples): void {
     this.model = model;
     this.samples = samples;
+  }
+
+  show(model: aekit.Autoencoder, samples: Samples): void {
+    this.use(model, samples);
     let lo = Infinity, hi = -Infinity;
     for (const v of samples.x) if (v < lo) lo = v; else if (v > hi) hi = v;
     this.range = lo >= 0 && hi <= 1 ? [0, 1] : [lo, hi];

@@ -277,6 +277,7 @@ function hold(files: ModelFiles, source: string, final: boolean): void {
     $('model-info').textContent = `${model.kind} model (${model.numParameters().toLocaleString('en-US')} parameters, input [${config.data.sampleShape.join('×')}], code ${model.config.latentDim}) — ${source}${final ? '' : ' (latest epoch)'}`;
     $<HTMLButtonElement>('btn-dl-config').disabled = false;
     $<HTMLButtonElement>('btn-dl-weights').disabled = false;
+    if (state.samples && state.samples.x.length / state.samples.n === model.config.inputDim) explorer.use(model, state.samples);
     if (!$('page-explore').hidden) refreshExplore();
   } catch (err) {
     $('model-error').textContent = (err as Error).message;
