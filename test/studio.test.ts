@@ -137,6 +137,11 @@ test('aekit studio in Chromium: design, train, explore, files', { timeout: 300_0
     assert.notEqual(await page.getAttribute('#hover-img', 'data-sample'), null, 'hovering the scatter shows a sample');
     await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
     assert.match(await page.textContent('#decoded-at') ?? '', /^z = \(/);
+    // The error histogram: 5% flagged at first; the slider (keyboard) moves the threshold.
+    assert.equal(await page.getAttribute('#error-hist', 'data-flagged'), '99');
+    await page.focus('#threshold');
+    await page.keyboard.press('End');
+    assert.equal(await page.getAttribute('#error-hist', 'data-flagged'), '0');
     await shot('explore');
 
     // A CLI-trained run opens (served by aekit studio) with the CLI's reconstructions to 1e-5.

@@ -6,6 +6,7 @@
  * decodes one point in well under a frame.
  */
 import * as aekit from '../../dist/src/browser.js';
+import { ErrorHistogram } from './errors-hist.js';
 import { drawGrid, drawOne } from './images.js';
 import type { Samples } from './protocol.js';
 
@@ -21,6 +22,10 @@ export class Explorer {
   private proj: Projection | null = null;
   private view = { x0: 0, x1: 1, y0: 0, y1: 1 };
   private range: [number, number] = [0, 1];
+  private hist = new ErrorHistogram($('error-hist'), $<HTMLInputElement>('threshold'), $('threshold-note'), (flagged) => {
+    const rows = flagged.slice(0, 16).map((i) => this.row(i));
+    drawGrid($<HTMLCanvasElement>('flagged'), rows, this.samples!.sampleShape, 16, 2, this.range);
+  });
 
   constructor() {
     const sc = $<HTMLCanvasElement>('scatter');
@@ -48,6 +53,7 @@ export class Explorer {
     $('explore').hidden = false;
     this.recon();
     this.scatter();
+    this.hist.show(this.errorsPerSample());
     this.interpolate();
     const vae = model.latentKind === 'gaussian' && model.sample !== undefined;
     $('vae-part').hidden = !vae;
@@ -82,6 +88,24 @@ export class Explorer {
     const rec = this.reconstructions();
     const inputs = rec.map((_, i) => this.row(i));
     drawGrid($<HTMLCanvasElement>('recon'), [...inputs, ...rec], this.samples!.sampleShape, rec.length, 2, this.range);
+  }
+
+  /** Mean squared reconstruction error of each sample. */
+  errorsPerSample(): Float64Array {
+    const s = this.samples!, dim = s.x.length / s.n, out = new Float64Array(s.n);
+    for (let i = 0; i < s.n; i += 500) {
+      const k = Math.min(500, s.n - i);
+      aekit.tidy(() => {
+        const b = this.batch(i, k);
+        const r = aekit.noGrad(() => this.model!.reconstruct(b.x, b.labels)).data as Float32Array;
+        for (let j = 0; j < k; j++) {
+          let sum = 0;
+          for (let f = 0; f < dim; f++) sum += (r[j * dim + f]! - s.x[(i + j) * dim + f]!) ** 2;
+          out[i + j] = sum / dim;
+        }
+      });
+    }
+    return out;
   }
 
   private encodeAll(): Float32Array {

@@ -12,6 +12,10 @@ export function imageDims(shape: readonly number[]): { c: number; h: number; w: 
 /** Put `rows` (each one sample, values mapped to [0, 1] by lo..hi) on a grid of `cols` columns, `zoom`× each. */
 export function drawGrid(canvas: HTMLCanvasElement, rows: readonly Float32Array[], shape: readonly number[], cols: number, zoom = 2, range: [number, number] = [0, 1]): void {
   const { c, h, w } = imageDims(shape);
+  if (rows.length === 0) {
+    canvas.width = canvas.height = 0;
+    return;
+  }
   const cellH = h === 1 ? 16 : h;
   const nRows = Math.ceil(rows.length / cols);
   canvas.width = cols * (w + 1) * zoom;

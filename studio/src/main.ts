@@ -156,6 +156,7 @@ function startTraining(): void {
   }
   worker?.terminate();
   curves.reset();
+  lastStep = undefined;
   state.epochLosses = [];
   $('data-error').textContent = '';
   control = new Int32Array(new SharedArrayBuffer(4));
@@ -217,6 +218,8 @@ function onWorker(m: FromWorker): void {
   }
 }
 
+let lastStep: TrainEvent | undefined;
+
 function onEvents(events: readonly TrainEvent[]): void {
   curves.add(events);
   for (const e of events) {
@@ -224,7 +227,8 @@ function onEvents(events: readonly TrainEvent[]): void {
     if (e.type === 'step') timing.steps++;
     if (e.type === 'epoch_end') state.epochLosses.push(e.trainLoss);
   }
-  const last = [...events].reverse().find((e) => e.type === 'step');
+  const last = [...events].reverse().find((e) => e.type === 'step') ?? lastStep;
+  lastStep = last;
   const secs = (performance.now() - timing.start) / 1000;
   const rate = (timing.steps * timing.batchSize) / Math.max(secs, 1e-3);
   const left = timing.batches > 0 ? ((timing.batches - timing.steps) * timing.batchSize) / Math.max(rate, 1e-9) : NaN;
