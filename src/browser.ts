@@ -11,7 +11,8 @@
  * this file with Vite and runs the bundle in a context that has no Node globals.
  */
 import { registerReferenceBackend } from './backends/reference/index.js';
-import { setBackend as coreSetBackend, type Backend } from './core/index.js';
+import { createWasmBackend, relaxedSimdSupported, WASM, wasmFileName } from './backends/wasm/index.js';
+import { registerBackend, setBackend as coreSetBackend, type Backend } from './core/index.js';
 import { registerBuiltinModels } from './models/index.js';
 
 export * from './core/index.js';
@@ -42,7 +43,22 @@ export { splitData, binarize, mnistFromBytes, type PreparedData } from './train/
 
 let registered = false;
 
-/** Select a backend ('auto' or 'reference'); registers the ones a browser has first. */
+/**
+ * Make the WebAssembly backend available to `setBackend` ('auto' then prefers it to the reference
+ * backend). `fetchModule(file)` returns the bytes of a module built by `npm run build:wasm`
+ * (`build/wasm/FILE` in the package; serve them with the page), e.g.
+ * `(file) => fetch('/aekit-wasm/' + file).then((r) => r.arrayBuffer()).then((b) => new Uint8Array(b))`.
+ * In a page the backend runs on one thread (worker threads in browsers are not wired yet).
+ */
+export function registerWasmBackend(fetchModule: (file: string) => Promise<Uint8Array>): void {
+  registerBackend(WASM, async () => {
+    const isa = relaxedSimdSupported() ? 'relaxed' : 'simd128';
+    const bytes = await fetchModule(wasmFileName(isa, false));
+    return createWasmBackend({ bytes: () => bytes, isa, threads: 1, shared: false });
+  }, 5);
+}
+
+/** Select a backend ('auto', 'wasm' once registered, or 'reference'); registers the ones a browser has first. */
 export async function setBackend(name: string = 'auto'): Promise<Backend> {
   if (!registered) {
     registered = true;

@@ -1,12 +1,12 @@
 /**
- * Training on the native backend: one step agrees with the reference backend, and a steady
- * training step allocates no new native buffers and leaks no tensors.
+ * Training on the native and wasm backends: one step agrees with the reference backend, and a
+ * steady training step allocates no new buffers and leaks no tensors.
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { registerBuiltinBackends } from '../src/backends/index.js';
-import type { NativeBackend } from '../src/backends/native/backend.js';
-import { backward, numTensors, Rng, setBackend, tensor, tidy, type Tensor } from '../src/core/index.js';
+import { createNodeWasmBackend } from '../src/backends/wasm/node.js';
+import { backward, numTensors, registerBackend, registeredBackends, Rng, setBackend, tensor, tidy, type Tensor } from '../src/core/index.js';
 import { loadMnist } from '../src/data/index.js';
 import { createModel, parseModelConfig, registerBuiltinModels, type Autoencoder } from '../src/models/index.js';
 import { createOptimizer } from '../src/nn/optim/index.js';
@@ -15,8 +15,7 @@ import { trainStep } from '../src/train/trainer.js';
 
 registerBuiltinBackends();
 registerBuiltinModels();
-const native = await setBackend('native').catch((e: Error) => e);
-const skip = native instanceof Error ? `native backend unavailable: ${native.message}` : false;
+if (!registeredBackends().includes('wasm')) registerBackend('wasm', () => createNodeWasmBackend(), -1);
 const train = loadMnist('train', { limit: 2048 });
 
 function modelA(): Autoencoder {
@@ -56,28 +55,37 @@ function relDiff(a: Float32Array, b: Float32Array): number {
   return d / (m || 1);
 }
 
-test('one Model A training step agrees between native and reference to 1e-4 relative', { skip }, async () => {
-  const ref = await oneStep('reference');
-  const nat = await oneStep('native');
-  assert.ok(Math.abs(nat.loss - ref.loss) <= 1e-4 * Math.abs(ref.loss), `loss ${nat.loss} vs ${ref.loss}`);
-  for (const [name, g] of ref.grads) assert.ok(relDiff(nat.grads.get(name)!, g) <= 1e-4, `gradient of ${name}: ${relDiff(nat.grads.get(name)!, g)}`);
-  for (const [name, p] of ref.params) assert.ok(relDiff(nat.params.get(name)!, p) <= 1e-4, `${name} after the step: ${relDiff(nat.params.get(name)!, p)}`);
-});
+interface Pooled {
+  poolStats(): { allocations: number };
+  liveBuffers(): number;
+}
 
-test('100 steady native training steps allocate no new buffers and leak no tensors', { skip }, async () => {
-  const be = (await setBackend('native')) as NativeBackend;
-  const model = modelA();
-  const opt = createOptimizer({ kind: 'adam', lr: 1e-3 });
-  const ctx = { model, optimizer: opt, train, config: { clipNorm: 1 } };
-  const params: Tensor[] = model.parameters();
-  const idx = (s: number): Int32Array => Int32Array.from({ length: 256 }, (_, i) => ((s * 256 + i) % train.n));
-  const rng = new Rng(3);
-  for (let s = 0; s < 3; s++) trainStep(ctx, params, idx(s), rng);
-  const before = { allocations: be.poolStats().allocations, buffers: be.liveBuffers(), tensors: numTensors() };
-  for (let s = 3; s < 103; s++) trainStep(ctx, params, idx(s), rng);
-  const after = { allocations: be.poolStats().allocations, buffers: be.liveBuffers(), tensors: numTensors() };
-  assert.deepEqual(after, before);
-  opt.dispose();
-  model.dispose();
-});
+for (const name of ['native', 'wasm']) {
+  const loaded = await setBackend(name).catch((e: Error) => e);
+  const skip = loaded instanceof Error ? `${name} backend unavailable: ${loaded.message}` : false;
 
+  test(`one Model A training step agrees between ${name} and reference to 1e-4 relative`, { skip }, async () => {
+    const ref = await oneStep('reference');
+    const got = await oneStep(name);
+    assert.ok(Math.abs(got.loss - ref.loss) <= 1e-4 * Math.abs(ref.loss), `loss ${got.loss} vs ${ref.loss}`);
+    for (const [p, g] of ref.grads) assert.ok(relDiff(got.grads.get(p)!, g) <= 1e-4, `gradient of ${p}: ${relDiff(got.grads.get(p)!, g)}`);
+    for (const [p, v] of ref.params) assert.ok(relDiff(got.params.get(p)!, v) <= 1e-4, `${p} after the step: ${relDiff(got.params.get(p)!, v)}`);
+  });
+
+  test(`100 steady ${name} training steps allocate no new buffers and leak no tensors`, { skip }, async () => {
+    const be = (await setBackend(name)) as unknown as Pooled;
+    const model = modelA();
+    const opt = createOptimizer({ kind: 'adam', lr: 1e-3 });
+    const ctx = { model, optimizer: opt, train, config: { clipNorm: 1 } };
+    const params: Tensor[] = model.parameters();
+    const idx = (s: number): Int32Array => Int32Array.from({ length: 256 }, (_, i) => ((s * 256 + i) % train.n));
+    const rng = new Rng(3);
+    for (let s = 0; s < 3; s++) trainStep(ctx, params, idx(s), rng);
+    const before = { allocations: be.poolStats().allocations, buffers: be.liveBuffers(), tensors: numTensors() };
+    for (let s = 3; s < 103; s++) trainStep(ctx, params, idx(s), rng);
+    const after = { allocations: be.poolStats().allocations, buffers: be.liveBuffers(), tensors: numTensors() };
+    assert.deepEqual(after, before);
+    opt.dispose();
+    model.dispose();
+  });
+}

@@ -18,6 +18,8 @@ import {
   type Activation, type Backend, type DType, type KernelName, type Shape, type TensorInfo, type TypedArray,
 } from '../core/index.js';
 import { NativeBackend } from './native/index.js';
+import { WASM } from './wasm/index.js';
+import { createNodeWasmBackend, type NodeWasmOptions } from './wasm/node.js';
 
 // ---- input generators -------------------------------------------------------------------------
 
@@ -246,10 +248,22 @@ interface Variant {
   readonly enter: () => void;
 }
 
+// The wasm backend runs as three instances: relaxed-SIMD FMA and plain SIMD128, both threaded over
+// shared memory, and the single-threaded plain-memory build a page without cross-origin isolation gets.
+const WASM_VARIANTS: [string, NodeWasmOptions][] = [['wasm/relaxed', { isa: 'relaxed', threads: 2 }], ['wasm/simd128', { isa: 'simd128', threads: 2 }], ['wasm/plain-memory', { shared: false }]];
+
 async function variants(): Promise<{ ok: Variant[]; unavailable: [string, string][] }> {
   const ok: Variant[] = [];
   const unavailable: [string, string][] = [];
+  for (const [label, options] of WASM_VARIANTS) {
+    try {
+      ok.push({ label, backend: await createNodeWasmBackend(options), enter: () => {} });
+    } catch (err) {
+      unavailable.push([label, (err as Error).message]);
+    }
+  }
   for (const name of registeredBackends()) {
+    if (name === WASM) continue;
     try {
       const be = await ak.setBackend(name);
       if (be instanceof NativeBackend) for (const isa of be.supportedIsas()) ok.push({ label: `${name}/${isa}`, backend: be, enter: () => be.setIsa(isa) });

@@ -1,6 +1,8 @@
-/** The built-in backends. `registerBuiltinBackends()` makes them known to the engine; nothing loads on import. */
+/** The built-in backends (native, wasm, reference). `registerBuiltinBackends()` makes them known to the engine; nothing loads on import. */
 import { registerBackend } from '../core/index.js';
 import { createNativeBackend } from './native/index.js';
+import { WASM } from './wasm/index.js';
+import { createNodeWasmBackend } from './wasm/node.js';
 import { registerReferenceBackend } from './reference/index.js';
 
 let registered = false;
@@ -10,4 +12,6 @@ export function registerBuiltinBackends(): void {
   registered = true;
   registerReferenceBackend();
   registerBackend('native', () => createNativeBackend(), 10);
+  // 'auto' in Node: native, then WebAssembly, then the reference backend.
+  registerBackend(WASM, () => createNodeWasmBackend(), 5);
 }

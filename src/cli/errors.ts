@@ -1,5 +1,5 @@
 /** Stable exit codes and the error kinds that map to them. */
-import { classify, InputError, OutputError, UsageError } from '../util/errors.js';
+import { classify, classifyAsync, InputError, OutputError, UsageError } from '../util/errors.js';
 
 export const EXIT = {
   ok: 0,
@@ -17,4 +17,4 @@ export const EXIT = {
   interrupted: 130,
 } as const;
 
-export { classify, InputError, OutputError, UsageError };
+export { classify, classifyAsync, InputError, OutputError, UsageError };

@@ -1,5 +1,6 @@
 /** The `aekit` command: dispatch to subcommands and map errors to stable exit codes. */
 import { readFileSync } from 'node:fs';
+import { anomalyCommand } from './commands/anomaly.js';
 import { infoCommand } from './commands/info.js';
 import { MODEL_COMMANDS, modelCommand } from './commands/model-io.js';
 import { studioCommand } from './commands/studio.js';
@@ -20,6 +21,7 @@ Commands:
   reconstruct  reconstructions of data (and a picture with --png)
   sample       new data from a VAE's prior (and a picture with --png)
   info         layers and parameter counts of a model or preset
+  anomaly      anomaly detection by reconstruction error: fit, score, eval
   studio       the browser studio: design, train and explore models in the page
 
 Run 'aekit <command> --help' for the flags of a command.
@@ -48,9 +50,10 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     }
     if (command === 'train') return await trainCommand(rest, io);
     if (command === 'info') return await infoCommand(rest, io);
+    if (command === 'anomaly') return await anomalyCommand(rest, io);
     if (MODEL_COMMANDS.includes(command)) return await modelCommand(command, rest, io);
     if (command === 'studio') return await studioCommand(rest, io);
-    throw new UsageError(`unknown command ${quoted(given!, 40)} (commands: train, ${MODEL_COMMANDS.join(', ')}, info, studio)`);
+    throw new UsageError(`unknown command ${quoted(given!, 40)} (commands: train, ${MODEL_COMMANDS.join(', ')}, info, anomaly, studio)`);
   } catch (err) {
     const e = err as Error;
     if (err instanceof UsageError) {

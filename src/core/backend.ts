@@ -20,4 +20,11 @@ export interface Backend {
    * The data layer's gatherRows is the reference.
    */
   gatherRows?(src: Float32Array, dim: number, indices: Int32Array, out: TypedArray): number;
+  /**
+   * For backends whose memory can move (plain WebAssembly memory detaches every view when it
+   * grows): a counter bumped at each move. A Storage whose view predates the current value asks
+   * `refreshView` for a view of the same block over the memory as it is now.
+   */
+  readonly memoryEpoch?: number;
+  refreshView?(data: TypedArray): TypedArray;
 }

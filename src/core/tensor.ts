@@ -7,10 +7,26 @@ import { fmtShape, sizeOf, type Shape } from './shape.js';
 /** Backend memory shared by a tensor and its reshaped views. */
 export class Storage {
   refs = 1;
+  private view: TypedArray;
+  private epoch: number;
+
   constructor(
-    readonly data: TypedArray,
+    data: TypedArray,
     readonly backend: Backend,
-  ) {}
+  ) {
+    this.view = data;
+    this.epoch = backend.memoryEpoch ?? 0;
+  }
+
+  /** The typed array over the backend's memory, re-derived when that memory moved (WebAssembly memory growth detaches views). */
+  get data(): TypedArray {
+    const epoch = this.backend.memoryEpoch;
+    if (epoch !== undefined && epoch !== this.epoch && this.backend.refreshView) {
+      this.view = this.backend.refreshView(this.view);
+      this.epoch = epoch;
+    }
+    return this.view;
+  }
 
   unref(): void {
     if (--this.refs === 0) this.backend.release(this.data);

@@ -10,10 +10,10 @@ const QUOTE = 0x22;
 const LF = 0x0a;
 const CR = 0x0d;
 
-/** Split `text` into records; `name` labels error messages. */
-export function* csvRecords(text: string, delimiter: string, name: string): Generator<CsvRecord> {
+/** Split `text` into records; `name` labels error messages; `firstLine` is the line `text` starts on (a later chunk of a streamed file). */
+export function* csvRecords(text: string, delimiter: string, name: string, firstLine = 1): Generator<CsvRecord> {
   const delim = delimiter.charCodeAt(0);
-  const cursor = { i: text.charCodeAt(0) === 0xfeff ? 1 : 0, line: 1 };
+  const cursor = { i: firstLine === 1 && text.charCodeAt(0) === 0xfeff ? 1 : 0, line: firstLine };
   while (cursor.i < text.length) {
     const line = cursor.line;
     const fields: string[] = [];

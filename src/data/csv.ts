@@ -35,30 +35,53 @@ export function parseCsv(text: string, name: string, opts: CsvOptions = {}): Csv
   const records = dataRecords(text, delimiter, name);
   const first = records[0];
   if (first === undefined) throw new Error(`${name}: empty file`);
-  const hasHeader = opts.header ?? looksLikeHeader(first.fields);
-  const header = hasHeader ? first.fields : null;
-  const rows = hasHeader ? records.slice(1) : records;
+  const { layout, dim } = rowLayout(first, name, opts);
+  const { header, label } = layout;
+  const rows = header !== null ? records.slice(1) : records;
   if (rows.length === 0) throw new Error(`${name}: no data rows after the header on line ${first.line}`);
+  const x = new Float32Array(rows.length * dim);
+  const labels = label < 0 ? null : new Int32Array(rows.length);
+  rows.forEach((rec, r) => readRow(layout, rec, x, r * dim, labels, r));
+  const featureNames = header === null ? null : header.filter((_, c) => c !== label);
+  return { ...makeDataset({ x, sampleShape: [dim], labels, source: name }), featureNames };
+}
+
+/** What reading a row needs to know: the file's name, its header, its column count and the label column (-1: none). */
+export interface RowLayout {
+  name: string;
+  header: string[] | null;
+  cols: number;
+  label: number;
+}
+
+/** The header of a table whose first record is `first` (null when it has none), its label column (-1: none) and its feature count. */
+export function rowLayout(first: CsvRecord, name: string, opts: CsvOptions): { layout: RowLayout; dim: number } {
+  const header = (opts.header ?? looksLikeHeader(first.fields)) ? first.fields : null;
   const cols = first.fields.length;
   const label = opts.labelColumn === undefined ? -1 : resolveLabelColumn(opts.labelColumn, header, cols, name);
   const dim = label < 0 ? cols : cols - 1;
   if (dim === 0) throw new Error(`${name}: no feature columns besides the label column`);
-  const x = new Float32Array(rows.length * dim);
-  const labels = label < 0 ? null : new Int32Array(rows.length);
+  return { layout: { name, header, cols, label }, dim };
+}
+
+/** Parse record `rec` into x from `offset` and its label into labels[r]; errors name the line and column. */
+export function readRow(l: RowLayout, rec: CsvRecord, x: Float32Array, offset: number, labels: Int32Array | null, r: number): void {
+  const { name, header, cols, label } = l;
   const columnName = (c: number) => (header === null ? `column ${c + 1}` : `column ${quoted(header[c]!)} (${c + 1})`);
-  rows.forEach((rec, r) => {
-    if (rec.fields.length !== cols) throw new Error(`${name}:${rec.line}: expected ${cols} columns, found ${rec.fields.length}`);
-    let k = r * dim;
-    for (let c = 0; c < cols; c++) {
-      const v = parseNumber(rec.fields[c]!, () => `${name}:${rec.line}: ${columnName(c)}`);
-      if (c !== label) x[k++] = v;
-      else if (!Number.isInteger(v) || v < -(2 ** 31) || v > 2 ** 31 - 1) {
-        throw new Error(`${name}:${rec.line}: label ${columnName(c)}: ${quoted(rec.fields[c]!)} is not a 32-bit integer`);
-      } else labels![r] = v;
-    }
-  });
-  const featureNames = header === null ? null : header.filter((_, c) => c !== label);
-  return { ...makeDataset({ x, sampleShape: [dim], labels, source: name }), featureNames };
+  if (rec.fields.length !== cols) throw new Error(`${name}:${rec.line}: expected ${cols} columns, found ${rec.fields.length}`);
+  let k = offset;
+  for (let c = 0; c < cols; c++) {
+    const v = parseNumber(rec.fields[c]!, () => `${name}:${rec.line}: ${columnName(c)}`);
+    if (c !== label) x[k++] = v;
+    else if (!Number.isInteger(v) || v < -(2 ** 31) || v > 2 ** 31 - 1) {
+      throw new Error(`${name}:${rec.line}: label ${columnName(c)}: ${quoted(rec.fields[c]!)} is not a 32-bit integer`);
+    } else labels![r] = v;
+  }
+}
+
+/** A record that holds nothing but white space (a blank line). */
+export function isBlank(rec: CsvRecord): boolean {
+  return rec.fields.length === 1 && rec.fields[0]!.trim() === '';
 }
 
 /** All records, dropping blank lines at the end and refusing them in the middle. */
@@ -66,7 +89,7 @@ function dataRecords(text: string, delimiter: string, name: string): CsvRecord[]
   const out: CsvRecord[] = [];
   let blankLine = 0;
   for (const rec of csvRecords(text, delimiter, name)) {
-    if (rec.fields.length === 1 && rec.fields[0]!.trim() === '') {
+    if (isBlank(rec)) {
       blankLine ||= rec.line;
       continue;
     }
@@ -112,7 +135,7 @@ function resolveLabelColumn(spec: string | number, header: string[] | null, cols
   return hits[0]!;
 }
 
-function checkDelimiter(d: string): string {
+export function checkDelimiter(d: string): string {
   if (d.length !== 1 || d === '"' || d === '\n' || d === '\r') {
     throw new Error(`option delimiter must be one character other than a quote or line break, got ${JSON.stringify(d)}`);
   }

@@ -17,6 +17,7 @@ export { readIdx, readNpy, loadNpy, writeNpy, readCsv, writeCsv } from './files.
 export { parseIdx, parseIdxHeader, type IdxArray, type IdxData, type IdxHeader } from './idx.js';
 export { loadMnist, type MnistOptions } from './mnist.js';
 export { parseCsv, formatCsv, formatFloat32, type CsvOptions, type CsvDataset, type CsvMatrix } from './csv.js';
+export { openCsvStream, type CsvStream, type CsvStreamOptions, type CsvBatch } from './csv-stream.js';
 export { parseNpy, encodeNpy, npyDataset, type NpyArray, type NpyData, type NpyDType } from './npy.js';
 export {
   readImageFolder, listImageFolder, imageValues,

@@ -66,7 +66,7 @@ export const trainSchema: Schema<TrainConfig> = {
   epochs: integer('passes over the training data', 10, { min: 1, max: 1_000_000 }),
   batchSize: integer('samples per gradient step', 256, { min: 1 }),
   seed: integer('seed for initialisation, shuffling and noise (0 to 2^32 - 1)', 42, { min: 0, max: 2 ** 32 - 1 }),
-  backend: oneOf('compute backend', ['auto', 'native', 'reference'] as const, 'auto'),
+  backend: oneOf('compute backend', ['auto', 'native', 'wasm', 'reference'] as const, 'auto'),
   threads: integer('native threads (0: one per core)', 0, { min: 0, max: MAX_THREADS }),
   earlyStopping: integer('stop after N epochs without validation improvement (0: off)', 0, { min: 0 }),
   minDelta: number('smallest validation improvement that counts', 0, { min: 0 }),

@@ -8,35 +8,74 @@ export const TEMP_SUFFIX = '.tmp';
 
 /** Write `chunks` to `path` so that readers see either the old file or the complete new one. */
 export function writeFileAtomic(path: string, ...chunks: (Uint8Array | string)[]): void {
-  const dir = dirname(path);
-  ensureDir(dir);
-  if (isDirectory(path)) throw new OutputError(`cannot write ${path}: it is a directory`);
-  const tmp = join(dir, `.${basename(path)}.${process.pid}.${Date.now()}${TEMP_SUFFIX}`);
-  let fd: number;
+  const w = new AtomicFileWriter(path);
   try {
-    fd = openSync(tmp, 'w');
+    for (const c of chunks) w.write(c);
   } catch (err) {
-    throw outputError(path, err);
+    w.abort();
+    throw err;
   }
-  try {
-    for (const c of chunks) {
-      const buf = typeof c === 'string' ? Buffer.from(c, 'utf8') : c;
-      let off = 0;
-      while (off < buf.byteLength) off += writeSync(fd, buf, off, buf.byteLength - off);
-    }
-    fsyncSync(fd);
-    closeSync(fd);
-    renameSync(tmp, path);
-  } catch (err) {
+  w.commit();
+}
+
+/**
+ * A file written piece by piece into a temporary sibling and renamed into place by `commit()`, so
+ * output of any size streams to disk and readers still see the old file or the whole new one.
+ * `abort()` removes the temporary file; every failure is an OutputError naming `path`.
+ */
+export class AtomicFileWriter {
+  private readonly tmp: string;
+  private fd: number | null;
+
+  constructor(readonly path: string) {
+    const dir = dirname(path);
+    ensureDir(dir);
+    if (isDirectory(path)) throw new OutputError(`cannot write ${path}: it is a directory`);
+    this.tmp = join(dir, `.${basename(path)}.${process.pid}.${Date.now()}${TEMP_SUFFIX}`);
     try {
-      closeSync(fd);
-    } catch {
-      // Already closed before the rename failed.
+      this.fd = openSync(this.tmp, 'w');
+    } catch (err) {
+      throw outputError(path, err);
     }
-    rmSync(tmp, { force: true });
-    throw outputError(path, err);
   }
-  fsyncDir(dir);
+
+  write(chunk: Uint8Array | string): void {
+    if (this.fd === null) throw new Error(`AtomicFileWriter ${this.path}: already committed or aborted`);
+    const buf = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
+    try {
+      let off = 0;
+      while (off < buf.byteLength) off += writeSync(this.fd, buf, off, buf.byteLength - off);
+    } catch (err) {
+      this.abort();
+      throw outputError(this.path, err);
+    }
+  }
+
+  commit(): void {
+    if (this.fd === null) throw new Error(`AtomicFileWriter ${this.path}: already committed or aborted`);
+    try {
+      fsyncSync(this.fd);
+      closeSync(this.fd);
+      this.fd = null;
+      renameSync(this.tmp, this.path);
+    } catch (err) {
+      this.abort();
+      throw outputError(this.path, err);
+    }
+    fsyncDir(dirname(this.path));
+  }
+
+  abort(): void {
+    if (this.fd !== null) {
+      try {
+        closeSync(this.fd);
+      } catch {
+        // Already closed.
+      }
+      this.fd = null;
+    }
+    rmSync(this.tmp, { force: true });
+  }
 }
 
 export function fsyncDir(dir: string): void {

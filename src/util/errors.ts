@@ -29,6 +29,17 @@ export function classify<T>(Kind: new (message: string) => Error, fn: () => T): 
   }
 }
 
+/** `classify` for an async call. */
+export async function classifyAsync<T>(Kind: new (message: string) => Error, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    return classify(Kind, () => {
+      throw err;
+    });
+  }
+}
+
 /** Errors that mean a defect in aekit rather than anything about the user's files. */
 function isBug(err: Error): boolean {
   return err instanceof TypeError || err instanceof ReferenceError || err instanceof RangeError;

@@ -43,6 +43,8 @@ const SEEDS = [
   'sample @MODEL --n 4 --out s.npy',
   'train --model cvae --data @DATA --label-column label --num-classes 3 --hidden 8 --latent-dim 2 --epochs 2 --out cvae',
   'decode @MODEL --input @CODES --class 1 --out x.npy',
+  'anomaly fit --data @DATA --label-column label --members 2 --epochs 2 --contamination 0.2 --out det',
+  'anomaly score @MODEL --data @DATA --label-column label --out s.csv',
 ];
 
 const TOKENS = [
@@ -56,6 +58,7 @@ const TOKENS = [
   'salt-and-pepper', 'bernoulli', 'keras-shallow', 'keras-sparse', '0', '-1', '1.5', '1e309', 'NaN', '4294967296', 'abc', '', '=', '/dev/zero', '/proc/aekit', 'mnist', 'mnist:test', '@DATA',
   '@NPY', '@CODES', '@MODEL', '@CONFIG', 'yes', 'no', 'sgd', 'tanh', 'vae', 'reference', 'native', 'hinton2006',
   'cvae', '--num-classes', '--class',
+  'anomaly', 'fit', 'score', '--contamination', '--percentile', '--threshold', '--explain', '--members', '--plots', '--score', 'likelihood',
 ];
 
 interface CliResult {
