@@ -28,6 +28,7 @@ export { fitNormalizer, normalizerFromJSON, NORMALIZER_KINDS, type Normalizer, t
 export { splitValidation, type Split } from './data/split.js';
 export { BatchLoader, gatherRows, gatherLabels, type BatchLoaderOptions } from './data/batch-loader.js';
 export { resizePlanes } from './data/resize.js';
+export { imageValues, type ImageSize, type Pixels } from './data/pixels.js';
 
 // Files as bytes: safetensors and the model format (config.json + model.safetensors).
 export * from './io/safetensors.js';
@@ -38,6 +39,7 @@ export * from './train/config.js';
 export * from './train/trainer.js';
 export * from './train/evaluate.js';
 export * from './train/schedule.js';
+export { splitData, binarize, mnistFromBytes, type PreparedData } from './train/data-prep.js';
 
 let registered = false;
 

@@ -27,33 +27,41 @@ export interface BrowserSession {
 
 /** Serve `routes` on a free port and open a cross-origin-isolated page at `/`. */
 export async function openPage(routes: Routes): Promise<BrowserSession> {
+  const server = await serve(routes);
+  try {
+    return await openUrl(`http://127.0.0.1:${(server.address() as AddressInfo).port}`, () => new Promise((r) => server.close(() => r())));
+  } catch (err) {
+    server.close();
+    throw err;
+  }
+}
+
+/** Open `url` in headless Chromium; `close` closes the browser, then calls `after`, then fails if the page threw. */
+export async function openUrl(url: string, after: () => Promise<void> = async () => {}, viewport = { width: 1280, height: 800 }): Promise<BrowserSession> {
   if (!existsSync(CHROMIUM)) {
     throw new Error(`no Chromium at ${CHROMIUM}: install Debian's chromium (apt-get install chromium; .ci/run does) or set AEKIT_CHROMIUM`);
   }
-  const server = await serve(routes);
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const { chromium } = await import('playwright-core');
   let browser: Browser | undefined;
   try {
     // --no-sandbox: CI runs as root, where Chromium's sandbox refuses to start.
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
-    const page = await browser.newPage();
+    const page = await browser.newPage({ viewport, acceptDownloads: true });
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(`${url}/`);
+    await page.goto(url.endsWith('/') ? url : `${url}/`);
     const b = browser;
     return {
       page,
-      url,
+      url: url.replace(/\/$/, ''),
       async close() {
         await b.close();
-        await new Promise((r) => server.close(r));
+        await after();
         if (errors.length > 0) throw new Error(`errors in the page:\n${errors.join('\n')}`);
       },
     };
   } catch (err) {
     await browser?.close();
-    server.close();
     throw err;
   }
 }

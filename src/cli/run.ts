@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { anomalyCommand } from './commands/anomaly.js';
 import { infoCommand } from './commands/info.js';
 import { MODEL_COMMANDS, modelCommand } from './commands/model-io.js';
+import { studioCommand } from './commands/studio.js';
 import { trainCommand } from './commands/train.js';
 import { denoiseCommand } from './commands/denoise.js';
 import { featuresCommand } from './commands/features.js';
@@ -33,6 +34,7 @@ Commands:
   anomaly      anomaly detection by reconstruction error: fit, score, eval
   tune         search hyperparameters (trials in parallel, TPE, pruning)
   worker       run queued trials from Redis (aekit tune --queue)
+  studio       the browser studio: design, train and explore models in the page
 
 Run 'aekit <command> --help' for the flags of a command.
 `;
@@ -47,7 +49,7 @@ const APP_COMMANDS: Record<string, ModelCommand> = {
 };
 
 /** Every command, in the order of the help text and docs/cli.md. */
-export const COMMAND_NAMES: readonly string[] = ['train', ...MODEL_COMMANDS, ...Object.keys(APP_COMMANDS), 'info', 'anomaly', 'tune', 'worker'];
+export const COMMAND_NAMES: readonly string[] = ['train', ...MODEL_COMMANDS, ...Object.keys(APP_COMMANDS), 'info', 'anomaly', 'tune', 'worker', 'studio'];
 
 function version(): string {
   const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -76,6 +78,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     if (command === 'tune') return await tuneCommand(rest, io);
     if (command === 'worker') return await workerCommand(rest, io);
     if (MODEL_COMMANDS.includes(command)) return await modelCommand(command, rest, io);
+    if (command === 'studio') return await studioCommand(rest, io);
     const app = Object.hasOwn(APP_COMMANDS, command) ? APP_COMMANDS[command] : undefined;
     if (app) return await runModelCommand(command, app, rest, io);
     throw new UsageError(`unknown command ${quoted(given!, 40)} (commands: ${COMMAND_NAMES.join(', ')})`);

@@ -10,13 +10,10 @@ import { readdirSync, realpathSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { makeDataset, type Dataset } from './dataset.js';
 import { quoted, readFileBytes } from './file.js';
-import { decodeImage, type DecodedImage } from './image-decode.js';
-import { resizePlanes } from './resize.js';
+import { decodeImage } from './image-decode.js';
+import { imageValues, type ImageSize } from './pixels.js';
 
-export interface ImageSize {
-  width: number;
-  height: number;
-}
+export { imageValues, type ImageSize };
 
 export interface ImageFolderOptions {
   /** 1: grey (colour converted with the luma weights 0.299 R + 0.587 G + 0.114 B); 3: RGB (grey repeated). Default 1. */
@@ -76,28 +73,6 @@ export function readImageFolder(dir: string, opts: ImageFolderOptions = {}): Ima
 /** Values one Float32Array may hold (1 Gi floats, 4 GiB, on Node 20). */
 const MAX_VALUES = Math.floor(bufferConstants.MAX_LENGTH / 4);
 
-/** One image as (channels, height, width) values in [0, 1] at `size`, written into `out`. */
-export function imageValues(img: DecodedImage, channels: 1 | 3, size: ImageSize, out: Float32Array): void {
-  const { width, height, stride, data } = img;
-  const same = width === size.width && height === size.height;
-  const planes = same ? out : new Float32Array(channels * width * height);
-  const scale = 1 / img.max;
-  const hw = width * height;
-  for (let p = 0, o = 0; p < hw; p++, o += stride) {
-    const r = data[o]!;
-    const g = data[o + 1]!;
-    const b = data[o + 2]!;
-    if (channels === 1) {
-      // ITU-R BT.601 luma, as PIL's convert('L'); grey pixels keep their exact value.
-      planes[p] = (r === g && g === b ? r : 0.299 * r + 0.587 * g + 0.114 * b) * scale;
-    } else {
-      planes[p] = r * scale;
-      planes[hw + p] = g * scale;
-      planes[2 * hw + p] = b * scale;
-    }
-  }
-  if (!same) resizePlanes(planes, [height, width], out, [size.height, size.width], channels);
-}
 
 /** List a folder's images (hidden files and folders are skipped); refuses anything else in it. */
 export function listImageFolder(dir: string): ImageFolderListing {

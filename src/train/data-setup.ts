@@ -4,22 +4,14 @@
  */
 import { existsSync, statSync } from 'node:fs';
 import {
-  checkFinite, fitNormalizer, loadMnist, loadNpy, makeDataset, readCsv, readIdx, readImageFolder, splitValidation,
-  type Dataset, type ImageFolderDataset, type ImageSize, type Normalizer,
+  loadMnist, loadNpy, makeDataset, readCsv, readIdx, readImageFolder,
+  type Dataset, type ImageFolderDataset, type ImageSize,
 } from '../data/index.js';
-import { Rng } from '../core/index.js';
+import { splitData, type PreparedData } from './data-prep.js';
 import { UsageError } from '../util/errors.js';
 import type { DataConfig } from './config.js';
 
-export interface PreparedData {
-  train: Dataset;
-  val: Dataset | null;
-  test: Dataset | null;
-  sampleShape: number[];
-  normalizer: Normalizer | null;
-  /** What the user should know about the data (images resized to a size they did not choose). */
-  notes: string[];
-}
+export { binarize, type PreparedData } from './data-prep.js';
 
 /** Read one data set: 'mnist' / 'mnist:test', a .csv, .npy or IDX file, or a folder of images. */
 export interface LoadOptions {
@@ -63,35 +55,9 @@ function readAny(path: string, opts: LoadOptions): Dataset {
   return makeDataset({ x, sampleShape, source: path });
 }
 
-/** The fixed seed of stochastic binarisation, so every run (and every eval) sees the same binary data. */
-const BINARIZE_SEED = 0x62696e;
-
-/**
- * Stochastic binarisation in place: x ← 1 with probability x (values must lie in [0, 1]). The draws
- * come from a fixed stream per split, so the binary data set is the same in every run.
- */
-export function binarize(ds: Dataset, split: 'train' | 'test'): void {
-  const rng = Rng.derive(BINARIZE_SEED, split === 'train' ? 0 : 1);
-  for (let i = 0; i < ds.x.length; i++) {
-    const v = ds.x[i]!;
-    if (!(v >= 0 && v <= 1)) throw new Error(`${ds.source}: value ${v} at row ${Math.floor(i / ds.dim) + 1} is outside [0, 1], so it cannot be binarised`);
-    ds.x[i] = rng.uniform() < v ? 1 : 0;
-  }
-}
-
-/** The rows of a followed by the rows of b (same sample shape); labels kept only when both have them. */
-function joinRows(a: Dataset, b: Dataset): Dataset {
-  const x = new Float32Array(a.x.length + b.x.length);
-  x.set(a.x);
-  x.set(b.x, a.x.length);
-  const labels = a.labels && b.labels ? Int32Array.from([...a.labels, ...b.labels]) : null;
-  return makeDataset({ x, sampleShape: a.sampleShape, labels, source: `${a.source} + ${b.source}` });
-}
-
 export function prepareData(cfg: DataConfig, seed: number): PreparedData {
   const { labelColumn, header, channels } = cfg;
   const full = loadDataset(cfg.dataset, { labelColumn, header, channels, imageSize: cfg.imageSize, split: 'train', limit: cfg.limit });
-  checkFinite(full);
   if ((channels !== 1 || cfg.imageSize !== null) && !isImageFolder(full)) {
     throw new UsageError(`--channels and --image-size apply to folders of images; ${full.source} is not one`);
   }
@@ -101,24 +67,7 @@ export function prepareData(cfg: DataConfig, seed: number): PreparedData {
   const classNames = isImageFolder(full) ? full.classNames : null;
   const test = testSpec ? loadDataset(testSpec, { labelColumn, header, channels, imageSize, classNames, split: 'test' }) : null;
   const notes = cfg.imageSize === null ? [full, test].flatMap((ds) => resizeNote(ds)) : [];
-  if (test) {
-    checkFinite(test);
-    if (test.dim !== full.dim) throw new Error(`${test.source} has ${test.dim} features per sample but ${full.source} has ${full.dim}`);
-  }
-  if (cfg.binarize === 'stochastic') {
-    binarize(full, 'train');
-    if (test) binarize(test, 'test');
-  }
-  if (cfg.trainOnTest && !test) throw new UsageError(`--train-on-test needs test data; ${full.source} has none (give --test-data)`);
-  const { train, val } = splitValidation(cfg.trainOnTest && test ? joinRows(full, test) : full, cfg.valFraction, seed);
-  const normalizer = cfg.normalize === 'none' ? null : fitNormalizer(cfg.normalize, train);
-  if (normalizer) {
-    // splitValidation copies rows, so normalising the splits never touches `full`'s memory twice.
-    normalizer.apply(train);
-    if (val) normalizer.apply(val);
-    if (test) normalizer.apply(test);
-  }
-  return { train, val, test, sampleShape: full.sampleShape, normalizer, notes };
+  return splitData(full, test, cfg, seed, notes);
 }
 
 function isImageFolder(ds: Dataset): ds is ImageFolderDataset {

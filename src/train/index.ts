@@ -6,3 +6,4 @@ export * from './evaluate.js';
 export * from './schedule.js';
 export * from './run-dir.js';
 export * from './data-setup.js';
+export * from './data-prep.js';

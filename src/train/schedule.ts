@@ -1,6 +1,7 @@
-/** The learning-rate schedule a TrainConfig asks for. */
+/** The learning-rate schedule and the optimizer a run config asks for. */
+import { createOptimizer, type Optimizer } from '../nn/optim/index.js';
 import { createSchedule, type Schedule } from '../nn/schedules.js';
-import type { TrainConfig } from './config.js';
+import type { RunConfig, TrainConfig } from './config.js';
 
 export function makeSchedule(c: TrainConfig, baseLr: number): Schedule {
   switch (c.schedule) {
@@ -12,3 +13,9 @@ export function makeSchedule(c: TrainConfig, baseLr: number): Schedule {
 }
 
 export type { Schedule };
+
+/** The optimizer a run config asks for (momentum only where it was given). */
+export function makeOptimizer(config: Pick<RunConfig, 'optimizer'>): Optimizer {
+  const { momentum, ...rest } = config.optimizer;
+  return createOptimizer(momentum === null ? rest : { ...rest, momentum });
+}

@@ -11,7 +11,7 @@ import { backendFallbackNotes, getBackend, Rng, setBackend } from '../core/index
 import { registerBuiltinBackends } from '../backends/index.js';
 import { loadOptimizerState, loadWeights, readModelConfig, readState, writeModelFiles, type SaveOptions } from '../io/model-dir.js';
 import { createModel, fitModelToData, labelProblem, registerBuiltinModels, type Autoencoder } from '../models/index.js';
-import { createOptimizer, type Optimizer } from '../nn/optim/index.js';
+import type { Optimizer } from '../nn/optim/index.js';
 import { writeJsonAtomic } from '../util/atomic.js';
 import { classify, InputError, UsageError } from '../util/errors.js';
 import { parseRunConfig, type RunConfig } from './config.js';
@@ -20,7 +20,7 @@ import { evaluateReconstruction, type ReconMetrics } from './evaluate.js';
 import { fanOut, JsonlSink, type EventSink } from './events.js';
 import { writeRunPictures } from './pictures.js';
 import { checkRunDirFree, cleanRunDir, createRunDir, latestCheckpoint, newRunRecord, readRunRecord, writeCheckpoint, writeRunRecord, type RunRecord } from './run-dir.js';
-import { makeSchedule } from './schedule.js';
+import { makeOptimizer, makeSchedule } from './schedule.js';
 import { DivergedError, parseTrainState, train, type TrainResult, type TrainState } from './trainer.js';
 
 export interface SessionOptions {
@@ -55,7 +55,7 @@ export async function runSession(o: SessionOptions): Promise<SessionResult> {
   config.model = checkInputDim(config, data.sampleShape);
   const model = createModel(config.model, new Rng(config.train.seed));
   checkLabels(model, data);
-  const optimizer = makeOptimizer(config);
+  const optimizer = makeRunOptimizer(config);
   const schedule = makeSchedule(config.train, config.optimizer.lr);
   const saveBase: SaveOptions = { model, sampleShape: data.sampleShape, normalizer: data.normalizer, run: config };
   const run = rec ?? newRunRecord(config.train.epochs);
@@ -125,9 +125,8 @@ function prefixed(prefix: string, terms: Record<string, number>): Record<string,
   return Object.fromEntries(Object.entries(terms).map(([k, v]) => [prefix + k, v]));
 }
 
-function makeOptimizer(config: RunConfig): Optimizer {
-  const { momentum, ...optRest } = config.optimizer;
-  return classify(UsageError, () => createOptimizer(momentum === null ? optRest : { ...optRest, momentum }));
+function makeRunOptimizer(config: RunConfig): Optimizer {
+  return classify(UsageError, () => makeOptimizer(config));
 }
 
 /** Refuse an --out that exists and is not an empty directory, before any data is read. */
