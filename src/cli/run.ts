@@ -1,5 +1,6 @@
 /** The `aekit` command: dispatch to subcommands and map errors to stable exit codes. */
 import { readFileSync } from 'node:fs';
+import { exportCommand } from './commands/export.js';
 import { infoCommand } from './commands/info.js';
 import { MODEL_COMMANDS, modelCommand } from './commands/model-io.js';
 import { trainCommand } from './commands/train.js';
@@ -19,6 +20,7 @@ Commands:
   reconstruct  reconstructions of data (and a picture with --png)
   sample       new data from a VAE's prior (and a picture with --png)
   info         layers and parameter counts of a model or preset
+  export       a trained model as ONNX (encoder, decoder or both)
 
 Run 'aekit <command> --help' for the flags of a command.
 `;
@@ -46,8 +48,9 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     }
     if (command === 'train') return await trainCommand(rest, io);
     if (command === 'info') return await infoCommand(rest, io);
+    if (command === 'export') return await exportCommand(rest, io);
     if (MODEL_COMMANDS.includes(command)) return await modelCommand(command, rest, io);
-    throw new UsageError(`unknown command ${quoted(given!, 40)} (commands: train, ${MODEL_COMMANDS.join(', ')}, info)`);
+    throw new UsageError(`unknown command ${quoted(given!, 40)} (commands: train, ${MODEL_COMMANDS.join(', ')}, info, export)`);
   } catch (err) {
     const e = err as Error;
     if (err instanceof UsageError) {
