@@ -18,8 +18,9 @@ const ALLOWED: Record<string, readonly string[]> = {
   io: ['core', 'nn', 'models', 'data', 'util'],
   train: ['core', 'backends', 'nn', 'models', 'data', 'io', 'util'],
   apps: ['core', 'backends', 'nn', 'models', 'data', 'io', 'train', 'util'],
-  cli: ['core', 'backends', 'nn', 'models', 'data', 'io', 'train', 'apps', 'util'],
-  fuzz: ['core', 'backends', 'nn', 'models', 'data', 'io', 'train', 'apps', 'cli', 'util'],
+  serve: ['core', 'backends', 'nn', 'models', 'data', 'io', 'train', 'apps', 'util'],
+  cli: ['core', 'backends', 'nn', 'models', 'data', 'io', 'train', 'apps', 'serve', 'util'],
+  fuzz: ['core', 'backends', 'nn', 'models', 'data', 'io', 'train', 'apps', 'serve', 'cli', 'util'],
 };
 
 function sources(dir: string, out: string[] = []): string[] {

@@ -8,7 +8,7 @@ import { runConfigJsonSchema } from '../src/train/config.js';
 
 export async function cliDocs(): Promise<string> {
   const parts = ['# aekit command line\n\nGenerated from the commands\' `--help` by `npm run docs`; do not edit by hand.\n'];
-  for (const cmd of ['train', 'eval', 'encode', 'decode', 'reconstruct', 'sample', 'info', 'export']) {
+  for (const cmd of ['train', 'eval', 'encode', 'decode', 'reconstruct', 'sample', 'info', 'export', 'serve']) {
     let text = '';
     const out = new Writable({ write(chunk, _enc, cb) { text += String(chunk); cb(); } }) as unknown as NodeJS.WriteStream;
     await main([cmd, '--help'], { out, err: out });

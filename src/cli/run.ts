@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { exportCommand } from './commands/export.js';
 import { infoCommand } from './commands/info.js';
+import { serveCommand } from './commands/serve.js';
 import { MODEL_COMMANDS, modelCommand } from './commands/model-io.js';
 import { trainCommand } from './commands/train.js';
 import type { Io } from './common.js';
@@ -21,6 +22,7 @@ Commands:
   sample       new data from a VAE's prior (and a picture with --png)
   info         layers and parameter counts of a model or preset
   export       a trained model as ONNX (encoder, decoder or both)
+  serve        trained models over HTTP (and training runs)
 
 Run 'aekit <command> --help' for the flags of a command.
 `;
@@ -49,8 +51,9 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     if (command === 'train') return await trainCommand(rest, io);
     if (command === 'info') return await infoCommand(rest, io);
     if (command === 'export') return await exportCommand(rest, io);
+    if (command === 'serve') return await serveCommand(rest, io);
     if (MODEL_COMMANDS.includes(command)) return await modelCommand(command, rest, io);
-    throw new UsageError(`unknown command ${quoted(given!, 40)} (commands: train, ${MODEL_COMMANDS.join(', ')}, info, export)`);
+    throw new UsageError(`unknown command ${quoted(given!, 40)} (commands: train, ${MODEL_COMMANDS.join(', ')}, info, export, serve)`);
   } catch (err) {
     const e = err as Error;
     if (err instanceof UsageError) {
