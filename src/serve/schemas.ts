@@ -46,10 +46,13 @@ export const modelInfo = z.object({
 });
 export const modelList = z.object({ models: z.array(modelInfo) });
 
-export const runRequest = z.strictObject({
-  config: runConfigZod().describe('a run configuration, as `aekit train --config` reads (docs/config.schema.json)'),
-  name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/).optional().describe('the run\'s id and the name it is served under when it finishes'),
-});
+/** Built on call: the config's model union holds the variants registered by then. */
+export function runRequest() {
+  return z.strictObject({
+    config: runConfigZod().describe('a run configuration, as `aekit train --config` reads (docs/config.schema.json)'),
+    name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/).optional().describe('the run\'s id and the name it is served under when it finishes'),
+  });
+}
 export const runInfo = z.object({
   id: z.string(),
   dir: z.string(),
@@ -111,7 +114,7 @@ export function openApiDocument(version: string, withRuns: boolean): Record<stri
         ModelInfo: schema(modelInfo, 'output'),
         ModelList: schema(modelList, 'output'),
         Error: schema(errorResponse, 'output'),
-        ...(withRuns ? { RunRequest: schema(runRequest, 'input'), RunInfo: schema(runInfo, 'output') } : {}),
+        ...(withRuns ? { RunRequest: schema(runRequest(), 'input'), RunInfo: schema(runInfo, 'output') } : {}),
       },
     },
     security: [{ bearer: [] }],

@@ -7,7 +7,7 @@ import { timingSafeEqual } from 'node:crypto';
 import { join } from 'node:path';
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import { encodeNpy, parseNpy } from '../data/npy.js';
-import type { Labels } from '../models/index.js';
+import { registerBuiltinModels, type Labels } from '../models/index.js';
 import { parseRunConfig } from '../train/config.js';
 import { z } from '../util/schema.js';
 import { Batcher } from './batcher.js';
@@ -54,6 +54,8 @@ export interface Server {
 }
 
 export async function createServer(o: ServeOptions): Promise<Server> {
+  registerBuiltinModels();
+  const runSchema = runRequest();
   const app = Fastify({ bodyLimit: o.bodyLimit, requestTimeout: o.requestTimeoutMs, logger: false, return503OnClosing: true, forceCloseConnections: 'idle' });
   const models = new Map(o.models.map((m) => [m.name, m]));
   const metrics = new Metrics();
@@ -136,7 +138,7 @@ export async function createServer(o: ServeOptions): Promise<Server> {
   if (runs) {
     app.get('/v1/runs', async () => ({ runs: runs.list().map((r) => runs.describe(r)) }));
     app.post('/v1/runs', async (req, reply) => {
-      const body = parse(runRequest, req.body);
+      const body = parse(runSchema, req.body);
       try {
         parseRunConfig(body.config); // the trainer's own checks (cross-field rules), before a process starts
       } catch (err) {
