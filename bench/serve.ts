@@ -190,7 +190,9 @@ rmSync(dir, { recursive: true, force: true });
 const result = {
   date: new Date().toISOString(), cpus: cpus().length, cpu: cpus()[0]?.model, node: process.version,
   throughput: { connections: 64, seconds: SECONDS, rounds: rows, median: { aekitRps: aRps, ortRps: oRps, ratio: +(aRps / oRps).toFixed(2), aekitP99: aP99, ortP99: oP99 } },
-  overload: { offeredRps: rate, seconds: Number(values['saturation-seconds']), connections: 256, ...summary(over), '5xx': over['5xx'], resets: over.resets, rssStartMiB: +rssStart.toFixed(1), rssEndMiB: +rssEnd.toFixed(1) },
+  // autocannon counts `rate` requests per connection as sent before the first one goes out, so
+  // sent − offered rate − answered is what was still in flight when the load stopped.
+  overload: { offeredRps: rate, seconds: Number(values['saturation-seconds']), connections: 256, ...summary(over), '5xx': over['5xx'], resets: over.resets, inFlightAtStop: over.requests.sent - rate - over['2xx'] - over.non2xx, rssStartMiB: +rssStart.toFixed(1), rssEndMiB: +rssEnd.toFixed(1) },
   fuzz: { cases: fuzzN, seconds: fuzzSeconds, statuses: Object.fromEntries([...statuses].sort((a, b) => a[0] - b[0])), violations: bad.length, examples: bad.slice(0, 5), serverAlive: alive, server5xx: /class="5xx"/.test(metrics) },
 };
 process.stdout.write(JSON.stringify(result, null, 2) + '\n');
