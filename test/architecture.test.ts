@@ -19,8 +19,9 @@ const ALLOWED: Record<string, readonly string[]> = {
   train: ['core', 'backends', 'nn', 'models', 'data', 'io', 'util'],
   apps: ['core', 'backends', 'nn', 'models', 'data', 'io', 'train', 'util'],
   tune: ['core', 'backends', 'nn', 'models', 'data', 'io', 'train', 'util'],
-  cli: ['core', 'backends', 'nn', 'models', 'data', 'io', 'train', 'apps', 'tune', 'util'],
-  fuzz: ['core', 'backends', 'nn', 'models', 'data', 'io', 'train', 'apps', 'tune', 'cli', 'util'],
+  serve: ['core', 'backends', 'nn', 'models', 'data', 'io', 'train', 'apps', 'util'],
+  cli: ['core', 'backends', 'nn', 'models', 'data', 'io', 'train', 'apps', 'tune', 'serve', 'util'],
+  fuzz: ['core', 'backends', 'nn', 'models', 'data', 'io', 'train', 'apps', 'tune', 'serve', 'cli', 'util'],
 };
 
 function sources(dir: string, out: string[] = []): string[] {

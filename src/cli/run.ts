@@ -1,7 +1,9 @@
 /** The `aekit` command: dispatch to subcommands and map errors to stable exit codes. */
 import { readFileSync } from 'node:fs';
 import { anomalyCommand } from './commands/anomaly.js';
+import { exportCommand } from './commands/export.js';
 import { infoCommand } from './commands/info.js';
+import { serveCommand } from './commands/serve.js';
 import { MODEL_COMMANDS, modelCommand } from './commands/model-io.js';
 import { studioCommand } from './commands/studio.js';
 import { trainCommand } from './commands/train.js';
@@ -32,6 +34,8 @@ Commands:
   denoise      clean noisy inputs; MSE and PSNR before and after
   info         layers and parameter counts of a model or preset
   anomaly      anomaly detection by reconstruction error: fit, score, eval
+  export       a trained model as ONNX (encoder, decoder or both)
+  serve        trained models over HTTP (and training runs)
   tune         search hyperparameters (trials in parallel, TPE, pruning)
   worker       run queued trials from Redis (aekit tune --queue)
   studio       the browser studio: design, train and explore models in the page
@@ -49,7 +53,7 @@ const APP_COMMANDS: Record<string, ModelCommand> = {
 };
 
 /** Every command, in the order of the help text and docs/cli.md. */
-export const COMMAND_NAMES: readonly string[] = ['train', ...MODEL_COMMANDS, ...Object.keys(APP_COMMANDS), 'info', 'anomaly', 'tune', 'worker', 'studio'];
+export const COMMAND_NAMES: readonly string[] = ['train', ...MODEL_COMMANDS, ...Object.keys(APP_COMMANDS), 'info', 'anomaly', 'export', 'serve', 'tune', 'worker', 'studio'];
 
 function version(): string {
   const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -74,6 +78,8 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     }
     if (command === 'train') return await trainCommand(rest, io);
     if (command === 'info') return await infoCommand(rest, io);
+    if (command === 'export') return await exportCommand(rest, io);
+    if (command === 'serve') return await serveCommand(rest, io);
     if (command === 'anomaly') return await anomalyCommand(rest, io);
     if (command === 'tune') return await tuneCommand(rest, io);
     if (command === 'worker') return await workerCommand(rest, io);
