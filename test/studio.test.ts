@@ -255,3 +255,26 @@ test('aekit studio serves the app cross-origin isolated, MNIST cut to a limit an
   assert.equal(bad.status, 2);
   assert.match(bad.stderr, /aekit studio: .*missing: no such directory/);
 });
+
+test('the studio trains on the wasm backend when the config says auto', { timeout: 180_000 }, async () => {
+  const { server, url } = await startStudioServer({});
+  const session = await openUrl(url, () => new Promise((r) => server.close(() => r())));
+  const { page } = session;
+  try {
+    await page.waitForSelector('#diagram svg rect.bottleneck');
+    await page.selectOption('#f-train-backend', 'auto');
+    await page.fill('#f-train-epochs', '2');
+    await page.press('#f-train-epochs', 'Tab');
+    await page.click('#tab-train');
+    await page.fill('#mnist-limit', '2000');
+    await page.click('#btn-train');
+    await page.waitForFunction(`${studio}.phase === 'done' || ${studio}.phase === 'error'`, null, { timeout: 150_000 });
+    const h = await page.evaluate(`({ backend: ${studio}.backend, epochLosses: ${studio}.epochLosses, lastError: ${studio}.lastError })`) as { backend: string; epochLosses: number[]; lastError: string };
+    assert.equal(h.lastError, '');
+    assert.equal(h.backend, 'wasm');
+    assert.equal(h.epochLosses.length, 2);
+    assert.ok(h.epochLosses[1]! < h.epochLosses[0]!, `the loss did not fall: ${h.epochLosses.join(' → ')}`);
+  } finally {
+    await session.close();
+  }
+});

@@ -4,6 +4,7 @@
  * carries COOP/COEP, so the page is cross-origin isolated (SharedArrayBuffer, wasm threads).
  * It listens on 127.0.0.1 only and serves nothing outside those files.
  */
+import { WASM_DIR } from '../backends/wasm/node.js';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -102,7 +103,7 @@ export async function startStudioServer(o: StudioServerOptions = {}): Promise<{ 
   return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`, runs };
 }
 
-/** A request path → the file to send (or a generated body), or null. Never a path outside the app, the runs and MNIST. */
+/** A request path → the file to send (or a generated body), or null. Never a path outside the app, the runs, MNIST and the wasm modules. */
 function route(path: string, query: URLSearchParams, appDir: string, runs: StudioRun[], mnist: Record<string, string>): string | { body: string | Uint8Array; type: string } | null {
   if (path === '/runs.json') {
     return { body: JSON.stringify(runs.map((r, i) => ({ id: i, name: r.name, status: r.status, note: r.note }))), type: 'application/json' };
@@ -113,6 +114,11 @@ function route(path: string, query: URLSearchParams, appDir: string, runs: Studi
     const limit = Number(query.get('limit') ?? NaN);
     if (file === undefined) return null;
     return { body: mnistBytes(file, Number.isSafeInteger(limit) && limit > 0 ? limit : null), type: 'application/octet-stream' };
+  }
+  const wasm = /^\/wasm\/(aekit-[a-z-]+\.wasm)$/.exec(path);
+  if (wasm) {
+    const file = join(WASM_DIR, wasm[1]!);
+    return existsSync(file) ? file : null;
   }
   const run = /^\/runs\/(\d+)\/(config\.json|model\.safetensors)$/.exec(path);
   if (run) {

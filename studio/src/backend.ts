@@ -1,10 +1,10 @@
 /**
  * Which backend the studio trains on. A run config's 'auto' lets aekit choose among the backends
- * registered in the page; today that is the reference backend only. The hook for wasm: call
- * `aekit.registerWasmBackend((file) => fetch('/wasm/' + file)…)` in worker.ts before setBackend
- * and have studio-server.ts serve build/wasm/ at /wasm/; 'auto' then prefers it, and a config may
- * name 'wasm'. A config naming a backend the page lacks ('native') falls back to 'auto', since
- * Node-only backends never load here.
+ * registered in the page: worker.ts registers the WebAssembly backend with the modules that
+ * studio-server.ts serves from build/wasm/ at /wasm/, so 'auto' takes wasm and falls back to the
+ * reference backend when they cannot be fetched (e.g. under `npm run studio:dev`). A config
+ * naming a backend the page lacks ('native') falls back to 'auto', since Node-only backends never
+ * load here.
  */
 const IN_PAGE = new Set(['auto', 'reference', 'wasm', 'webgpu']);
 

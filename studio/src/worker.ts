@@ -79,9 +79,23 @@ function firstRows(ds: aekit.Dataset, n: number): Samples {
   return { x: ds.x.slice(0, k * ds.dim), n: k, sampleShape: [...ds.sampleShape], labels: ds.labels ? ds.labels.slice(0, k) : null, source: ds.source };
 }
 
+let wasmRegistered = false;
+
+/** The WebAssembly backend, from the modules `aekit studio` serves at /wasm/; 'auto' prefers it (one thread in a worker). */
+function registerWasm(): void {
+  if (wasmRegistered) return;
+  wasmRegistered = true;
+  aekit.registerWasmBackend(async (file) => {
+    const res = await fetch(`/wasm/${file}`);
+    if (!res.ok) throw new Error(`/wasm/${file}: ${res.status} ${res.statusText}`);
+    return new Uint8Array(await res.arrayBuffer());
+  });
+}
+
 async function run(msg: ToWorker): Promise<void> {
   const control = new Int32Array(msg.control);
   aekit.registerBuiltinModels();
+  registerWasm();
   const config = aekit.parseRunConfig(msg.config);
   const backend = await aekit.setBackend(pickBackend(config.train.backend));
   const { full, test } = await loadData(msg.data, config);
