@@ -43,3 +43,10 @@ test('a missing kernel names the kernel and the backend', () => {
   assert.throws(() => ak.getKernel('partial', 'MatMul'), /kernel 'MatMul' is not implemented on backend 'partial'/);
   assert.equal(ak.getKernel('partial', 'Add'), ak.getKernel('reference', 'Add'));
 });
+
+test('firstDisagreement names the first element outside the tolerance, and null when all agree', () => {
+  assert.equal(ak.firstDisagreement([[1, 2.0001]], [[1, 2]], 1e-4, ['a', 'b']), null);
+  assert.equal(ak.firstDisagreement([[1, 2.01]], [[1, 2]], 1e-4, ['a', 'b']), 'tensor 0 element 1: a 2.01, b 2');
+  assert.equal(ak.firstDisagreement([[NaN]], [[1]], 1e-4, ['a', 'b']), 'tensor 0 element 0: a NaN, b 1');
+  assert.equal(ak.firstDisagreement([[1]], [[1], [2]], 1e-4, ['a', 'b']), '1 tensors against 2');
+});

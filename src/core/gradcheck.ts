@@ -109,3 +109,20 @@ function summarize(analytic: Float64Array[], numeric: Float64Array[], atol: numb
   const report = `gradCheck ${ok ? 'passed' : 'FAILED'} (eps ${eps}, atol ${atol}, rtol ${rtol}): worst at ${where}, |error| ${w ? Math.abs(w.analytic - w.numeric) : 0} = ${(w?.ratio ?? 0).toPrecision(3)}× allowed; max |error| ${maxAbsError}`;
   return { ok, maxAbsError, worstRatio: w?.ratio ?? 0, report };
 }
+
+/**
+ * Where two backends' results disagree: the first element with |got − want| > rtol·(|want| + 1e-3)
+ * across lists of tensors' values, described with both values and `names` (got's backend, want's),
+ * or null when every element agrees.
+ */
+export function firstDisagreement(got: readonly number[][], want: readonly number[][], rtol: number, names: [string, string]): string | null {
+  if (got.length !== want.length) return `${got.length} tensors against ${want.length}`;
+  for (let i = 0; i < got.length; i++) {
+    if (got[i]!.length !== want[i]!.length) return `tensor ${i}: ${got[i]!.length} elements against ${want[i]!.length}`;
+    for (let j = 0; j < got[i]!.length; j++) {
+      const v = got[i]![j]!, r = want[i]![j]!;
+      if (!(Math.abs(v - r) <= rtol * (Math.abs(r) + 1e-3))) return `tensor ${i} element ${j}: ${names[0]} ${v}, ${names[1]} ${r}`;
+    }
+  }
+  return null;
+}

@@ -15,4 +15,4 @@ export { backward } from './autograd.js';
 export { Rng } from './rng.js';
 export { dense, denseGrad } from './fused.js';
 export * from './conv.js';
-export { gradCheck, type GradCheckOptions, type GradCheckResult } from './gradcheck.js';
+export { firstDisagreement, gradCheck, type GradCheckOptions, type GradCheckResult } from './gradcheck.js';
