@@ -76,10 +76,20 @@ function split(ds: Dataset, seed: number): { train: Dataset; test: Dataset } {
   return { train: subset(ds, train), test: subset(ds, test) };
 }
 
-function aeOptions(kind: 'ae' | 'vae', width: number, seed: number): AnomalyOptions {
-  const base = defaultAnomalyModel(width);
-  const model = kind === 'ae' ? base : defaultAnomalyVae(width);
-  return { model, members, train: { seed } };
+/** The autoencoder detectors by name: the settings each adds to the seed. */
+const AE_DETECTORS: Record<string, (width: number) => AnomalyOptions> = {
+  ae: (w) => ({ model: defaultAnomalyModel(w), members }),
+  vae: (w) => ({ model: defaultAnomalyVae(w), members }),
+  'ae-z': (w) => ({ model: defaultAnomalyModel(w), members, combine: 'standardized' }),
+  'vae-z': (w) => ({ model: defaultAnomalyVae(w), members, combine: 'standardized' }),
+  mix: (w) => ({ model: [defaultAnomalyModel(w), defaultAnomalyVae(w)], members: 2 * members, combine: 'standardized' }),
+  'mix-mean': (w) => ({ model: [defaultAnomalyModel(w), defaultAnomalyVae(w)], members: 2 * members, combine: 'mean' }),
+};
+
+function aeOptions(det: string, width: number, seed: number): AnomalyOptions {
+  const make = AE_DETECTORS[det];
+  if (!make) throw new Error(`unknown detector ${det} (known: ${[...Object.keys(AE_DETECTORS), 'pca', 'pca-w'].join(', ')})`);
+  return { ...make(width), train: { seed } };
 }
 
 /** PCA with the autoencoder's code width, fitted on the standardised training rows; `weighted`: residuals weighted per feature as the detector's are. */
@@ -92,7 +102,7 @@ function pcaOnStandardised(train: Dataset, test: Dataset, weighted: boolean): Fl
 
 async function scoresOf(det: string, train: Dataset, test: Dataset, seed: number): Promise<Float64Array> {
   if (det === 'pca' || det === 'pca-w') return pcaOnStandardised(train, test, det === 'pca-w');
-  return (await new AnomalyDetector(aeOptions(det as 'ae' | 'vae', train.dim, seed)).fit(train)).score(test);
+  return (await new AnomalyDetector(aeOptions(det, train.dim, seed)).fit(train)).score(test);
 }
 
 const available = new Set(readdirSync(dataDir).filter((f) => f.endsWith('.csv')).map((f) => f.slice(0, -4)));

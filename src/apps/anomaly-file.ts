@@ -12,7 +12,7 @@ import { loadModelDir, readJsonObject, writeModelFiles } from '../io/model-dir.j
 import { writeJsonAtomic } from '../util/atomic.js';
 import { shown } from '../util/text.js';
 import { createRunDir } from '../train/run-dir.js';
-import { AnomalyDetector, type AnomalyScore } from './anomaly.js';
+import { AnomalyDetector, type AnomalyScore, type MemberScale } from './anomaly.js';
 import { checkThresholdRule, quantile, type ThresholdRule } from './threshold.js';
 
 export const ANOMALY_FILE = 'anomaly.json';
@@ -34,6 +34,12 @@ export interface AnomalyRecord {
   featureNames: string[] | null;
   /** Per feature, the weight of its squared error in the score, or null (uniform). */
   featureWeights: number[] | null;
+  /**
+   * For an ensemble combined by standardised scores (absent or null otherwise): per member, its
+   * feature weights (null: uniform) and its training scores' robust center and scale.
+   */
+  memberWeights?: (number[] | null)[] | null;
+  memberScales?: MemberScale[] | null;
   training: { rows: number; quantiles: Record<string, number> };
 }
 
@@ -64,6 +70,8 @@ export function anomalyRecord(det: AnomalyDetector, o: Pick<SaveDetectorOptions,
     format: ANOMALY_FORMAT, formatVersion: ANOMALY_FORMAT_VERSION, score: det.scoring, likelihoodSamples: det.likelihoodSamples,
     members: det.members.length, threshold: det.threshold, rule: o.rule, featureNames: o.featureNames ?? null,
     featureWeights: det.featureWeights ? [...det.featureWeights] : null,
+    memberWeights: det.memberWeights ? det.memberWeights.map((w) => (w ? [...w] : null)) : null,
+    memberScales: det.memberScales ? det.memberScales.map((c) => ({ ...c })) : null,
     training: { rows: s.length, quantiles },
   };
 }
@@ -88,9 +96,20 @@ export function loadDetector(dir: string): { detector: AnomalyDetector; record: 
   const width = first.model.config.inputDim;
   const weights = record.featureWeights;
   if (weights !== null && weights.length !== width) throw new Error(`${join(dir, ANOMALY_FILE)}: featureWeights has ${weights.length} values but the model takes ${width} features`);
+  const where = join(dir, ANOMALY_FILE);
+  const perMember: [string, unknown[] | null][] = [['memberWeights', record.memberWeights ?? null], ['memberScales', record.memberScales ?? null]];
+  if ((perMember[0]![1] === null) !== (perMember[1]![1] === null)) throw new Error(`${where}: memberWeights and memberScales must both be given or both be null`);
+  for (const [field, list] of perMember) {
+    if (list !== null && list.length !== members.length) throw new Error(`${where}: ${field} has ${list.length} entries but the detector has ${members.length} members`);
+  }
+  record.memberWeights?.forEach((w, m) => {
+    if (w !== null && w.length !== width) throw new Error(`${where}: memberWeights[${m}] has ${w.length} values but the model takes ${width} features`);
+  });
   const detector = AnomalyDetector.fromParts({
     members, normalizer: first.normalizer, threshold: record.threshold, scoring: record.score, likelihoodSamples: record.likelihoodSamples,
     featureWeights: weights === null ? null : Float32Array.from(weights),
+    memberWeights: record.memberWeights ? record.memberWeights.map((w) => (w === null ? null : Float32Array.from(w))) : null,
+    memberScales: record.memberScales ?? null,
   });
   return { detector, record };
 }
@@ -118,6 +137,11 @@ export function readAnomalyRecord(dir: string): AnomalyRecord {
   if (names !== null && (!Array.isArray(names) || !names.every((n) => typeof n === 'string'))) throw bad('featureNames', 'null or a list of strings');
   const w = r.featureWeights ?? null;
   if (w !== null && (!Array.isArray(w) || !w.every((v) => typeof v === 'number' && Number.isFinite(v) && v > 0))) throw bad('featureWeights', 'null or a list of positive numbers');
+  const mw = r.memberWeights ?? null;
+  const positive = (v: unknown) => typeof v === 'number' && Number.isFinite(v) && v > 0;
+  if (mw !== null && (!Array.isArray(mw) || !mw.every((l) => l === null || (Array.isArray(l) && l.every(positive))))) throw bad('memberWeights', 'null or a list (one per member) of null or lists of positive numbers');
+  const ms = r.memberScales ?? null;
+  if (ms !== null && (!Array.isArray(ms) || !ms.every((c) => typeof c === 'object' && c !== null && typeof c.center === 'number' && Number.isFinite(c.center) && positive(c.scale)))) throw bad('memberScales', 'null or a list (one per member) of {center: number, scale: positive number}');
   const training = (r.training ?? { rows: 0, quantiles: {} }) as AnomalyRecord['training'];
-  return { ...(r as unknown as AnomalyRecord), featureWeights: w as number[] | null, training };
+  return { ...(r as unknown as AnomalyRecord), featureWeights: w as number[] | null, memberWeights: mw as (number[] | null)[] | null, memberScales: ms as MemberScale[] | null, training };
 }

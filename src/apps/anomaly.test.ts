@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import * as ak from '../index.js';
 import { registerBuiltinBackends } from '../backends/index.js';
 import { makeDataset, type Dataset } from '../data/index.js';
-import { AnomalyDetector, defaultAnomalyModel, topFeatures } from './anomaly.js';
+import { AnomalyDetector, defaultAnomalyModel, robustScale, squaredErrors, topFeatures } from './anomaly.js';
 import { loadDetector, saveDetector, saveThreshold } from './anomaly-file.js';
 import { rocAuc } from './binary-metrics.js';
 import { quantile, thresholdFrom } from './threshold.js';
@@ -117,4 +117,64 @@ test('the tabular default keeps the code narrower than the hidden layer at every
     assert.ok((m.latentDim as number) <= h! / 2 && (m.latentDim as number) >= 2, `width ${d}: ${h} → ${m.latentDim}`);
   }
   assert.deepEqual(topFeatures(Float32Array.from([1, 3, 2, 0, 5, 5]), 2, 3, 2), { features: Int32Array.from([1, 2, 1, 2]), errors: Float32Array.from([3, 2, 5, 5]) });
+});
+
+test('a standardised ensemble of an autoencoder and a VAE: each member scaled by its own training scores, same scores after save and load, same seed same scores', async () => {
+  const vae = { kind: 'vae', hidden: [12], latentDim: 2, likelihood: 'gaussian', activation: 'tanh' };
+  const opts = { model: [defaultAnomalyModel(6), vae], members: 3, combine: 'standardized' as const, train: { seed: 5, epochs: 100 } };
+  const train = planeData(300, 1);
+  const det = await new AnomalyDetector(opts).fit(train);
+  assert.deepEqual(det.members.map((m) => m.kind), ['dense', 'vae', 'dense'], 'members take the configs in turn');
+  assert.equal(det.featureWeights, null);
+  assert.equal(det.memberWeights!.length, 3);
+  // The training scores are the mean of the members' robust z-scores: their median sits near 0.
+  const med = quantile(det.trainingScores, 0.5);
+  assert.ok(Math.abs(med) < 0.3, `median training score ${med}`);
+  // By hand for one row: mean over members of (Σ_j w_mj e_mij / d − center_m) / scale_m.
+  const rows = planeData(40, 4);
+  const x = det.normalized(rows);
+  const byHand = new Float64Array(rows.n);
+  det.members.forEach((model, m) => {
+    const e = squaredErrors(model, x);
+    const w = det.memberWeights![m]!;
+    const { center, scale } = det.memberScales![m]!;
+    for (let i = 0; i < rows.n; i++) {
+      let s = 0;
+      for (let j = 0; j < 6; j++) s += e[i * 6 + j]! * w[j]!;
+      byHand[i]! += (s / 6 - center) / scale / 3;
+    }
+  });
+  const scores = det.score(rows);
+  for (let i = 0; i < rows.n; i++) assert.ok(Math.abs(scores[i]! - byHand[i]!) < 1e-4 * (1 + Math.abs(byHand[i]!)), `row ${i}: ${scores[i]} against ${byHand[i]}`);
+  const t = planeData(200, 2);
+  const auc = rocAuc(det.score(t), t.labels!);
+  assert.ok(auc > 0.95, `ROC-AUC ${auc}`);
+  const again = await new AnomalyDetector(opts).fit(train);
+  assert.deepEqual([...again.score(rows)], [...scores], 'the same seed gives the same detector');
+  const dir = join(mkdtempSync(join(tmpdir(), 'aekit-anomaly-')), 'det');
+  saveDetector(dir, det, { rule: { kind: 'contamination', value: 0.1 }, sampleShape: [6] });
+  const { detector, record } = loadDetector(dir);
+  assert.equal(record.members, 3);
+  assert.deepEqual(detector.members.map((m) => m.kind), ['dense', 'vae', 'dense']);
+  assert.deepEqual(detector.memberScales, det.memberScales);
+  assert.deepEqual([...detector.score(rows)], [...scores]);
+  assert.equal(detector.threshold, det.threshold);
+  // A record whose per-member fields do not fit the members is refused with the file and field named.
+  const path = join(dir, 'anomaly.json');
+  const rec = JSON.parse(readFileSync(path, 'utf8'));
+  writeFileSync(path, JSON.stringify({ ...rec, memberScales: rec.memberScales.slice(1) }));
+  assert.throws(() => loadDetector(dir), /anomaly\.json: memberScales has 2 entries but the detector has 3 members/);
+  writeFileSync(path, JSON.stringify({ ...rec, memberScales: [{ center: 0, scale: -1 }, ...rec.memberScales.slice(1)] }));
+  assert.throws(() => loadDetector(dir), /anomaly\.json: memberScales must be null or a list/);
+  writeFileSync(path, JSON.stringify({ ...rec, memberWeights: null }));
+  assert.throws(() => loadDetector(dir), /memberWeights and memberScales must both be given or both be null/);
+  await assert.rejects(new AnomalyDetector({ ...opts, model: [] }).fit(train), /list of model configs is empty/);
+  await assert.rejects(new AnomalyDetector({ ...opts, model: vae, score: 'likelihood' }).fit(train), /combine 'standardized' works on reconstruction scores/);
+});
+
+test('robustScale: median and IQR / 1.349, never a zero scale', () => {
+  assert.deepEqual(robustScale(Float64Array.from([5, 1, 3, 2, 4])), { center: 3, scale: 2 / 1.349 });
+  const flat = robustScale(Float64Array.from([2, 2, 2]));
+  assert.equal(flat.center, 2);
+  assert.ok(flat.scale > 0);
 });

@@ -33,9 +33,29 @@ export type AnomalyScore = 'reconstruction' | 'likelihood';
  */
 export type FeatureWeighting = 'training' | 'uniform';
 
+/**
+ * How an ensemble's members are combined. 'mean' averages their squared errors per feature and
+ * weighs the average once. 'standardized' gives each member its own feature weights, turns each
+ * member's row scores into robust z-scores against its own training scores ((s − median) / (IQR /
+ * 1.349)) and averages those, so members of different kinds (an autoencoder and a VAE) or scales
+ * count alike (the score standardisation of Aggarwal and Sathe's outlier ensembles and of PyOD's
+ * combination functions).
+ */
+export type EnsembleCombine = 'mean' | 'standardized';
+
+/** A member's robust score scale: its training scores' median and IQR / 1.349 (the standard deviation, for normal scores). */
+export interface MemberScale {
+  center: number;
+  scale: number;
+}
+
 export interface AnomalyOptions {
-  /** The model (any kind; default `defaultAnomalyModel(width)`), given as a config without `inputDim`. */
-  model?: Record<string, unknown>;
+  /**
+   * The model (any kind; default `defaultAnomalyModel(width)`), given as a config without
+   * `inputDim`; or a list of configs, which the ensemble's members take in turn (member m trains
+   * `model[m % model.length]`).
+   */
+  model?: Record<string, unknown> | Record<string, unknown>[];
   optimizer?: Partial<OptimizerSettings>;
   train?: Partial<TrainConfig>;
   /** Per-feature normalisation fitted on the training rows (default 'standard'). */
@@ -47,6 +67,8 @@ export interface AnomalyOptions {
   likelihoodSamples?: number;
   /** Models in the ensemble, each on its own subsample with its own seed (default 1). */
   members?: number;
+  /** How the members' scores are combined (default 'mean'). */
+  combine?: EnsembleCombine;
   /** Fraction of the training rows each member of an ensemble of two or more sees (default 0.8). */
   subsample?: number;
   threshold?: ThresholdRule;
@@ -98,6 +120,9 @@ export class AnomalyDetector {
   readonly likelihoodSamples: number;
   /** Per feature, the weight of its squared error in the score (1 / its mean over the training rows), or null for uniform weights. */
   featureWeights: Float32Array | null = null;
+  /** With `combine: 'standardized'`: per member, its feature weights (null: uniform) and its score scale; else null. */
+  memberWeights: (Float32Array | null)[] | null = null;
+  memberScales: MemberScale[] | null = null;
 
   constructor(readonly options: AnomalyOptions = {}) {
     this.scoring = options.score ?? 'reconstruction';
@@ -105,10 +130,10 @@ export class AnomalyDetector {
   }
 
   /** Build a detector from saved parts (see anomaly-file.ts). */
-  static fromParts(p: { members: Autoencoder[]; normalizer: Normalizer | null; threshold: number; scoring: AnomalyScore; likelihoodSamples: number; featureWeights: Float32Array | null }): AnomalyDetector {
+  static fromParts(p: { members: Autoencoder[]; normalizer: Normalizer | null; threshold: number; scoring: AnomalyScore; likelihoodSamples: number; featureWeights: Float32Array | null; memberWeights?: (Float32Array | null)[] | null; memberScales?: MemberScale[] | null }): AnomalyDetector {
     const d = new AnomalyDetector({ score: p.scoring, likelihoodSamples: p.likelihoodSamples });
     d.members.push(...p.members);
-    Object.assign(d, { normalizer: p.normalizer, threshold: p.threshold, featureWeights: p.featureWeights });
+    Object.assign(d, { normalizer: p.normalizer, threshold: p.threshold, featureWeights: p.featureWeights, memberWeights: p.memberWeights ?? null, memberScales: p.memberScales ?? null });
     return d;
   }
 
@@ -121,12 +146,19 @@ export class AnomalyDetector {
     this.normalizer = kind === 'none' ? null : fitNormalizer(kind, data);
     const x = this.normalized(data);
     const width = x.dim;
-    const modelConfig = fitModelToData(parseModelConfig(this.options.model ?? defaultAnomalyModel(width)), x.sampleShape);
-    if (this.scoring === 'likelihood' && modelConfig.kind !== 'vae') throw new Error(`score 'likelihood' needs a model with a density (kind 'vae'), not '${modelConfig.kind}'`);
+    const given = this.options.model ?? defaultAnomalyModel(width);
+    const list = Array.isArray(given) ? given : [given];
+    if (list.length === 0) throw new Error('model: the list of model configs is empty');
+    const configs = list.map((c) => fitModelToData(parseModelConfig(c), x.sampleShape));
+    for (const c of configs) if (this.scoring === 'likelihood' && c.kind !== 'vae') throw new Error(`score 'likelihood' needs a model with a density (kind 'vae'), not '${c.kind}'`);
+    const combine = this.options.combine ?? 'mean';
+    if (combine === 'standardized' && this.scoring !== 'reconstruction') throw new Error("combine 'standardized' works on reconstruction scores; score 'likelihood' averages the members' −log p(x)");
     const members = this.options.members ?? 1;
     const trainBase = parseConfig(trainSchema, { batchSize: 64, ...this.options.train }, 'train');
-    for (let m = 0; m < members; m++) this.members.push(await this.trainMember(x, modelConfig, trainBase, m, members));
-    if ((this.options.featureWeighting ?? 'training') === 'training' && this.scoring === 'reconstruction') this.featureWeights = inverseMeans(this.featureContributions(x), x.dim);
+    for (let m = 0; m < members; m++) this.members.push(await this.trainMember(x, configs[m % configs.length]!, trainBase, m, members));
+    const weighted = (this.options.featureWeighting ?? 'training') === 'training' && this.scoring === 'reconstruction';
+    if (combine === 'standardized') this.standardizeMembers(x, weighted);
+    else if (weighted) this.featureWeights = inverseMeans(this.featureContributions(x), x.dim);
     this.trainingScores = this.scoreNormalized(x).sort();
     this.threshold = thresholdFrom(this.options.threshold ?? { kind: 'contamination', value: 0.1 }, this.trainingScores);
     return this;
@@ -145,6 +177,24 @@ export class AnomalyDetector {
       optimizer.dispose();
     }
     return model;
+  }
+
+  /** Each member's feature weights (from its own errors on the training rows `x`) and the robust scale of its scores there. */
+  private standardizeMembers(x: Dataset, weighted: boolean): void {
+    this.memberWeights = [];
+    this.memberScales = [];
+    for (const model of this.members) {
+      const e = squaredErrors(model, x);
+      const w = weighted ? inverseMeans(e, x.dim) : null;
+      const s = new Float64Array(x.n);
+      for (let i = 0; i < x.n; i++) {
+        let t = 0;
+        for (let j = 0; j < x.dim; j++) t += e[i * x.dim + j]! * (w ? w[j]! : 1);
+        s[i] = t / x.dim;
+      }
+      this.memberWeights.push(w);
+      this.memberScales.push(robustScale(s));
+    }
   }
 
   /** One score per row (higher = more anomalous). */
@@ -176,22 +226,30 @@ export class AnomalyDetector {
       return total;
     }
     const e = this.featureContributions(x);
+    // Standardised members: the mean of (s_m − center_m) / scale_m, whose per-feature part featureContributions gives.
+    const offset = this.memberScales ? this.memberScales.reduce((t, c) => t + c.center / c.scale, 0) / this.memberScales.length : 0;
     const out = new Float64Array(x.n);
     for (let i = 0; i < x.n; i++) {
       let s = 0;
       for (let j = 0; j < x.dim; j++) s += e[i * x.dim + j]!;
-      out[i] = s / x.dim;
+      out[i] = s / x.dim - offset;
     }
     return out;
   }
 
-  /** Each feature's part of each row's score: its squared error, averaged over the members and weighted, (n, dim). */
+  /**
+   * Each feature's part of each row's score, (n, dim): its squared error averaged over the members
+   * and weighted; for standardised members, each member's weighted error divided by its score
+   * scale, averaged.
+   */
   featureContributions(x: Dataset): Float32Array {
     const out = new Float32Array(x.n * x.dim);
-    for (const model of this.members) {
+    this.members.forEach((model, m) => {
       const e = squaredErrors(model, x);
-      for (let i = 0; i < out.length; i++) out[i]! += e[i]! / this.members.length;
-    }
+      const w = this.memberWeights?.[m] ?? null;
+      const k = 1 / (this.members.length * (this.memberScales?.[m]?.scale ?? 1));
+      for (let i = 0; i < out.length; i++) out[i]! += e[i]! * k * (w ? w[i % x.dim]! : 1);
+    });
     const w = this.featureWeights;
     if (w) for (let i = 0; i < out.length; i++) out[i]! *= w[i % x.dim]!;
     return out;
@@ -239,6 +297,18 @@ export function negativeLogLikelihood(model: Autoencoder, x: Dataset, k: number,
     model.logLikelihood!(xb, k, rng).forEach((v, i) => (out[start + i] = -v));
   })));
   return out;
+}
+
+/** Median and IQR / 1.349 of `s` (the scale at least 1e-12 of the median's size, so a member that scores every row alike cannot divide by zero). */
+export function robustScale(s: Float64Array): MemberScale {
+  const sorted = Float64Array.from(s).sort();
+  const q = (p: number) => {
+    const pos = p * (sorted.length - 1);
+    const lo = Math.floor(pos);
+    return sorted[lo]! + (sorted[Math.min(lo + 1, sorted.length - 1)]! - sorted[lo]!) * (pos - lo);
+  };
+  const center = q(0.5);
+  return { center, scale: Math.max((q(0.75) - q(0.25)) / 1.349, 1e-12 * Math.abs(center), 1e-30) };
 }
 
 /** 1 / the mean of each column of `e` (n, dim); a column that is (nearly) always reconstructed exactly gets weight 1 / 1e-6, not infinity. */
