@@ -18,7 +18,7 @@ import { parseArgs } from 'node:util';
 import { registerBuiltinBackends } from '../src/backends/index.js';
 import { Rng, setBackend } from '../src/core/index.js';
 import { fitNormalizer, readCsv, subset, type Dataset } from '../src/data/index.js';
-import { AnomalyDetector, defaultAnomalyModel, defaultAnomalyVae, type AnomalyOptions } from '../src/apps/anomaly.js';
+import { AnomalyDetector, defaultAnomalyModel, defaultAnomalyOptions, defaultAnomalyVae, type AnomalyOptions } from '../src/apps/anomaly.js';
 import { rocAuc } from '../src/apps/binary-metrics.js';
 import { fitPca } from '../src/apps/pca.js';
 import { pcaScores } from './anomaly-pca.js';
@@ -34,7 +34,7 @@ const { values } = parseArgs({
     data: { type: 'string', default: '../shared/data/odds' },
     sets: { type: 'string', default: '' },
     seeds: { type: 'string', default: '10' },
-    detectors: { type: 'string', default: 'ae,vae,pca,pca-w' },
+    detectors: { type: 'string', default: 'default,ae,vae,pca,pca-w' },
     members: { type: 'string', default: '5' },
     out: { type: 'string', default: '' },
     backend: { type: 'string', default: 'auto' },
@@ -83,6 +83,7 @@ const AE_DETECTORS: Record<string, (width: number) => AnomalyOptions> = {
   'ae-z': (w) => ({ model: defaultAnomalyModel(w), members, combine: 'standardized' }),
   'vae-z': (w) => ({ model: defaultAnomalyVae(w), members, combine: 'standardized' }),
   mix: (w) => ({ model: [defaultAnomalyModel(w), defaultAnomalyVae(w)], members: 2 * members, combine: 'standardized' }),
+  default: (w) => defaultAnomalyOptions(w),
   'mix-mean': (w) => ({ model: [defaultAnomalyModel(w), defaultAnomalyVae(w)], members: 2 * members, combine: 'mean' }),
 };
 
@@ -100,8 +101,24 @@ function pcaOnStandardised(train: Dataset, test: Dataset, weighted: boolean): Fl
   return weighted ? pcaScores(p, te!, tr!) : pcaScores(p, te!);
 }
 
+/**
+ * With `default` in the run, 'ae' and 'vae' are not trained again: they are the default ensemble's
+ * 5 autoencoders (members 0, 2, …) and 5 VAEs (members 1, 3, …), each group combined as those
+ * detectors combine ('mean', weighted by their mean errors) and calibrated on the same training
+ * rows: the same configs, subsamples and training as `--detectors ae` gives, with other seeds.
+ * The seconds of 'default' then include all the training.
+ */
+let fittedDefault: { train: Dataset; det: AnomalyDetector } | null = null;
+
 async function scoresOf(det: string, train: Dataset, test: Dataset, seed: number): Promise<Float64Array> {
   if (det === 'pca' || det === 'pca-w') return pcaOnStandardised(train, test, det === 'pca-w');
+  const shared = detectors.includes('default') && (det === 'ae' || det === 'vae');
+  if (det === 'default' || shared) {
+    if (fittedDefault?.train !== train) fittedDefault = { train, det: await new AnomalyDetector(aeOptions('default', train.dim, seed)).fit(train) };
+    const d = fittedDefault.det;
+    if (!shared) return d.score(test);
+    return d.subEnsemble(d.members.map((_, m) => m).filter((m) => m % 2 === (det === 'ae' ? 0 : 1)), train, 'mean').score(test);
+  }
   return (await new AnomalyDetector(aeOptions(det, train.dim, seed)).fit(train)).score(test);
 }
 
@@ -112,18 +129,19 @@ console.log(`set          n      d  ${detectors.map((d) => d.padStart(7)).join('
 for (const name of sets) {
   if (!available.has(name)) throw new Error(`${dataDir} has no ${name}.csv`);
   const ds = readCsv(join(dataDir, `${name}.csv`), { labelColumn: 'label' });
-  const row: string[] = [];
-  for (const det of detectors) {
-    let sum = 0;
-    const t0 = performance.now();
-    for (let seed = 1; seed <= seeds; seed++) {
-      const { train, test } = split(ds, seed);
-      sum += rocAuc(await scoresOf(det, train, test, seed), test.labels!);
+  const sum: Record<string, number> = Object.fromEntries(detectors.map((d) => [d, 0]));
+  for (let seed = 1; seed <= seeds; seed++) {
+    const { train, test } = split(ds, seed);
+    for (const det of detectors) {
+      const t0 = performance.now();
+      sum[det]! += rocAuc(await scoresOf(det, train, test, seed), test.labels!);
+      seconds[det]! += (performance.now() - t0) / 1000;
     }
-    seconds[det]! += (performance.now() - t0) / 1000;
-    results[det]![name] = sum / seeds;
-    row.push((sum / seeds).toFixed(3).padStart(7));
   }
+  const row = detectors.map((det) => {
+    results[det]![name] = sum[det]! / seeds;
+    return (sum[det]! / seeds).toFixed(3).padStart(7);
+  });
   console.log(`${name.padEnd(11)} ${String(ds.n).padStart(6)} ${String(ds.dim).padStart(5)}  ${row.join(' ')}  ${PYOD_AE[name]?.toFixed(3) ?? ''}`);
 }
 const mean = (r: Record<string, number>, names: string[]) => names.reduce((s, n) => s + r[n]!, 0) / names.length;
@@ -132,7 +150,7 @@ console.log(`mean over ${pyod.length} PyOD sets: ${detectors.map((d) => `${d} ${
 console.log(`seconds: ${detectors.map((d) => `${d} ${seconds[d]!.toFixed(0)}`).join('  ')}`);
 if (values.out) {
   writeJsonAtomic(values.out, {
-    protocol: 'shuffle with seed s (s = 1..N), 60/40 train/test stratified by label, standardise on train, train unlabelled (outliers included), test ROC-AUC averaged over seeds; score = squared reconstruction error per feature weighted by 1 / its training mean (pca: unweighted); one fixed default for every set',
+    protocol: 'shuffle with seed s (s = 1..N), 60/40 train/test stratified by label, standardise on train, train unlabelled (outliers included), test ROC-AUC averaged over seeds; score = squared reconstruction error per feature weighted by 1 / its training mean (pca: unweighted); default: 5 autoencoders + 5 VAEs, robust z-scores per member averaged; ae and vae: its autoencoder and VAE members, mean-combined; one fixed default for every set',
     seeds, members, backend: be.name, date: new Date().toISOString(),
     meanOverPyodSets: Object.fromEntries(detectors.map((d) => [d, mean(results[d]!, pyod)])),
     seconds,

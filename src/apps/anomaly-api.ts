@@ -11,8 +11,8 @@
  * const flags = det.predict(readCsv('test.csv'));  // 1 above det.threshold
  */
 export {
-  AnomalyDetector, defaultAnomalyModel, defaultAnomalyVae, defaultEpochs, squaredErrors, negativeLogLikelihood, topFeatures,
-  type AnomalyOptions, type AnomalyScore, type FeatureWeighting,
+  AnomalyDetector, defaultAnomalyModel, defaultAnomalyVae, defaultAnomalyOptions, defaultEpochs, robustScale, squaredErrors, negativeLogLikelihood, topFeatures,
+  type AnomalyOptions, type AnomalyScore, type FeatureWeighting, type EnsembleCombine, type MemberScale,
 } from './anomaly.js';
 export { thresholdFrom, checkThresholdRule, quantile, type ThresholdRule } from './threshold.js';
 export { saveDetector, loadDetector, saveThreshold, readAnomalyRecord, ANOMALY_FILE, type AnomalyRecord, type SaveDetectorOptions } from './anomaly-file.js';
