@@ -33,7 +33,7 @@ describe('aekit anomaly on a small table', () => {
     const r = aekit(['anomaly', 'fit', '--data', train, '--label-column', 'label', '--out', det, '--contamination', '0.1', ...FAST, '--json']);
     assert.equal(r.status, 0, r.stderr);
     const out = JSON.parse(r.stdout);
-    assert.deepEqual([out.rows, out.features, out.members], [300, 5, 2]);
+    assert.deepEqual([out.rows, out.features, out.members, out.kinds, out.combine], [300, 5, 2, { dense: 1, vae: 1 }, 'standardized']);
     assert.ok(Math.abs(out.flaggedTrainingRows - 30) <= 1, `${out.flaggedTrainingRows} of 300 above the 0.9 quantile`);
   });
 
@@ -41,7 +41,10 @@ describe('aekit anomaly on a small table', () => {
     for (const f of ['config.json', 'model.safetensors', 'anomaly.json', 'members/1/model.safetensors']) assert.ok(existsSync(join(det, f)), `missing ${f}`);
     const rec = JSON.parse(readFileSync(join(det, 'anomaly.json'), 'utf8'));
     assert.deepEqual([rec.members, rec.rule, rec.featureNames], [2, { kind: 'contamination', value: 0.1 }, ['a', 'b', 'c', 'd', 'e']]);
-    assert.equal(rec.featureWeights.length, 5, 'default: per-feature weights from the training rows');
+    assert.equal(rec.featureWeights, null, 'default: weights per member, not one set');
+    assert.deepEqual(rec.memberWeights.map((w: number[]) => w.length), [5, 5], 'default: per-feature weights from the training rows, per member');
+    assert.equal(rec.memberScales.length, 2);
+    assert.equal(JSON.parse(readFileSync(join(det, 'members', '1', 'config.json'), 'utf8')).model.kind, 'vae', 'default: an autoencoder and a VAE in turn');
     assert.equal(JSON.parse(readFileSync(join(det, 'config.json'), 'utf8')).data.normalizer.kind, 'standard');
     const info = aekit(['info', det, '--json']);
     assert.equal(info.status, 0, info.stderr);
@@ -92,6 +95,21 @@ describe('aekit anomaly on a small table', () => {
       for (const [s, f] of flags) assert.equal(f, Number(s) > t ? '1' : '0');
     }
     assert.equal(JSON.parse(readFileSync(join(fixed, 'anomaly.json'), 'utf8')).threshold, 0.5, 'score does not change the saved threshold');
+  });
+
+  test('--model dense: an ensemble of autoencoders whose errors are averaged, one set of feature weights; --combine standardized overrides', () => {
+    const dense = join(dir, 'dense');
+    const r = aekit(['anomaly', 'fit', '--data', train, '--label-column', 'label', '--out', dense, '--model', 'dense', ...FAST, '--json']);
+    assert.equal(r.status, 0, r.stderr);
+    assert.deepEqual([JSON.parse(r.stdout).kinds, JSON.parse(r.stdout).combine], [{ dense: 2 }, 'mean']);
+    const rec = JSON.parse(readFileSync(join(dense, 'anomaly.json'), 'utf8'));
+    assert.deepEqual([rec.featureWeights.length, rec.memberScales], [5, null]);
+    const z = aekit(['anomaly', 'fit', '--data', train, '--label-column', 'label', '--out', join(dir, 'dense-z'), '--model', 'dense', '--combine', 'standardized', ...FAST, '--json']);
+    assert.equal(z.status, 0, z.stderr);
+    assert.equal(JSON.parse(z.stdout).combine, 'standardized');
+    const bad = aekit(['anomaly', 'fit', '--data', train, '--out', join(dir, 'bad'), '--combine', 'median', ...FAST]);
+    assert.equal(bad.status, 2);
+    assert.match(bad.stderr, /--combine/);
   });
 
   test('bad input: width mismatch, no labels for eval, an empty file, NaN, two threshold rules, a used --out', () => {

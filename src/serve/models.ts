@@ -148,7 +148,7 @@ function readScoreSettings(dir: string, width: number): { settings: ScoreSetting
   const path = join(dir, 'anomaly.json');
   const none: ScoreSettings = { threshold: null, featureWeights: null, source: null };
   if (!existsSync(path)) return { settings: none, problem: null };
-  let rec: { threshold?: unknown; featureWeights?: unknown; score?: unknown; members?: unknown };
+  let rec: { threshold?: unknown; featureWeights?: unknown; score?: unknown; members?: unknown; memberScales?: unknown };
   try {
     rec = JSON.parse(readFileSync(path, 'utf8')) as typeof rec;
   } catch (err) {
@@ -156,6 +156,7 @@ function readScoreSettings(dir: string, width: number): { settings: ScoreSetting
   }
   if (rec.score !== undefined && rec.score !== 'reconstruction') return { settings: none, problem: `${path}: the detector scores by ${String(rec.score)}; the server scores by reconstruction error only` };
   if (typeof rec.members === 'number' && rec.members > 1) return { settings: none, problem: `${path}: an ensemble of ${rec.members} models; the server scores with one model only (use aekit anomaly score)` };
+  if (rec.memberScales !== undefined && rec.memberScales !== null) return { settings: none, problem: `${path}: the detector's scores are standardised per member (combine 'standardized'); the server scores by plain reconstruction error only (use aekit anomaly score)` };
   const threshold = typeof rec.threshold === 'number' && Number.isFinite(rec.threshold) ? rec.threshold : null;
   const w = rec.featureWeights;
   const weights = Array.isArray(w) && w.length === width && w.every((v) => typeof v === 'number' && Number.isFinite(v)) ? Float32Array.from(w as number[]) : null;

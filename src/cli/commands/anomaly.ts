@@ -7,7 +7,7 @@
 import { join } from 'node:path';
 import { noGrad } from '../../core/index.js';
 import { checkFinite, openCsvStream, type Dataset } from '../../data/index.js';
-import { AnomalyDetector, defaultAnomalyModel, defaultAnomalyVae, DEFAULT_OPTIMIZER, topFeatures, type AnomalyOptions } from '../../apps/anomaly.js';
+import { AnomalyDetector, defaultAnomalyModel, defaultAnomalyOptions, defaultAnomalyVae, DEFAULT_OPTIMIZER, topFeatures, type AnomalyOptions } from '../../apps/anomaly.js';
 import { loadDetector, saveDetector, type AnomalyRecord } from '../../apps/anomaly-file.js';
 import { averagePrecision, confusionAt, labelProblem, rocAuc } from '../../apps/binary-metrics.js';
 import { histogramPng, rocPng } from '../../apps/anomaly-plots.js';
@@ -75,8 +75,9 @@ function fitSpecs(kind: string): FlagSpec[] {
   });
   return [
     opt('out', nullable(string('folder to save the detector in (new or empty)', '')), 'Run'),
-    opt('model', string('model kind: any aekit kind but cvae (see aekit train --help)', 'dense'), 'Run'),
-    opt('members', integer('models in the ensemble, each on its own 80% subsample and seed', 5, { min: 1, max: 100 }), 'Detector'),
+    opt('model', nullable(string('model kind: any aekit kind but cvae (see aekit train --help); default: dense autoencoders and VAEs in turn (see below)', '')), 'Run'),
+    opt('members', nullable(integer('models in the ensemble, each on its own 80% subsample and seed (default 10 without --model, else 5)', 5, { min: 1, max: 100 })), 'Detector'),
+    opt('combine', nullable(oneOf("how the members' scores are combined: standardized (each member's score as a robust z-score against its own training scores, averaged; the default without --model) or mean (their errors averaged; the default with --model)", ['standardized', 'mean'] as const, 'mean') as Field<unknown>), 'Detector'),
     opt('feature-weighting', oneOf("reconstruction score: each feature's squared error divided by its mean on the training rows (training; for standardised tables), or the plain mean (uniform; for images and other data with constant features)", ['training', 'uniform'] as const, 'training') as Field<unknown>, 'Detector'),
     opt('score', oneOf("how rows are scored: reconstruction (squared error per feature, weighted by 1 / its mean on the training rows, averaged) or likelihood (a VAE's −log p(x))", ['reconstruction', 'likelihood'] as const, 'reconstruction') as Field<unknown>, 'Detector'),
     ...THRESHOLD_FLAGS,
@@ -86,11 +87,15 @@ function fitSpecs(kind: string): FlagSpec[] {
 }
 
 const FIT_NOTES = [
-  'Defaults for tabular data of width d (standardised on the training rows): dense autoencoder with one',
+  'Defaults for tabular data of width d (standardised on the training rows): an ensemble of 10 models,',
+  'a dense autoencoder and a VAE in turn, each on an 80% subsample with its own seed. The autoencoder has one',
   'hidden layer of h = max(8, min(64, 2d)) ReLU units and a linear code of max(2, min(⌈d/4⌉, h/4)), linear output,',
-  'MSE, AdamW (lr 1e-3, weight decay 0.01), batch 64, epochs giving about 1,500 steps (10 to 300);',
-  '--model vae: the same widths, tanh units, Gaussian decoder. An ensemble of 5, each on an 80%',
-  'subsample with its own seed, averages the scores. Flags override any of these.',
+  'MSE; the VAE the same widths, tanh units and a Gaussian decoder. AdamW (lr 1e-3, weight decay 0.01), batch 64,',
+  'epochs giving about 1,500 steps (10 to 300). Each member weighs a feature\'s squared error by 1 / its mean on',
+  'the training rows, and its row scores become robust z-scores against its own training scores; the detector',
+  'averages those (--combine standardized). Model flags given without --model shape both kinds.',
+  '--model KIND: an ensemble of 5 models of that kind, their errors averaged (--combine mean).',
+  'Flags override any of these.',
   '',
   'Examples:',
   '  aekit anomaly fit --data train.csv --out detector --contamination 0.05',
@@ -171,10 +176,14 @@ async function fit(o: Map<string, unknown>, sections: Record<string, Record<stri
     checkFinite(d);
     return d;
   });
+  // No --model: the default ensemble of autoencoders and VAEs; model flags shape both kinds.
+  const ensemble = o.get('model') === null || o.get('model') === undefined;
+  const defaults = defaultAnomalyOptions(ds.dim);
   const base = kind === 'vae' ? defaultAnomalyVae(ds.dim) : kind === 'conv' ? { kind } : { ...defaultAnomalyModel(ds.dim), kind };
-  const members = o.get('members') as number | undefined ?? 5;
+  const members = (o.get('members') as number | null | undefined) ?? (ensemble ? defaults.members! : 5);
   const options: AnomalyOptions = {
-    model: { ...base, ...sections.model },
+    model: ensemble ? (defaults.model as Record<string, unknown>[]).map((c) => ({ ...c, ...sections.model })) : { ...base, ...sections.model },
+    combine: (o.get('combine') as AnomalyOptions['combine'] | null | undefined) ?? (ensemble ? defaults.combine! : 'mean'),
     ...(sections.optimizer ? { optimizer: sections.optimizer } : {}),
     train,
     normalize: (data.normalize as AnomalyOptions['normalize'] | undefined) ?? 'standard',
@@ -198,9 +207,12 @@ async function fit(o: Map<string, unknown>, sections: Record<string, Record<stri
   const featureNames = 'featureNames' in ds ? (ds as { featureNames: string[] | null }).featureNames : null;
   saveDetector(out, det, { rule, featureNames, sampleShape: ds.sampleShape, run: { anomaly: { ...options, onEvent: undefined }, data: { ...data } } });
   const flagged = det.trainingScores.filter((s) => s > det.threshold).length;
-  if (o.get('json') === true) printJson(io, { out, rows: ds.n, features: ds.dim, members: det.members.length, model: det.members[0]!.config, threshold: det.threshold, rule, flaggedTrainingRows: flagged, seconds });
+  const kinds = new Map<string, number>();
+  for (const m of det.members) kinds.set(m.kind, (kinds.get(m.kind) ?? 0) + 1);
+  if (o.get('json') === true) printJson(io, { out, rows: ds.n, features: ds.dim, members: det.members.length, kinds: Object.fromEntries(kinds), combine: det.combine, model: det.members[0]!.config, threshold: det.threshold, rule, flaggedTrainingRows: flagged, seconds });
   else if (o.get('quiet') !== true) {
-    io.out.write(`fitted ${det.members.length} ${det.members[0]!.kind} model${det.members.length > 1 ? 's' : ''} on ${ds.n} rows of ${ds.dim} features in ${seconds.toFixed(1)} s\n`);
+    const what = [...kinds].map(([k, n]) => `${n} ${k} model${n > 1 ? 's' : ''}`).join(' and ');
+    io.out.write(`fitted ${what} (${det.combine === 'standardized' ? 'scores standardised per member' : 'errors averaged'}) on ${ds.n} rows of ${ds.dim} features in ${seconds.toFixed(1)} s\n`);
     io.out.write(`threshold ${det.threshold.toPrecision(6)} (${ruleText(rule)}): ${flagged} of ${ds.n} training rows score above it\n`);
     io.out.write(`detector: ${out} (anomaly.json holds the threshold)\n`);
   }
