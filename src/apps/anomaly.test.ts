@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import * as ak from '../index.js';
 import { registerBuiltinBackends } from '../backends/index.js';
 import { makeDataset, type Dataset } from '../data/index.js';
-import { AnomalyDetector, defaultAnomalyModel, robustScale, squaredErrors, topFeatures } from './anomaly.js';
+import { AnomalyDetector, defaultAnomalyModel, defaultAnomalyOptions, defaultAnomalyVae, robustScale, squaredErrors, topFeatures } from './anomaly.js';
 import { loadDetector, saveDetector, saveThreshold } from './anomaly-file.js';
 import { rocAuc } from './binary-metrics.js';
 import { quantile, thresholdFrom } from './threshold.js';
@@ -168,8 +168,21 @@ test('a standardised ensemble of an autoencoder and a VAE: each member scaled by
   assert.throws(() => loadDetector(dir), /anomaly\.json: memberScales must be null or a list/);
   writeFileSync(path, JSON.stringify({ ...rec, memberWeights: null }));
   assert.throws(() => loadDetector(dir), /memberWeights and memberScales must both be given or both be null/);
+  // subEnsemble: the autoencoders alone, errors averaged, recalibrated on the training rows without training.
+  const aes = det.subEnsemble([0, 2], train, 'mean');
+  assert.deepEqual([aes.members.map((m) => m.kind), aes.combine, aes.memberScales, aes.featureWeights?.length], [['dense', 'dense'], 'mean', null, 6]);
+  assert.equal(aes.members[0], det.members[0], 'the same trained models');
+  assert.equal(aes.trainingScores.length, 300);
+  assert.ok(rocAuc(aes.score(t), t.labels!) > 0.9);
+  assert.throws(() => det.subEnsemble([3], train, 'mean'), /indices must be a non-empty list of members in \[0, 3\)/);
   await assert.rejects(new AnomalyDetector({ ...opts, model: [] }).fit(train), /list of model configs is empty/);
   await assert.rejects(new AnomalyDetector({ ...opts, model: vae, score: 'likelihood' }).fit(train), /combine 'standardized' works on reconstruction scores/);
+});
+
+test('with no model given the detector is the default ensemble: autoencoders and VAEs in turn, standardised', async () => {
+  const det = await new AnomalyDetector({ members: 2, train: { seed: 1, epochs: 5 } }).fit(planeData(100, 1));
+  assert.deepEqual([det.members.map((m) => m.kind), det.combine], [['dense', 'vae'], 'standardized']);
+  assert.deepEqual(defaultAnomalyOptions(6), { model: [defaultAnomalyModel(6), defaultAnomalyVae(6)], members: 10, combine: 'standardized' });
 });
 
 test('robustScale: median and IQR / 1.349, never a zero scale', () => {
