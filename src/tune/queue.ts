@@ -56,7 +56,10 @@ export async function runQueueStudy(a: QueueAddress, s: StudySettings, o: QueueS
     const known = store.trials();
     const finished = new Map(known.filter((t) => t.state !== 'running').map((t) => [t.number, t]));
     const enqueued = new Map<number, number>(known.map((t) => [t.number, NaN]));
-    for (const t of known) if (t.state === 'running') await enqueue(t.number, t.params);
+    for (const t of known) {
+      // A trial finished while no coordinator ran is only collected (below), never enqueued again.
+      if (t.state === 'running' && !(await redis.hexists(key(study, 'trials'), String(t.number)))) await enqueue(t.number, t.params);
+    }
     const overheadMs: number[] = [];
     let next = known.length;
     while (!o.signal?.aborted) {
