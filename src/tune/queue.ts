@@ -22,7 +22,14 @@ const key = (study: string, ...parts: (string | number)[]) => ['aekit', 'study',
 
 interface TrialJob { study: string; number: number }
 
-export interface QueueStudyResult { trials: TrialRecord[]; study: string; overheadMs: number[] }
+/**
+ * What the queue costs each trial collected in this run: `pickupMs` from enqueue to a worker starting
+ * it (including any wait for a free worker), `collectMs` from its end on the worker to this
+ * coordinator recording it (up to one 20 ms poll). Both use the machines' clocks, so across
+ * machines they are only as good as their clock sync.
+ */
+export interface QueueLatency { trial: number; pickupMs: number; collectMs: number }
+export interface QueueStudyResult { trials: TrialRecord[]; study: string; latency: QueueLatency[] }
 
 export interface QueueStudyOptions extends StudyEvents {
   /** Trials enqueued or running at once. */
@@ -60,7 +67,7 @@ export async function runQueueStudy(a: QueueAddress, s: StudySettings, o: QueueS
       // A trial finished while no coordinator ran is only collected (below), never enqueued again.
       if (t.state === 'running' && !(await redis.hexists(key(study, 'trials'), String(t.number)))) await enqueue(t.number, t.params);
     }
-    const overheadMs: number[] = [];
+    const latency: QueueLatency[] = [];
     let next = known.length;
     while (!o.signal?.aborted) {
       while (enqueued.size - finished.size < o.parallel && next < budget && Date.now() < deadline) {
@@ -76,14 +83,14 @@ export async function runQueueStudy(a: QueueAddress, s: StudySettings, o: QueueS
       await new Promise((r) => setTimeout(r, 20));
       for (const [n, text] of Object.entries(await redis.hgetall(key(study, 'trials')))) {
         if (finished.has(Number(n))) continue;
-        const { runMs, ...t } = JSON.parse(text) as TrialRecord & { runMs: number };
+        const { startedAt, endedAt, ...t } = JSON.parse(text) as TrialRecord & { startedAt: number; endedAt: number };
         record(store, finished, t, o);
         const since = enqueued.get(t.number)!;
-        if (!Number.isNaN(since)) overheadMs.push(Date.now() - since - runMs);
+        if (!Number.isNaN(since)) latency.push({ trial: t.number, pickupMs: startedAt - since, collectMs: Date.now() - endedAt });
       }
       await failedJobs(redis, queue, study, store, finished, o);
     }
-    return { trials: store.trials(), study, overheadMs };
+    return { trials: store.trials(), study, latency };
   } finally {
     await queue.close();
   }
@@ -149,11 +156,11 @@ async function runJob(redis: Redis, cache: Map<string, StudySettings>, job: Job<
       const loss = lossOf(st.objective, v);
       await redis.hset(key(study, 'epoch', epoch), String(number), String(loss));
       const all = await redis.hgetall(key(study, 'epoch', epoch));
-      return shouldPrune(st.pruner, number, epoch, loss, new Map(Object.entries(all).map(([t, x]) => [Number(t), Number(x)])));
+      return shouldPrune(st.pruner, number, epoch + 1, loss, new Map(Object.entries(all).map(([t, x]) => [Number(t), Number(x)])));
     },
   });
-  const runMs = Date.now() - started;
-  const rec = { number, params, state: outcome.status, value: outcome.metrics[st.objective.metric] ?? null, metrics: outcome.metrics, epochs: outcome.epochs, seconds: runMs / 1000, error: outcome.error, runMs };
+  const endedAt = Date.now();
+  const rec = { number, params, state: outcome.status, value: outcome.metrics[st.objective.metric] ?? null, metrics: outcome.metrics, epochs: outcome.epochs, seconds: (endedAt - started) / 1000, error: outcome.error, startedAt: started, endedAt };
   const first = await redis.hsetnx(key(study, 'trials'), String(number), JSON.stringify(rec));
   o.onLine?.(`trial ${study}/${number} ${rec.state}${first ? '' : ' (already recorded by another worker; not counted again)'}`);
 }

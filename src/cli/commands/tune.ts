@@ -11,7 +11,7 @@ import { writeResults } from '../../tune/results.js';
 import { SAMPLERS, type SamplerName } from '../../tune/sampler.js';
 import { parseSpaceText, validateSpace } from '../../tune/space.js';
 import { StudyStore, type TrialRecord } from '../../tune/store.js';
-import { runQueueStudy } from '../../tune/queue.js';
+import { runQueueStudy, type QueueLatency } from '../../tune/queue.js';
 import { connect, parseQueueUrl } from '../../tune/redis.js';
 import { lossOf, runStudy, type StudySettings } from '../../tune/study.js';
 import { formatHelp, parseArgs, type FlagSpec } from '../args.js';
@@ -153,17 +153,17 @@ export async function tuneCommand(argv: readonly string[], io: Io): Promise<numb
       if (t.state === 'complete' && t.value !== null && (best === null || lossOf(settings.objective, t.value) < lossOf(settings.objective, best.value!))) best = t;
       if (!quiet) io.err.write(tableRow(t, best, settings));
     };
-    let overheadMs: number[] = [];
+    let latency: QueueLatency[] = [];
     let trials: TrialRecord[];
     if (queueUrl && redis) {
       const r = await runQueueStudy(parseQueueUrl(queueUrl), settings, { parallel: get('parallel', 0) || settings.trials, signal: stop.signal, onTrialEnd, store, redis });
       trials = r.trials;
-      overheadMs = r.overheadMs;
+      latency = r.latency;
     } else trials = await runStudy(dir, store, settings, { parallel, threads, signal: stop.signal, onTrialEnd });
     const { best: b, files } = writeResults(dir, settings, trials);
     const counts = Object.fromEntries(['complete', 'pruned', 'failed', 'running'].map((s) => [s, trials.filter((t) => t.state === s).length]));
     const seconds = (Date.now() - t0) / 1000;
-    if (get('json', false)) printJson(io, { dir, counts, best: b, seconds, files, ...(queueUrl ? { queueOverheadMs: overheadMs } : {}) });
+    if (get('json', false)) printJson(io, { dir, counts, best: b, seconds, files, ...(queueUrl ? { queueLatency: latency } : {}) });
     else io.out.write(`study ${dir}: ${counts.complete} complete, ${counts.pruned} pruned, ${counts.failed} failed in ${seconds.toFixed(1)} s\n${b ? `best: trial ${b.number} ${settings.objective.metric} ${b.value!.toPrecision(5)} ${JSON.stringify(b.params)}\n` : 'no trial completed\n'}files: ${files.join(' ')}\n`);
     if (stop.signal.aborted) {
       io.err.write(`aekit tune: interrupted; aekit tune --resume ${dir} continues the study${queueUrl ? ' (trials already queued keep running on the workers and are collected then)' : ''}\n`);
