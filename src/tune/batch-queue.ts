@@ -34,12 +34,13 @@ const RECORD_ONCE = "if redis.call('hsetnx', KEYS[1], ARGV[1], ARGV[2]) == 1 the
 export const sha256 = (b: Uint8Array): string => createHash('sha256').update(b).digest('hex');
 
 /** The worker's side: run a 'shard' job unless a run of it has already been recorded. */
-export async function runShardJob(redis: Redis, job: Job<ShardJob>, run: ShardRunner, onLine?: (l: string) => void): Promise<void> {
+export async function runShardJob(redis: Redis, job: Job<ShardJob>, run: ShardRunner, onLine?: (l: string) => void, signal?: AbortSignal): Promise<void> {
   const { batch, index, shard } = job.data;
   if (await redis.hexists(key(batch, 'done'), String(index))) return;
   onLine?.(`shard ${batch}/${index} ${shard} started`);
   const t0 = Date.now();
   const out = await run(job.data);
+  if (signal?.aborted) throw new Error('the worker was stopped; the shard runs again');
   const rec: ShardRecord = { index, shard, bytes: out.bytes.byteLength, sha256: sha256(out.bytes), summary: out.summary, worker: `${hostname()}:${process.pid}`, seconds: (Date.now() - t0) / 1000 };
   const first = await redis.eval(RECORD_ONCE, 2, key(batch, 'done'), key(batch, 'out', index), String(index), JSON.stringify(rec), Buffer.from(out.bytes.buffer, out.bytes.byteOffset, out.bytes.byteLength));
   onLine?.(`shard ${batch}/${index} done in ${rec.seconds.toFixed(1)} s${first === 1 ? '' : ' (already recorded by another worker; not counted again)'}`);

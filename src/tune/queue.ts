@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { Queue, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { runShardJob, type ShardJob, type ShardRunner } from './batch-queue.js';
+import { runShardJob, type ShardJob, type ShardOutput } from './batch-queue.js';
 import { connect, connectionOptions, QUEUE, type QueueAddress } from './redis.js';
 import { shouldPrune } from './pruner.js';
 import { makeSampler } from './sampler.js';
@@ -113,28 +113,32 @@ async function failedJobs(redis: Redis, queue: Queue<TrialJob>, study: string, s
 
 export interface WorkerOptions {
   workDir: string; threads: number; concurrency: number; lockMs: number; onLine?: (line: string) => void;
-  /** Runs a batch job's shard (the CLI runs the command in a child process); without it, shard jobs fail. */
-  runShard?: ShardRunner;
+  /** Runs a batch job's shard (the CLI runs the command in a child process) until the signal aborts; without it, shard jobs fail. */
+  runShard?: (job: ShardJob, signal: AbortSignal) => Promise<ShardOutput>;
 }
 
-/** Run trial and shard jobs until `signal` aborts; resolves when the worker has closed. */
+/**
+ * Run trial and shard jobs until `signal` aborts; resolves when the worker has closed. An abort
+ * kills the job under way without recording it, and BullMQ gives it to another worker (a retry, or
+ * stalled-job recovery once its lock expires).
+ */
 export async function runWorker(a: QueueAddress, o: WorkerOptions, signal: AbortSignal): Promise<void> {
   const redis = await connect(a);
   const settings = new Map<string, StudySettings>();
   const worker = new Worker<TrialJob | ShardJob>(QUEUE, async (job: Job<TrialJob | ShardJob>) => {
-    if (job.name === 'trial') return runJob(redis, settings, job as Job<TrialJob>, o);
-    if (job.name === 'shard' && o.runShard) return runShardJob(redis, job as Job<ShardJob>, o.runShard, o.onLine);
+    if (job.name === 'trial') return runJob(redis, settings, job as Job<TrialJob>, o, signal);
+    if (job.name === 'shard' && o.runShard) return runShardJob(redis, job as Job<ShardJob>, (j) => o.runShard!(j, signal), o.onLine, signal);
     throw new Error(`this worker cannot run '${job.name}' jobs`);
   }, {
     connection: connectionOptions(a), concurrency: o.concurrency, lockDuration: o.lockMs, stalledInterval: Math.max(1000, o.lockMs / 2), maxStalledCount: 5,
   });
   worker.on('error', (err) => o.onLine?.(`worker error: ${err.message}`));
   await new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
-  await worker.close();
+  await worker.close(true);
   redis.disconnect();
 }
 
-async function runJob(redis: Redis, cache: Map<string, StudySettings>, job: Job<TrialJob>, o: WorkerOptions): Promise<void> {
+async function runJob(redis: Redis, cache: Map<string, StudySettings>, job: Job<TrialJob>, o: WorkerOptions, signal: AbortSignal): Promise<void> {
   const { study, number } = job.data;
   if (await redis.hexists(key(study, 'trials'), String(number))) return; // already counted
   let s = cache.get(study);
@@ -149,7 +153,7 @@ async function runJob(redis: Redis, cache: Map<string, StudySettings>, job: Job<
   o.onLine?.(`trial ${study}/${number} started`);
   const st = s;
   const outcome = await runTrialProcess({
-    config: trialConfig(st, params, o.threads), outDir: join(o.workDir, study, `trial-${String(number).padStart(4, '0')}`),
+    config: trialConfig(st, params, o.threads), outDir: join(o.workDir, study, `trial-${String(number).padStart(4, '0')}`), signal,
     onEpoch: async (epoch, metrics) => {
       const v = metrics[st.objective.metric];
       if (v === undefined || st.pruner === 'none') return false;
@@ -159,6 +163,7 @@ async function runJob(redis: Redis, cache: Map<string, StudySettings>, job: Job<
       return shouldPrune(st.pruner, number, epoch + 1, loss, new Map(Object.entries(all).map(([t, x]) => [Number(t), Number(x)])));
     },
   });
+  if (signal.aborted) throw new Error('the worker was stopped; the trial runs again');
   const endedAt = Date.now();
   const rec = { number, params, state: outcome.status, value: outcome.metrics[st.objective.metric] ?? null, metrics: outcome.metrics, epochs: outcome.epochs, seconds: (endedAt - started) / 1000, error: outcome.error, startedAt: started, endedAt };
   const first = await redis.hsetnx(key(study, 'trials'), String(number), JSON.stringify(rec));

@@ -38,7 +38,7 @@ export async function workerCommand(argv: readonly string[], io: Io): Promise<nu
   try {
     await runWorker(parseQueueUrl(url), {
       workDir: get('work-dir', 'aekit-work'), threads: get('threads', 0), concurrency: get('concurrency', 1), lockMs: get('lock-seconds', 30) * 1000,
-      runShard: (job) => runShardInChild(job, get('threads', 0)),
+      runShard: (job, signal) => runShardInChild(job, get('threads', 0), signal),
       ...(quiet ? {} : { onLine: (l: string) => io.err.write(`aekit worker ${process.pid}: ${l}\n`) }),
     }, stop.signal);
   } finally {
