@@ -1,8 +1,8 @@
 /**
  * The queue's scaling and overhead (a speed run: hold the bench lock). One redis-server on a free
  * loopback port; the same 16 trials (random sampler, fixed seed, so every run trains the same
- * configs) through the queue with 1, 2 and 4 local `aekit worker`s, and locally with --parallel 1
- * and 2 as the peer. Then the queue's own latency with trivially cheap trials, one at a time on one
+ * configs) through the queue with 1, 2 and 4 local `aekit worker`s, and locally with --parallel 2
+ * (one trial per core, no queue) as the peer. Then the queue's own latency with trivially cheap trials, one at a time on one
  * worker (nobody waits for a free worker): enqueue → start on the worker, end → recorded.
  *   node dist/bench/tune-queue.js [--trials 16] [-- train flags]
  */
@@ -16,7 +16,7 @@ import { fileURLToPath } from 'node:url';
 const CLI = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'aekit-tune-queue-'));
 const trials = process.argv.includes('--trials') ? process.argv[process.argv.indexOf('--trials') + 1]! : '16';
-const budget = process.argv.includes('--') ? process.argv.slice(process.argv.indexOf('--') + 1) : ['--epochs', '1', '--limit', '5000'];
+const budget = process.argv.includes('--') ? process.argv.slice(process.argv.indexOf('--') + 1) : ['--epochs', '1', '--limit', '3000'];
 const cores = availableParallelism();
 const space = join(dir, 'space.json');
 writeFileSync(space, JSON.stringify({
@@ -67,12 +67,10 @@ const pct = (xs: number[], q: number): number => [...xs].sort((a, b) => a - b)[M
 const rows: string[] = [];
 try {
   console.log(`${trials} trials, ${budget.join(' ')}; ${cores} cores; load average before: ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
-  for (const n of [1, 2]) {
-    const t0 = performance.now();
-    const s = await tune(`local-${n}`, ['--parallel', String(n), ...budget]);
-    rows.push(`| local --parallel ${n} | ${((performance.now() - t0) / 1000).toFixed(1)} | ${JSON.stringify(s.counts)} | — |`);
-    console.log(rows.at(-1));
-  }
+  const t0 = performance.now();
+  const local = await tune('local', ['--parallel', String(cores), ...budget]);
+  rows.push(`| local --parallel ${cores} (no queue) | ${((performance.now() - t0) / 1000).toFixed(1)} | ${JSON.stringify(local.counts)} | — |`);
+  console.log(rows.at(-1));
   for (const n of [1, 2, 4]) {
     const ws = workers(n, Math.max(1, Math.floor(cores / n)));
     await new Promise((r) => setTimeout(r, 1500)); // workers connected before the clock starts
@@ -87,7 +85,7 @@ try {
   // Latency alone: cheap trials, one at a time, one worker that is always free.
   const ws = workers(1, 1);
   await new Promise((r) => setTimeout(r, 1500));
-  const s = await tune('latency', ['--queue', url, '--parallel', '1', '--trials', '12', '--epochs', '1', '--limit', '200', '--latent-dim', '2']);
+  const s = await tune('latency', ['--queue', url, '--parallel', '1', '--trials', '10', '--epochs', '1', '--limit', '200', '--latent-dim', '2']);
   await stopAll(ws);
   const pick = s.queueLatency!.map((l) => l.pickupMs);
   const coll = s.queueLatency!.map((l) => l.collectMs);

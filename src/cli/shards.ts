@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { basename, extname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { globSync, isDynamicPattern } from 'tinyglobby';
-import { sha256, ShardInputError, submitShardJobs, type ShardJob, type ShardOutput, type ShardRecord } from '../tune/batch-queue.js';
+import { sha256, ShardInputError, submitShardJobs, type ShardJob, type ShardOutput, type ShardRecord, type SubmitOptions } from '../tune/batch-queue.js';
 import { connect, parseQueueUrl } from '../tune/redis.js';
 import { writeFileAtomic, writeJsonAtomic } from '../util/atomic.js';
 import { quoted } from '../util/text.js';
@@ -117,18 +117,7 @@ export async function runSharded(r: ShardedRun, io: Io): Promise<number> {
   try {
     if (!quiet) io.err.write(`aekit ${r.command[0]}: ${shards.length} shards ${url ? `on the queue at ${url}; workers: aekit worker --queue ${url}` : 'here, one after another'}\n`);
     if (redis) await submitShardJobs(parseQueueUrl(url!), { command: r.command, args, ext: r.ext }, shards, { onResult, onFailed, signal: stop.signal }, redis);
-    else {
-      for (let index = 0; index < shards.length && !stop.signal.aborted; index++) {
-        const t1 = Date.now();
-        try {
-          const o = await runShardInChild({ batch: 'local', index, command: r.command, args, shard: shards[index]!, ext: r.ext }, 0, stop.signal);
-          onResult({ index, shard: shards[index]!, bytes: o.bytes.byteLength, sha256: sha256(o.bytes), summary: o.summary, worker: 'local', seconds: (Date.now() - t1) / 1000 }, o.bytes);
-        } catch (err) {
-          if (!(err instanceof ShardFailure || err instanceof ShardInputError)) throw err;
-          onFailed(index, err.message);
-        }
-      }
-    }
+    else await runHere({ command: r.command, args, ext: r.ext }, shards, { onResult, onFailed, signal: stop.signal });
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
@@ -148,6 +137,21 @@ export async function runSharded(r: ShardedRun, io: Io): Promise<number> {
   }
   if (failed.length) throw new InputError(`${failed.length} of ${shards.length} shards failed (listed in ${join(out, 'manifest.json')}); first: ${failed[0]!.shard}: ${failed[0]!.error}`);
   return EXIT.ok;
+}
+
+/** Run the shards here, one after another, as a worker would. */
+async function runHere(what: Pick<ShardJob, 'command' | 'args' | 'ext'>, shards: readonly string[], o: SubmitOptions & { signal: AbortSignal }): Promise<void> {
+  for (let index = 0; index < shards.length && !o.signal.aborted; index++) {
+    const t0 = Date.now();
+    try {
+      const out = await runShardInChild({ batch: 'local', index, shard: shards[index]!, ...what }, 0, o.signal);
+      o.onResult({ index, shard: shards[index]!, bytes: out.bytes.byteLength, sha256: sha256(out.bytes), summary: out.summary, worker: 'local', seconds: (Date.now() - t0) / 1000 }, out.bytes);
+    } catch (err) {
+      if (o.signal.aborted) return;
+      if (!(err instanceof ShardFailure || err instanceof ShardInputError)) throw err;
+      o.onFailed(index, err.message);
+    }
+  }
 }
 
 /** A shard run that failed for a reason another attempt might not share (a crash, a kill): retried on the queue. */
