@@ -19,11 +19,14 @@ export interface ParsedArgs {
   positionals: string[];
   /** Values by path joined with '.', e.g. 'train.batchSize'. */
   values: Map<string, unknown>;
+  /** Each flag given, by name, with its text as given ('true' for a bare boolean): to pass flags on to another process. */
+  texts: Map<string, string>;
 }
 
 export function parseArgs(argv: readonly string[], specs: readonly FlagSpec[], command: string): ParsedArgs {
   const byName = new Map(specs.map((s) => [s.name, s]));
   const values = new Map<string, unknown>();
+  const texts = new Map<string, string>();
   const positionals: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
@@ -49,11 +52,12 @@ export function parseArgs(argv: readonly string[], specs: readonly FlagSpec[], c
     }
     try {
       values.set(spec.path.join('.'), spec.field.fromText(text));
+      texts.set(spec.name, text);
     } catch (err) {
       throw new UsageError(`--${name}: ${(err as Error).message}`);
     }
   }
-  return { positionals, values };
+  return { positionals, values, texts };
 }
 
 function suggest(name: string, specs: readonly FlagSpec[]): string {

@@ -37,7 +37,7 @@ Commands:
   export       a trained model as ONNX (encoder, decoder or both)
   serve        trained models over HTTP (and training runs)
   tune         search hyperparameters (trials in parallel, TPE, pruning)
-  worker       run queued trials from Redis (aekit tune --queue)
+  worker       run queued jobs from Redis: tuning trials and data shards (--queue)
   studio       the browser studio: design, train and explore models in the page
 
 Run 'aekit <command> --help' for the flags of a command.

@@ -14,7 +14,10 @@ export type Intermediates = ReadonlyMap<number, number>;
 
 export interface PrunerOptions { startup?: number; warmup?: number; eta?: number; minResource?: number }
 
-/** Should trial `trial` stop after reporting `value` at `epoch`? `atEpoch` holds all values at that epoch, its own included. */
+/**
+ * Should trial `trial` stop after reporting `value` when `epoch` epochs are done (1 after the first;
+ * training events count from 0)? `atEpoch` holds all values at that epoch, its own included.
+ */
 export function shouldPrune(name: PrunerName, trial: number, epoch: number, value: number, atEpoch: Intermediates, o: PrunerOptions = {}): boolean {
   if (!Number.isFinite(value)) return name !== 'none';
   if (name === 'median') {

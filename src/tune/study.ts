@@ -90,7 +90,7 @@ async function runTrial(dir: string, store: StudyStore, s: StudySettings, n: num
         const v = metrics[s.objective.metric];
         if (v === undefined || s.pruner === 'none') return false;
         const all = store.report(n, epoch, lossOf(s.objective, v));
-        return shouldPrune(s.pruner, n, epoch, lossOf(s.objective, v), all);
+        return shouldPrune(s.pruner, n, epoch + 1, lossOf(s.objective, v), all); // epochs done; events count from 0
       },
     });
   } catch (err) {

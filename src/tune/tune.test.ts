@@ -92,4 +92,6 @@ test('median and ASHA pruning', () => {
   assert.equal(shouldPrune('asha', 2, 3, 3, rung), true);
   assert.equal(shouldPrune('asha', 2, 2, 3, rung), false, 'epoch 2 is not a rung for η = 3');
   assert.equal(shouldPrune('none', 4, 2, 5, at), false);
+  assert.equal(shouldPrune('median', 4, 1, 5, at), true, 'the median rule judges from the first epoch done (no warm-up by default)');
+  assert.equal(shouldPrune('asha', 2, 1, 3, rung), true, 'the first rung is one epoch done');
 });

@@ -24,7 +24,9 @@ import { formatHelp, parseArgs, toNested, type FlagSpec } from '../args.js';
 import { printJson, useBackend, type Io } from '../common.js';
 import { classify, classifyAsync, EXIT, InputError, UsageError } from '../errors.js';
 import { BACKEND_FLAGS, COMMON_FLAGS, configFlags, nullable, opt, string } from '../flags.js';
+import { shardModel } from '../model-command.js';
 import { fmtRate, fmtTime } from '../progress.js';
+import { runSharded, SHARD_FLAGS, SHARD_NOTES } from '../shards.js';
 
 const SUBCOMMANDS = ['fit', 'score', 'eval'] as const;
 type Sub = (typeof SUBCOMMANDS)[number];
@@ -58,7 +60,7 @@ const NOT_FOR_FIT = new Set(['test-data', 'val-fraction', 'binarize', 'train-on-
 function specs(sub: Sub, kind: string): FlagSpec[] {
   if (sub === 'fit') return fitSpecs(kind);
   const own = sub === 'score'
-    ? [opt('out', nullable(string('output CSV: score and flag per row (and the label, when given)', '')), 'Output'), opt('explain', nullable(integer("also write the K features contributing most to each row's score (name or 0-based index, and its weighted squared error)", 0, { min: 1 })), 'Output'), THRESHOLD_FLAGS[2]!]
+    ? [opt('out', nullable(string('output CSV: score and flag per row (and the label, when given); a folder with --shards', '')), 'Output'), opt('explain', nullable(integer("also write the K features contributing most to each row's score (name or 0-based index, and its weighted squared error)", 0, { min: 1 })), 'Output'), THRESHOLD_FLAGS[2]!, ...SHARD_FLAGS]
     : [opt('plots', nullable(string('folder for score-histogram.png and roc.png (default: the detector folder)', '')), 'Output'), THRESHOLD_FLAGS[2]!];
   return [...INPUT_FLAGS, ...own, ...BACKEND_FLAGS, ...COMMON_FLAGS];
 }
@@ -106,14 +108,15 @@ const FIT_NOTES = [
 const USAGE: Record<Sub, [string, string]> = {
   fit: ['aekit anomaly fit --data train.csv --out DIR [model and training flags] [--contamination C | --percentile P | --threshold X]',
     'Train an anomaly detector on rows that are mostly normal and save it in DIR with its threshold (anomaly.json). Labels, if the data has them, are ignored.'],
-  score: ['aekit anomaly score DIR --data rows.csv --out scores.csv [--explain K] [--threshold X]',
+  score: ['aekit anomaly score DIR --data rows.csv --out scores.csv [--explain K] [--threshold X]  |  --shards GLOB --out FOLDER [--queue redis://HOST:PORT]',
     'Score every row: the reconstruction error (higher = more anomalous) and a flag (1 above the threshold). A CSV is read and written in batches, so a file of any size takes bounded memory.'],
   eval: ['aekit anomaly eval DIR --data test.csv --label-column NAME|INDEX [--plots FOLDER]',
     'Measure a detector on labelled rows (1 = anomaly): ROC-AUC, PR-AUC (average precision) and precision, recall and F1 at its threshold; draws score-histogram.png (normal vs anomalous rows) and roc.png.'],
 };
 
 function help(sub: Sub, kind: string): string {
-  return formatHelp(USAGE[sub][0], USAGE[sub][1], specs(sub, kind), sub === 'fit' ? FIT_NOTES : ['Exit codes: 0 ok, 2 bad flags, 3 bad input (data or detector), 5 an output could not be written.']);
+  const exits = 'Exit codes: 0 ok, 2 bad flags, 3 bad input (data or detector), 5 an output could not be written.';
+  return formatHelp(USAGE[sub][0], USAGE[sub][1], specs(sub, kind), sub === 'fit' ? FIT_NOTES : sub === 'score' ? [exits, '', ...SHARD_NOTES('anomaly score', 'csv')] : [exits]);
 }
 
 function kindOf(argv: readonly string[]): string {
@@ -136,7 +139,7 @@ export async function anomalyCommand(argv: readonly string[], io: Io): Promise<n
     io.out.write(help(sub, kind));
     return EXIT.ok;
   }
-  const { positionals, values } = parseArgs(rest, specs(sub, kind), `anomaly ${sub}`);
+  const { positionals, values, texts } = parseArgs(rest, specs(sub, kind), `anomaly ${sub}`);
   const o = new Map([...values].filter(([k]) => k.startsWith('opt.')).map(([k, v]) => [k.slice(4), v]));
   const quiet = o.get('quiet') === true || o.get('json') === true;
   if (sub === 'fit') {
@@ -144,6 +147,8 @@ export async function anomalyCommand(argv: readonly string[], io: Io): Promise<n
     return fit(o, toNested(values, ['model', 'data', 'optimizer', 'train']), kind, io, quiet);
   }
   if (positionals.length !== 1) throw new UsageError(`aekit anomaly ${sub} takes one detector folder (made by aekit anomaly fit), got ${positionals.length}`);
+  if (o.get('shards')) return runSharded({ command: ['anomaly', 'score', shardModel(positionals[0], 'anomaly score')], texts, ext: 'csv' }, io);
+  if (o.get('queue')) throw new UsageError('--queue runs shards: give them with --shards');
   await useBackend((o.get('backend') as string | undefined) ?? 'auto', (o.get('threads') as number | undefined) ?? 0, io, quiet);
   const loaded = classify(InputError, () => loadDetector(positionals[0]!));
   const fixed = o.get('threshold') as number | null | undefined;

@@ -17,6 +17,7 @@ import { EXIT, InputError, UsageError } from '../errors.js';
 import { nullable, opt, string } from '../flags.js';
 import { BATCH, CLASS, classLabels, DATA, HEADER, LABEL, LIMIT, OUT, readModelData, writeMatrix } from '../model-data.js';
 import { runModelCommand, type ModelCommand } from '../model-command.js';
+import { SHARD_FLAGS, SHARD_NOTES } from '../shards.js';
 
 const COMMANDS: Record<string, ModelCommand> = {
   eval: {
@@ -35,9 +36,11 @@ const COMMANDS: Record<string, ModelCommand> = {
     },
   },
   encode: {
-    usage: 'aekit encode MODEL_DIR --data FILE --out codes.npy|codes.csv',
+    usage: 'aekit encode MODEL_DIR --data FILE --out codes.npy|codes.csv  |  --shards GLOB --out DIR [--queue redis://HOST:PORT]',
     description: 'Latent codes (one row per sample) of the input data.',
-    flags: [DATA, LABEL, HEADER, LIMIT, OUT, BATCH],
+    flags: [DATA, LABEL, HEADER, LIMIT, OUT, BATCH, ...SHARD_FLAGS],
+    notes: SHARD_NOTES('encode', 'npy'),
+    shardOutput: 'npy',
     run(m, o, io) {
       const ds = readModelData(m, o);
       const z = encodeRows(m.model, ds, { batchSize: batchSize(o) });
@@ -62,9 +65,11 @@ const COMMANDS: Record<string, ModelCommand> = {
     },
   },
   reconstruct: {
-    usage: 'aekit reconstruct MODEL_DIR [--data FILE] --out recon.npy [--png grid.png]',
+    usage: 'aekit reconstruct MODEL_DIR [--data FILE] --out recon.npy [--png grid.png]  |  --shards GLOB --out DIR [--queue redis://HOST:PORT]',
     description: 'Reconstructions of the input data (in its original units); --png draws originals above reconstructions.',
-    flags: [DATA, LABEL, HEADER, LIMIT, OUT, opt('png', nullable(string('also write a picture of the first 10 samples', '')), 'Output'), BATCH],
+    flags: [DATA, LABEL, HEADER, LIMIT, OUT, opt('png', nullable(string('also write a picture of the first 10 samples (not with --shards)', '')), 'Output'), BATCH, ...SHARD_FLAGS],
+    notes: SHARD_NOTES('reconstruct', 'npy'),
+    shardOutput: 'npy',
     run(m, o, io) {
       const ds = readModelData(m, o);
       const png = o.get('png') as string | null | undefined;

@@ -2,6 +2,7 @@
 import { availableParallelism } from 'node:os';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Redis } from 'ioredis';
 import { readFileBytes } from '../../data/file.js';
 import { ensureDir } from '../../util/atomic.js';
 import { integer, number, oneOf } from '../../util/schema.js';
@@ -10,7 +11,8 @@ import { writeResults } from '../../tune/results.js';
 import { SAMPLERS, type SamplerName } from '../../tune/sampler.js';
 import { parseSpaceText, validateSpace } from '../../tune/space.js';
 import { StudyStore, type TrialRecord } from '../../tune/store.js';
-import { parseQueueUrl, runQueueStudy } from '../../tune/queue.js';
+import { runQueueStudy, type QueueLatency } from '../../tune/queue.js';
+import { connect, parseQueueUrl } from '../../tune/redis.js';
 import { lossOf, runStudy, type StudySettings } from '../../tune/study.js';
 import { formatHelp, parseArgs, type FlagSpec } from '../args.js';
 import { printJson, type Io } from '../common.js';
@@ -22,7 +24,7 @@ const G = 'Study';
 const FLAGS: FlagSpec[] = [
   opt('space', nullable(string('search space, JSON or YAML: {"optimizer.lr": {"type": "float", "low": 1e-4, "high": 1e-2, "log": true}, …}', '')), G),
   opt('out', nullable(string('study directory (study.db, trials/, results)', '')), G),
-  opt('resume', nullable(string('continue the study in this directory; finished trials are kept, interrupted ones run again', '')), G),
+  opt('resume', nullable(string('continue the study in this directory; finished trials are kept, interrupted ones run again (a queued study on its queue)', '')), G),
   opt('trials', integer('number of trials (a grid stops at its size)', 20, { min: 1 }), G),
   opt('timeout', number('wall-time budget in seconds; no trial starts after it (0: none)', 0, { min: 0 }), G),
   opt('sampler', oneOf('how parameters are chosen', SAMPLERS, 'tpe'), G),
@@ -67,6 +69,8 @@ export function tuneHelp(): string {
     'Examples:',
     '  aekit tune --space space.json --trials 30 --out studies/s1 --epochs 2 --limit 5000',
     '  aekit tune --resume studies/s1',
+    '  aekit tune --space space.json --out studies/q1 --queue redis://10.0.0.5:6379 --epochs 2   # workers: aekit worker --queue …',
+    '  aekit tune --resume studies/q1   # a queued study continues on its queue; trials finished meanwhile are collected',
     '',
     'Train flags (fix the rest of each trial\'s config):',
     trainHelp().split('\n').slice(3).join('\n'),
@@ -93,6 +97,8 @@ export async function tuneCommand(argv: readonly string[], io: Io): Promise<numb
   let dir: string;
   let settings: StudySettings;
   let store: StudyStore;
+  let queueUrl = get<string | null>('queue', null);
+  let redis: Redis | null = null;
   if (resume) {
     for (const k of ['space', 'out', 'sampler', 'pruner', 'metric', 'direction', 'study-seed']) if (values.has(`opt.${k}`)) throw new UsageError(`--${k} cannot be used with --resume: a study continues with its own settings`);
     if (trainArgv.length) throw new UsageError(`train flags cannot be used with --resume (got ${trainArgv[0]})`);
@@ -100,6 +106,8 @@ export async function tuneCommand(argv: readonly string[], io: Io): Promise<numb
     dir = resume;
     store = new StudyStore(join(dir, 'study.db'));
     settings = store.getMeta<StudySettings>('settings')!;
+    queueUrl ??= store.getMeta<string>('queue');
+    if (queueUrl) redis = await connectOrClose(queueUrl, store);
     if (values.has('opt.trials')) settings.trials = get('trials', settings.trials);
     if (values.has('opt.timeout')) settings.timeout = get('timeout', settings.timeout);
   } else {
@@ -115,18 +123,23 @@ export async function tuneCommand(argv: readonly string[], io: Io): Promise<numb
     if (!/^(val|train|test)\.[A-Za-z0-9_]+$/.test(metric)) throw new UsageError(`--metric ${metric}: expected val.loss, train.loss, val.<term>, train.<term> or test.<metric>`);
     if (metric.startsWith('val.') && config.data.valFraction === 0) throw new UsageError(`--metric ${metric} needs a validation split (data.valFraction > 0)`);
     if (existsSync(out) && readdirSync(out).length) throw new UsageError(`--out ${out} is not empty; use --resume ${out} to continue a study there`);
+    if (queueUrl) redis = await connect(parseQueueUrl(queueUrl)); // before the study directory exists
     settings = {
       space, base, sampler: get<SamplerName>('sampler', 'tpe'), pruner: get<PrunerName>('pruner', 'median'),
       objective: { metric, direction: get('direction', 'minimize') }, trials: get('trials', 20), timeout: get('timeout', 0), seed: get('study-seed', 1),
     };
     dir = out;
-    ensureDir(dir);
-    store = new StudyStore(join(dir, 'study.db'));
+    try {
+      ensureDir(dir);
+      store = new StudyStore(join(dir, 'study.db'));
+    } catch (err) {
+      redis?.disconnect();
+      throw err;
+    }
     store.setMeta('settings', settings);
   }
+  if (queueUrl) store.setMeta('queue', queueUrl);
   const quiet = get('quiet', false) || get('json', false);
-  const queueUrl = get<string | null>('queue', null);
-  if (queueUrl && resume) throw new UsageError('--resume is for local studies; a queued study lives in Redis');
   const stop = new AbortController();
   const onSignal = (): void => stop.abort(new Error('interrupted'));
   process.once('SIGINT', onSignal);
@@ -140,24 +153,20 @@ export async function tuneCommand(argv: readonly string[], io: Io): Promise<numb
       if (t.state === 'complete' && t.value !== null && (best === null || lossOf(settings.objective, t.value) < lossOf(settings.objective, best.value!))) best = t;
       if (!quiet) io.err.write(tableRow(t, best, settings));
     };
-    let overheadMs: number[] = [];
+    let latency: QueueLatency[] = [];
     let trials: TrialRecord[];
-    if (queueUrl) {
-      const r = await runQueueStudy(parseQueueUrl(queueUrl), settings, { parallel: get('parallel', 0) || settings.trials, signal: stop.signal, onTrialEnd });
-      for (const t of r.trials) {
-        store.addTrial(t.number, t.params);
-        store.finishTrial(t.number, { ...t, state: t.state === 'running' ? 'failed' : t.state });
-      }
+    if (queueUrl && redis) {
+      const r = await runQueueStudy(parseQueueUrl(queueUrl), settings, { parallel: get('parallel', 0) || settings.trials, signal: stop.signal, onTrialEnd, store, redis });
       trials = r.trials;
-      overheadMs = r.overheadMs;
+      latency = r.latency;
     } else trials = await runStudy(dir, store, settings, { parallel, threads, signal: stop.signal, onTrialEnd });
     const { best: b, files } = writeResults(dir, settings, trials);
     const counts = Object.fromEntries(['complete', 'pruned', 'failed', 'running'].map((s) => [s, trials.filter((t) => t.state === s).length]));
     const seconds = (Date.now() - t0) / 1000;
-    if (get('json', false)) printJson(io, { dir, counts, best: b, seconds, files, ...(queueUrl ? { queueOverheadMs: overheadMs } : {}) });
+    if (get('json', false)) printJson(io, { dir, counts, best: b, seconds, files, ...(queueUrl ? { queueLatency: latency } : {}) });
     else io.out.write(`study ${dir}: ${counts.complete} complete, ${counts.pruned} pruned, ${counts.failed} failed in ${seconds.toFixed(1)} s\n${b ? `best: trial ${b.number} ${settings.objective.metric} ${b.value!.toPrecision(5)} ${JSON.stringify(b.params)}\n` : 'no trial completed\n'}files: ${files.join(' ')}\n`);
     if (stop.signal.aborted) {
-      io.err.write(`aekit tune: interrupted; aekit tune --resume ${dir} continues the study\n`);
+      io.err.write(`aekit tune: interrupted; aekit tune --resume ${dir} continues the study${queueUrl ? ' (trials already queued keep running on the workers and are collected then)' : ''}\n`);
       return 130;
     }
     return counts.complete ? EXIT.ok : EXIT.input;
@@ -165,6 +174,17 @@ export async function tuneCommand(argv: readonly string[], io: Io): Promise<numb
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
     store.close();
+    redis?.disconnect();
+  }
+}
+
+/** Connect to a resumed study's queue, closing the study file if Redis cannot be reached. */
+async function connectOrClose(url: string, store: StudyStore): Promise<Redis> {
+  try {
+    return await connect(parseQueueUrl(url));
+  } catch (err) {
+    store.close();
+    throw err;
   }
 }
 
