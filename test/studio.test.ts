@@ -278,3 +278,89 @@ test('the studio trains on the wasm backend when the config says auto', { timeou
     await session.close();
   }
 });
+
+test('the studio: a CSV and an image folder dropped on the page, a VAE\'s prior samples and manifold, the threshold dragged', { timeout: 180_000 }, async (t) => {
+  mkdirSync(SHOTS, { recursive: true });
+  const dir = tempDir('aekit-studio-drop-');
+  const vaeRun = join(dir, 'vae-run');
+  cli(['train', '--model', 'vae', '--limit', '500', '--epochs', '1', '--hidden', '32', '--latent-dim', '2', '--batch-size', '100', '--seed', '1', '--backend', 'reference', '--out', vaeRun, '--quiet']);
+  const { server, url } = await startStudioServer({ runs: [vaeRun] });
+  const session = await openUrl(url, () => new Promise((r) => server.close(() => r())));
+  const { page } = session;
+  const shot = (name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+  try {
+    await page.waitForSelector('#diagram svg rect.bottleneck');
+    await page.click('#tab-train');
+    const box = (await page.locator('#page-train').boundingBox())!;
+    const at = { x: Math.round(box.x + box.width / 2), y: Math.round(box.y + 40) };
+
+    // A CSV dropped on the Train page: a real drop event carrying a File in a DataTransfer built in the page.
+    const csv = ['a,b,c,y', ...Array.from({ length: 50 }, (_, i) => `${(i % 7) / 7},${(i % 5) / 5},${(i % 3) / 3},${i % 2}`)].join('\n');
+    await page.fill('#csv-label', 'y');
+    const transfer = await page.evaluateHandle(`(() => {
+      const dt = new DataTransfer();
+      dt.items.add(new File([${JSON.stringify(csv)}], 'dropped.csv', { type: 'text/csv' }));
+      return dt;
+    })()`);
+    await page.dispatchEvent('#page-train', 'drop', { dataTransfer: transfer });
+    await page.waitForFunction(`document.getElementById('csv-name').textContent.includes('dropped.csv (50 rows × 3 features, labelled)')`);
+    assert.equal(await page.isChecked('#data-csv-radio'), true);
+
+    // A folder of PNGs in two class folders, dropped as the operating system drops one (Chromium's drag input).
+    const folder = join(dir, 'shapes');
+    for (let i = 0; i < 12; i++) {
+      const cls = i % 2 ? 'bars' : 'dots';
+      mkdirSync(join(folder, cls), { recursive: true });
+      const data = Uint8Array.from({ length: 64 }, (_, p) => (cls === 'bars' ? (p % 8 === i % 8 ? 255 : 0) : (p === i * 5 ? 255 : 20)));
+      writeFileSync(join(folder, cls, `${i}.png`), encodePng({ width: 8, height: 8, channels: 1, data }));
+    }
+    const cdp = await page.context().newCDPSession(page);
+    const drag = { items: [], files: [folder], dragOperationsMask: 1 };
+    for (const type of ['dragEnter', 'dragOver', 'drop'] as const) await cdp.send('Input.dispatchDragEvent', { type, ...at, data: drag });
+    await page.waitForFunction(`document.getElementById('images-name').textContent.includes('shapes (12 files, 2 classes)') || document.getElementById('data-error').textContent.length > 0`);
+    assert.equal(await page.textContent('#data-error'), '');
+    assert.equal(await page.isChecked('#data-images-radio'), true);
+    await page.click('#btn-train');
+    await page.waitForFunction(`${studio}.phase === 'done' || ${studio}.phase === 'error'`, null, { timeout: 60_000 });
+    assert.equal(await page.evaluate(`${studio}.lastError`), '');
+    await shot('train-dropped-folder');
+
+    // A VAE trained by the CLI: its prior samples and latent manifold grid are drawn.
+    await page.click('#tab-files');
+    await page.click('#open-run-0');
+    await page.waitForFunction(`document.getElementById('status').textContent === 'opened vae-run'`);
+    await page.click('#tab-explore');
+    await page.waitForSelector('#explore[data-shown="vae"]', { timeout: 60_000 });
+    assert.equal(await page.isVisible('#vae-part'), true);
+    assert.equal(await page.getAttribute('#prior', 'data-samples'), '20');
+    assert.equal(await page.getAttribute('#manifold', 'data-cells'), '100');
+    assert.equal(await page.textContent('#manifold-note'), '(the whole 2-D code)');
+    const manifold = await page.evaluate(`(() => {
+      const c = document.getElementById('manifold'), d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+      let lo = 255, hi = 0;
+      for (let i = 0; i < d.length; i += 4) { lo = Math.min(lo, d[i]); hi = Math.max(hi, d[i]); }
+      return { w: c.width, h: c.height, lo, hi };
+    })()`) as { w: number; h: number; lo: number; hi: number };
+    assert.equal(manifold.w, 10 * 29 * 2);
+    assert.ok(manifold.hi - manifold.lo > 100, `the manifold grid is drawn (pixel range ${manifold.lo}..${manifold.hi})`);
+    const before = await page.evaluate(`document.getElementById('prior').toDataURL()`);
+    await page.click('#btn-prior');
+    await page.waitForFunction(`document.getElementById('prior').toDataURL() !== ${JSON.stringify(before)}`);
+
+    // The error histogram's threshold dragged on the chart: left flags more samples than right.
+    const over = (await page.locator('#error-hist .u-over').boundingBox())!;
+    const y = over.y + over.height / 2;
+    await page.mouse.move(over.x + over.width * 0.1, y);
+    await page.mouse.down();
+    const left = Number(await page.getAttribute('#error-hist', 'data-flagged'));
+    await page.mouse.move(over.x + over.width * 0.9, y, { steps: 5 });
+    await page.mouse.up();
+    const right = Number(await page.getAttribute('#error-hist', 'data-flagged'));
+    assert.ok(left > right, `dragging the threshold right flags fewer samples (${left} → ${right})`);
+    assert.match(await page.textContent('#threshold-note') ?? '', new RegExp(`: ${right} of 2000 samples above it$`));
+    await shot('explore-vae');
+    t.diagnostic(`threshold dragged: ${left} → ${right} samples flagged`);
+  } finally {
+    await session.close();
+  }
+});
