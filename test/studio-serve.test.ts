@@ -21,6 +21,20 @@ const SHOTS = join(repoRoot(), 'dist', 'test-artifacts', 'studio');
 const TOKEN = 'studio-token';
 const studio = 'globalThis.studio';
 
+/** The first JSON value a stream prints (aekit's --json output spans lines). */
+async function firstJson(input: NodeJS.ReadableStream): Promise<unknown> {
+  let text = '';
+  for await (const line of createInterface({ input })) {
+    text += line + '\n';
+    try {
+      return JSON.parse(text);
+    } catch {
+      // not complete yet
+    }
+  }
+  throw new Error(`aekit serve printed no JSON: ${text}`);
+}
+
 function cli(args: string[]): string {
   const r = aekit(args, { timeoutMs: 120_000 });
   assert.equal(r.status, 0, `aekit ${args.join(' ')}: ${r.stderr}`);
@@ -36,8 +50,7 @@ test('the studio served by aekit serve trains on the server and explores its mod
   const child = spawn(process.execPath, [CLI(), 'serve', tiny, '--port', '0', '--token', TOKEN, '--runs-dir', runsDir, '--backend', 'reference', '--json'], { stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr!.on('data', (b: Buffer) => (stderr += b.toString()));
-  const [line] = await once(createInterface({ input: child.stdout! }), 'line') as [string];
-  const { address, studio: studioUrl } = JSON.parse(line) as { address: string; studio: string };
+  const { address, studio: studioUrl } = await firstJson(child.stdout!) as { address: string; studio: string };
   const auth = { authorization: `Bearer ${TOKEN}` };
   const session = await openUrl(studioUrl);
   const { page } = session;
@@ -58,7 +71,7 @@ test('the studio served by aekit serve trains on the server and explores its mod
     await page.fill('#server-token', TOKEN);
     await page.click('#btn-server-connect');
     await page.waitForSelector('#open-served-tiny');
-    assert.equal(await page.isVisible('#btn-train-server'), true);
+    assert.equal(await page.getAttribute('#btn-train-server', 'hidden'), null, 'the server trains (--runs-dir)');
 
     // Train on the server: 1 epoch of 2,000 digits on the reference backend; curves from the event stream.
     await page.click('#tab-design');
@@ -86,7 +99,8 @@ test('the studio served by aekit serve trains on the server and explores its mod
     // The finished run is opened in Explore through the serve routes.
     assert.equal(await page.textContent('#status'), `opened ${id} on the server`);
     await page.click('#tab-explore');
-    await page.waitForSelector('#scatter[data-points="2000"]', { timeout: 60_000 });
+    await page.waitForFunction(`document.getElementById('scatter').dataset.points === '2000' || document.getElementById('model-error').textContent !== ''`, null, { timeout: 60_000 });
+    assert.equal(await page.textContent('#model-error'), '');
     const rec = (await page.evaluate(`${studio}.reconstructions(16)`) as number[][]).flat();
     cli(['reconstruct', join(runsDir, id), '--data', 'mnist:test', '--limit', '16', '--backend', 'reference', '--out', join(dir, 'recon.npy')]);
     const want = parseNpy(new Uint8Array(readFileSync(join(dir, 'recon.npy'))), 'recon').data as Float32Array;

@@ -62,7 +62,8 @@ export class ServerLens implements Lens {
   get generative() { return this.info.operations.includes('sample') && this.info.latentKind === 'gaussian'; }
   get conditioned() { return this.info.conditioning !== null; }
 
-  private async rows(op: string, x: Float32Array, n: number, labels: Int32Array | null): Promise<Float32Array> {
+  private async rows(op: string, x: Float32Array, n: number, given: Int32Array | null): Promise<Float32Array> {
+    const labels = this.conditioned ? given : null; // the server refuses labels for a model without classes
     const path = `/v1/models/${encodeURIComponent(this.info.name)}/${op}`;
     if (labels === null) {
       const [header, data] = aekit.encodeNpy(x, [n, x.length / n]);
@@ -83,7 +84,7 @@ export class ServerLens implements Lens {
 
   async sample(n: number, seed: number, labels: Int32Array | null): Promise<Float32Array> {
     const path = `/v1/models/${encodeURIComponent(this.info.name)}/sample`;
-    return flat(await this.client.json(path, { n, seed, ...(labels ? { labels: Array.from(labels) } : {}) }));
+    return flat(await this.client.json(path, { n, seed, ...(labels && this.conditioned ? { labels: Array.from(labels) } : {}) }));
   }
 }
 
