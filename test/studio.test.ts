@@ -348,6 +348,7 @@ test('the studio: a CSV and an image folder dropped on the page, a VAE\'s prior 
     await page.waitForFunction(`document.getElementById('prior').toDataURL() !== ${JSON.stringify(before)}`);
 
     // The error histogram's threshold dragged on the chart: left flags more samples than right.
+    await page.locator('#error-hist .u-over').scrollIntoViewIfNeeded();
     const over = (await page.locator('#error-hist .u-over').boundingBox())!;
     const y = over.y + over.height / 2;
     await page.mouse.move(over.x + over.width * 0.1, y);
