@@ -50,6 +50,9 @@ const state = {
   lastServerRun: null as { id: string; status: string | null; served: boolean } | null,
 };
 
+/** The last form checked: Train reuses its answer, so the click that starts a run builds no model on the page. */
+let checked = { key: '', config: null as aekit.RunConfig | null };
+
 await aekit.setBackend('reference');
 const curves = new Curves($('chart-steps'), $('chart-epochs'));
 const explorer = new Explorer();
@@ -60,6 +63,13 @@ validate();
 
 /** Parse the form's config as the CLI would; draw the diagram, or show the parser's message. */
 function validate(): aekit.RunConfig | null {
+  const key = `${JSON.stringify(form.value())}|${state.csv?.name ?? ''}|${csvLabel() ?? ''}`;
+  if (key === checked.key) return checked.config;
+  checked = { key, config: check() };
+  return checked.config;
+}
+
+function check(): aekit.RunConfig | null {
   try {
     const config = aekit.parseRunConfig(form.value());
     const shape = sampleShape();
@@ -379,6 +389,7 @@ async function takeCsv(file: File): Promise<void> {
     $<HTMLInputElement>('data-csv-radio').checked = true;
     $('csv-name').textContent = `CSV: ${file.name} (${ds.n} rows × ${ds.dim} features${ds.labels ? ', labelled' : ''})`;
     $('data-error').textContent = '';
+    checked.key = '';
     validate();
   } catch (err) {
     $('data-error').textContent = (err as Error).message;
@@ -387,20 +398,22 @@ async function takeCsv(file: File): Promise<void> {
 
 // ---- The model the page holds ----
 
-/** Hold the page's model. A model of a finished run (`final`) is parsed at once; a mid-training one only when explored. */
+/**
+ * Hold the page's model as its files; they are parsed only when explored, so a model arriving
+ * while (or as) training ends costs the page nothing. `final`: the run's last model.
+ */
 function hold(files: ModelFiles, source: string, final: boolean): void {
   release();
   state.held = { files, lens: null, local: null, source };
   $<HTMLButtonElement>('btn-dl-config').disabled = false;
   $<HTMLButtonElement>('btn-dl-weights').disabled = false;
-  if (!final) {
-    $('model-info').textContent = `the model of the latest epoch — ${source} (training)`;
-    return;
+  try {
+    const c = JSON.parse(files.config) as { model: { kind: string; latentDim: number }; data: { sampleShape: number[] } };
+    $('model-info').textContent = `${c.model.kind} model (input [${c.data.sampleShape.join('×')}], code ${c.model.latentDim}) — ${source}${final ? '' : ' (latest epoch, training)'}`;
+  } catch {
+    $('model-info').textContent = source;
   }
-  const lens = heldLens();
-  if (!lens) return;
-  $('model-info').textContent = `${lens.kind} model (${state.held.local!.numParameters().toLocaleString('en-US')} parameters, input [${(lens as LocalLens).sampleShape.join('×')}], code ${lens.latentDim}) — ${source}`;
-  if (!$('page-explore').hidden) void refreshExplore();
+  if (final && !$('page-explore').hidden) void refreshExplore();
 }
 
 function release(): void {
