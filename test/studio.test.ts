@@ -19,6 +19,8 @@ import { parseIdx } from '../src/data/idx.js';
 import { parseNpy } from '../src/data/npy.js';
 import { encodePng } from '../src/util/png.js';
 import { startStudioServer } from '../src/cli/studio-server.js';
+import { mergeConfig, PRESETS } from '../src/train/config.js';
+import { loadavg } from 'node:os';
 import { openUrl } from './chromium.js';
 import { aekit, CLI, repoRoot, tempDir } from './helpers.js';
 import { createRequire } from 'node:module';
@@ -256,24 +258,33 @@ test('aekit studio serves the app cross-origin isolated, MNIST cut to a limit an
   assert.match(bad.stderr, /aekit studio: .*missing: no such directory/);
 });
 
-test('the studio trains on the wasm backend when the config says auto', { timeout: 180_000 }, async () => {
+test('the studio trains Model A on the wasm backend when the config says auto, the page staying responsive', { timeout: 180_000 }, async (t) => {
   const { server, url } = await startStudioServer({});
   const session = await openUrl(url, () => new Promise((r) => server.close(() => r())));
   const { page } = session;
   try {
     await page.waitForSelector('#diagram svg rect.bottleneck');
-    await page.selectOption('#f-train-backend', 'auto');
-    await page.fill('#f-train-epochs', '2');
-    await page.press('#f-train-epochs', 'Tab');
+    // TARGETS.md's Model A (preset keras-deep: 784-128-64-32 mirrored, BCE, Adam, batch 256), 2 epochs of 2,000 digits.
+    const config = mergeConfig(PRESETS['keras-deep']!.config, { train: { epochs: 2, backend: 'auto' } });
+    assert.equal(await page.evaluate(`${studio}.setConfig(${JSON.stringify(config)})`), true);
+    assert.match(await page.textContent('#diagram figcaption') ?? '', /^dense: 222,384 parameters/);
     await page.click('#tab-train');
     await page.fill('#mnist-limit', '2000');
+    await page.evaluate(`globalThis.longTasks = []; new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) globalThis.longTasks.push(Math.round(e.duration));
+    }).observe({ type: 'longtask' })`);
     await page.click('#btn-train');
     await page.waitForFunction(`${studio}.phase === 'done' || ${studio}.phase === 'error'`, null, { timeout: 150_000 });
-    const h = await page.evaluate(`({ backend: ${studio}.backend, epochLosses: ${studio}.epochLosses, lastError: ${studio}.lastError })`) as { backend: string; epochLosses: number[]; lastError: string };
+    const h = await page.evaluate(`({ backend: ${studio}.backend, epochLosses: ${studio}.epochLosses, lastError: ${studio}.lastError, rate: ${studio}.samplesPerSec, tasks: globalThis.longTasks })`) as { backend: string; epochLosses: number[]; lastError: string; rate: number; tasks: number[] };
     assert.equal(h.lastError, '');
     assert.equal(h.backend, 'wasm');
     assert.equal(h.epochLosses.length, 2);
     assert.ok(h.epochLosses[1]! < h.epochLosses[0]!, `the loss did not fall: ${h.epochLosses.join(' → ')}`);
+    assert.ok(h.rate > 0);
+    const longest = Math.max(0, ...h.tasks);
+    t.diagnostic(`Model A in the page on wasm: ${h.rate.toFixed(0)} samples/s; main-thread tasks over 50 ms: ${h.tasks.length ? h.tasks.join(', ') + ' ms' : 'none'} (load average ${loadavg()[0]!.toFixed(1)}); bench/studio.ts measures both against Node`);
+    // The goal is under 50 ms (bench/studio.ts); the bound leaves room for a loaded 2-core CI machine.
+    assert.ok(longest < 1000, `the page froze for ${longest} ms while training`);
   } finally {
     await session.close();
   }
