@@ -19,6 +19,8 @@ import { parseIdx } from '../src/data/idx.js';
 import { parseNpy } from '../src/data/npy.js';
 import { encodePng } from '../src/util/png.js';
 import { startStudioServer } from '../src/cli/studio-server.js';
+import { mergeConfig, PRESETS } from '../src/train/config.js';
+import { loadavg } from 'node:os';
 import { openUrl } from './chromium.js';
 import { aekit, CLI, repoRoot, tempDir } from './helpers.js';
 import { createRequire } from 'node:module';
@@ -256,24 +258,120 @@ test('aekit studio serves the app cross-origin isolated, MNIST cut to a limit an
   assert.match(bad.stderr, /aekit studio: .*missing: no such directory/);
 });
 
-test('the studio trains on the wasm backend when the config says auto', { timeout: 180_000 }, async () => {
+test('the studio trains Model A on the wasm backend when the config says auto, the page staying responsive', { timeout: 180_000 }, async (t) => {
   const { server, url } = await startStudioServer({});
   const session = await openUrl(url, () => new Promise((r) => server.close(() => r())));
   const { page } = session;
   try {
     await page.waitForSelector('#diagram svg rect.bottleneck');
-    await page.selectOption('#f-train-backend', 'auto');
-    await page.fill('#f-train-epochs', '2');
-    await page.press('#f-train-epochs', 'Tab');
+    // TARGETS.md's Model A (preset keras-deep: 784-128-64-32 mirrored, BCE, Adam, batch 256), 2 epochs of 2,000 digits.
+    const config = mergeConfig(PRESETS['keras-deep']!.config, { train: { epochs: 2, backend: 'auto' } });
+    assert.equal(await page.evaluate(`${studio}.setConfig(${JSON.stringify(config)})`), true);
+    assert.match(await page.textContent('#diagram figcaption') ?? '', /^dense: 222,384 parameters/);
     await page.click('#tab-train');
     await page.fill('#mnist-limit', '2000');
+    await page.evaluate(`globalThis.longTasks = []; new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) globalThis.longTasks.push(Math.round(e.duration));
+    }).observe({ type: 'longtask' })`);
     await page.click('#btn-train');
     await page.waitForFunction(`${studio}.phase === 'done' || ${studio}.phase === 'error'`, null, { timeout: 150_000 });
-    const h = await page.evaluate(`({ backend: ${studio}.backend, epochLosses: ${studio}.epochLosses, lastError: ${studio}.lastError })`) as { backend: string; epochLosses: number[]; lastError: string };
+    const h = await page.evaluate(`({ backend: ${studio}.backend, epochLosses: ${studio}.epochLosses, lastError: ${studio}.lastError, rate: ${studio}.samplesPerSec, tasks: globalThis.longTasks })`) as { backend: string; epochLosses: number[]; lastError: string; rate: number; tasks: number[] };
     assert.equal(h.lastError, '');
     assert.equal(h.backend, 'wasm');
     assert.equal(h.epochLosses.length, 2);
     assert.ok(h.epochLosses[1]! < h.epochLosses[0]!, `the loss did not fall: ${h.epochLosses.join(' → ')}`);
+    assert.ok(h.rate > 0);
+    const longest = Math.max(0, ...h.tasks);
+    t.diagnostic(`Model A in the page on wasm: ${h.rate.toFixed(0)} samples/s; main-thread tasks over 50 ms: ${h.tasks.length ? h.tasks.join(', ') + ' ms' : 'none'} (load average ${loadavg()[0]!.toFixed(1)}); bench/studio.ts measures both against Node`);
+    // The goal is under 50 ms (bench/studio.ts); the bound leaves room for a loaded 2-core CI machine.
+    assert.ok(longest < 1000, `the page froze for ${longest} ms while training`);
+  } finally {
+    await session.close();
+  }
+});
+
+test('the studio: a CSV and an image folder dropped on the page, a VAE\'s prior samples and manifold, the threshold dragged', { timeout: 180_000 }, async (t) => {
+  mkdirSync(SHOTS, { recursive: true });
+  const dir = tempDir('aekit-studio-drop-');
+  const vaeRun = join(dir, 'vae-run');
+  cli(['train', '--model', 'vae', '--limit', '500', '--epochs', '1', '--hidden', '32', '--latent-dim', '2', '--batch-size', '100', '--seed', '1', '--backend', 'reference', '--out', vaeRun, '--quiet']);
+  const { server, url } = await startStudioServer({ runs: [vaeRun] });
+  const session = await openUrl(url, () => new Promise((r) => server.close(() => r())));
+  const { page } = session;
+  const shot = (name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+  try {
+    await page.waitForSelector('#diagram svg rect.bottleneck');
+    await page.click('#tab-train');
+    const box = (await page.locator('#page-train').boundingBox())!;
+    const at = { x: Math.round(box.x + box.width / 2), y: Math.round(box.y + 40) };
+
+    // A CSV dropped on the Train page: a real drop event carrying a File in a DataTransfer built in the page.
+    const csv = ['a,b,c,y', ...Array.from({ length: 50 }, (_, i) => `${(i % 7) / 7},${(i % 5) / 5},${(i % 3) / 3},${i % 2}`)].join('\n');
+    await page.fill('#csv-label', 'y');
+    const transfer = await page.evaluateHandle(`(() => {
+      const dt = new DataTransfer();
+      dt.items.add(new File([${JSON.stringify(csv)}], 'dropped.csv', { type: 'text/csv' }));
+      return dt;
+    })()`);
+    await page.dispatchEvent('#page-train', 'drop', { dataTransfer: transfer });
+    await page.waitForFunction(`document.getElementById('csv-name').textContent.includes('dropped.csv (50 rows × 3 features, labelled)')`);
+    assert.equal(await page.isChecked('#data-csv-radio'), true);
+
+    // A folder of PNGs in two class folders, dropped as the operating system drops one (Chromium's drag input).
+    const folder = join(dir, 'shapes');
+    for (let i = 0; i < 12; i++) {
+      const cls = i % 2 ? 'bars' : 'dots';
+      mkdirSync(join(folder, cls), { recursive: true });
+      const data = Uint8Array.from({ length: 64 }, (_, p) => (cls === 'bars' ? (p % 8 === i % 8 ? 255 : 0) : (p === i * 5 ? 255 : 20)));
+      writeFileSync(join(folder, cls, `${i}.png`), encodePng({ width: 8, height: 8, channels: 1, data }));
+    }
+    const cdp = await page.context().newCDPSession(page);
+    const drag = { items: [], files: [folder], dragOperationsMask: 1 };
+    for (const type of ['dragEnter', 'dragOver', 'drop'] as const) await cdp.send('Input.dispatchDragEvent', { type, ...at, data: drag });
+    await page.waitForFunction(`document.getElementById('images-name').textContent.includes('shapes (12 files, 2 classes)') || document.getElementById('data-error').textContent.length > 0`);
+    assert.equal(await page.textContent('#data-error'), '');
+    assert.equal(await page.isChecked('#data-images-radio'), true);
+    await page.click('#btn-train');
+    await page.waitForFunction(`${studio}.phase === 'done' || ${studio}.phase === 'error'`, null, { timeout: 60_000 });
+    assert.equal(await page.evaluate(`${studio}.lastError`), '');
+    await shot('train-dropped-folder');
+
+    // A VAE trained by the CLI: its prior samples and latent manifold grid are drawn.
+    await page.click('#tab-files');
+    await page.click('#open-run-0');
+    await page.waitForFunction(`document.getElementById('status').textContent === 'opened vae-run'`);
+    await page.click('#tab-explore');
+    await page.waitForSelector('#explore[data-shown="vae"]', { timeout: 60_000 });
+    assert.equal(await page.isVisible('#vae-part'), true);
+    assert.equal(await page.getAttribute('#prior', 'data-samples'), '20');
+    assert.equal(await page.getAttribute('#manifold', 'data-cells'), '100');
+    assert.equal(await page.textContent('#manifold-note'), '(the whole 2-D code)');
+    const manifold = await page.evaluate(`(() => {
+      const c = document.getElementById('manifold'), d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+      let lo = 255, hi = 0;
+      for (let i = 0; i < d.length; i += 4) { lo = Math.min(lo, d[i]); hi = Math.max(hi, d[i]); }
+      return { w: c.width, h: c.height, lo, hi };
+    })()`) as { w: number; h: number; lo: number; hi: number };
+    assert.equal(manifold.w, 10 * 29 * 2);
+    assert.ok(manifold.hi - manifold.lo > 100, `the manifold grid is drawn (pixel range ${manifold.lo}..${manifold.hi})`);
+    const before = await page.evaluate(`document.getElementById('prior').toDataURL()`);
+    await page.click('#btn-prior');
+    await page.waitForFunction(`document.getElementById('prior').toDataURL() !== ${JSON.stringify(before)}`);
+
+    // The error histogram's threshold dragged on the chart: left flags more samples than right.
+    await page.locator('#error-hist .u-over').scrollIntoViewIfNeeded();
+    const over = (await page.locator('#error-hist .u-over').boundingBox())!;
+    const y = over.y + over.height / 2;
+    await page.mouse.move(over.x + over.width * 0.1, y);
+    await page.mouse.down();
+    const left = Number(await page.getAttribute('#error-hist', 'data-flagged'));
+    await page.mouse.move(over.x + over.width * 0.9, y, { steps: 5 });
+    await page.mouse.up();
+    const right = Number(await page.getAttribute('#error-hist', 'data-flagged'));
+    assert.ok(left > right, `dragging the threshold right flags fewer samples (${left} → ${right})`);
+    assert.match(await page.textContent('#threshold-note') ?? '', new RegExp(`: ${right} of 2000 samples above it$`));
+    await shot('explore-vae');
+    t.diagnostic(`threshold dragged: ${left} → ${right} samples flagged`);
   } finally {
     await session.close();
   }

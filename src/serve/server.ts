@@ -14,6 +14,7 @@ import { Batcher } from './batcher.js';
 import { Metrics } from './metrics.js';
 import { loadServedModel, OPERATIONS, type Operation, type ServedModel } from './models.js';
 import { followLines, RunManager, type Run } from './runs.js';
+import { STUDIO_HEADERS, studioFile } from './studio-files.js';
 import { MAX_ROWS, openApiDocument, rowsRequest, runRequest, sampleRequest, zodMessage } from './schemas.js';
 
 export interface ServeOptions {
@@ -31,6 +32,8 @@ export interface ServeOptions {
   /** Where POST /v1/runs puts runs; null: no training routes. */
   runsDir: string | null;
   version: string;
+  /** The built studio (dist/studio) to serve at /studio/, or null: no studio. */
+  studioDir?: string | null;
   /** Called for each finished request (tests and the CLI's log); optional. */
   log?: (line: string) => void;
 }
@@ -75,7 +78,8 @@ export async function createServer(o: ServeOptions): Promise<Server> {
   app.addContentTypeParser([NPY, 'application/octet-stream'], { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
 
   app.addHook('onRequest', async (req) => {
-    if (token === null || req.url === '/healthz') return;
+    // The studio's static files (app, MNIST, wasm) are public; the page sends the token on /v1 calls.
+    if (token === null || req.url === '/healthz' || isStudioPath(req.url)) return;
     const given = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
     const ok = given !== undefined && Buffer.byteLength(given) === token.length && timingSafeEqual(Buffer.from(given), token);
     if (!ok) throw new HttpError(401, given === undefined ? 'this server needs a bearer token (Authorization: Bearer TOKEN)' : 'wrong bearer token');
@@ -102,6 +106,17 @@ export async function createServer(o: ServeOptions): Promise<Server> {
   app.get('/metrics', async (_req, reply) => reply.type('text/plain; version=0.0.4').send(metrics.text()));
   const doc = openApiDocument(o.version, runs !== null);
   app.get('/openapi.json', async () => doc);
+  const studioDir = o.studioDir ?? null;
+  if (studioDir !== null) {
+    app.get('/studio', async (_req, reply) => reply.redirect('/studio/'));
+    app.get<{ Params: { '*': string } }>('/studio/*', async (req, reply) => {
+      const u = new URL(req.url, 'http://x');
+      const file = studioFile(decodeURIComponent(u.pathname.slice('/studio'.length)), u.searchParams, studioDir);
+      void reply.headers({ ...STUDIO_HEADERS, 'cache-control': 'no-cache' });
+      if (file === null) return reply.code(404).type('text/plain').send(`not found: ${u.pathname.slice(0, 200)}`);
+      return reply.type(file.type).send(Buffer.from(file.body));
+    });
+  }
   app.get('/v1/models', async () => ({ models: [...models.values()].map((m) => m.describe()) }));
   app.get<{ Params: { name: string } }>('/v1/models/:name', async (req) => {
     const m = model(req.params.name);
@@ -206,6 +221,10 @@ export async function createServer(o: ServeOptions): Promise<Server> {
       await Promise.all([app.close(), runs?.stopAll()]);
     },
   };
+}
+
+function isStudioPath(url: string): boolean {
+  return url === '/studio' || url.startsWith('/studio/');
 }
 
 function parse<T extends z.ZodType>(schema: T, body: unknown): z.output<T> {

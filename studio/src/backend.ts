@@ -1,7 +1,7 @@
 /**
  * Which backend the studio trains on. A run config's 'auto' lets aekit choose among the backends
  * registered in the page: worker.ts registers the WebAssembly backend with the modules that
- * studio-server.ts serves from build/wasm/ at /wasm/, so 'auto' takes wasm and falls back to the
+ * serve/studio-files.ts sends from build/wasm/ at wasm/ (beside the page), so 'auto' takes wasm and falls back to the
  * reference backend when they cannot be fetched (e.g. under `npm run studio:dev`). A config
  * naming a backend the page lacks ('native') falls back to 'auto', since Node-only backends never
  * load here.

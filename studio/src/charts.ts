@@ -1,7 +1,9 @@
 /**
  * Live training curves with uPlot (see docs/design.md): the loss of every step, and per epoch every
- * loss term of the training split with its validation twin. Charts are rebuilt only when the set of
- * series changes; new points go in with setData, which uPlot redraws in well under a millisecond.
+ * loss term of the training split with its validation twin. Both charts are built when the page
+ * loads (a first uPlot costs tens of ms of layout and compilation, which would otherwise land on
+ * the page while it trains) and rebuilt only when the set of series changes; new points go in with
+ * setData, which uPlot redraws in well under a millisecond.
  */
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
@@ -20,16 +22,16 @@ export class Curves {
 
   constructor(private stepHost: HTMLElement, private epochHost: HTMLElement) {
     new ResizeObserver(() => this.resize()).observe(stepHost);
+    this.reset();
   }
 
+  /** Empty both charts; the epoch chart starts with the series every run has (training and validation loss). */
   reset(): void {
     this.steps = [[], []];
     this.epochs = [];
-    this.series.clear();
-    this.stepPlot?.destroy();
-    this.epochPlot?.destroy();
-    this.stepPlot = this.epochPlot = null;
-    this.epochKeys = '';
+    this.series = new Map([['train loss', []], ['val loss', []]]);
+    this.drawSteps();
+    this.drawEpochs();
   }
 
   /** Points drawn so far: step losses and epoch rows (for tests and the status line). */

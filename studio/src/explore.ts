@@ -2,22 +2,25 @@
  * The explore page: reconstructions, the 2-D latent scatter of the test samples (the first two
  * dimensions for a 2-D code, else a PCA projection, and it says which), hover to see a sample,
  * click to decode that point, interpolation between two samples, and for VAEs prior samples and
- * the latent manifold. It runs on the page's own copy of the model (built from its files), which
- * decodes one point in well under a frame.
+ * the latent manifold. It works through a Lens: the page's own copy of the model (built from its
+ * files, which decodes one point in well under a frame) or a model `aekit serve` holds.
  */
-import * as aekit from '../../dist/src/browser.js';
 import { ErrorHistogram } from './errors-hist.js';
 import { drawGrid, drawOne } from './images.js';
+import type { Lens } from './lens.js';
 import type { Samples } from './protocol.js';
 
 const PALETTE = ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f', '#bcbd22', '#17becf'];
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
+/** Rows per encode/reconstruct call. */
+const CHUNK = 500;
 
 interface Projection { mean: Float64Array; axes: Float64Array[]; pca: boolean }
 
 export class Explorer {
-  private model: aekit.Autoencoder | null = null;
+  private lens: Lens | null = null;
   private samples: Samples | null = null;
+  private codes: Float32Array = new Float32Array(0);
   private points: Float64Array = new Float64Array(0);
   private proj: Projection | null = null;
   private view = { x0: 0, x1: 1, y0: 0, y1: 1 };
@@ -30,42 +33,38 @@ export class Explorer {
   constructor() {
     const sc = $<HTMLCanvasElement>('scatter');
     sc.addEventListener('mousemove', (e) => this.hover(e));
-    sc.addEventListener('click', (e) => this.click(e));
+    sc.addEventListener('click', (e) => void this.click(e));
     sc.addEventListener('keydown', (e) => {
-      if (e.key === 'Enter' || e.key === ' ') this.decodeAt(0.5, 0.5);
+      if (e.key === 'Enter' || e.key === ' ') void this.decodeAt(0.5, 0.5);
     });
-    $('btn-interp').addEventListener('click', () => this.interpolate());
-    $('btn-prior').addEventListener('click', () => this.prior(Date.now() >>> 0));
+    $('btn-interp').addEventListener('click', () => void this.interpolate());
+    $('btn-prior').addEventListener('click', () => void this.prior(Date.now() >>> 0));
   }
 
   /** Hold this model and these samples (cheap); `show` draws them. */
-  use(model: aekit.Autoencoder, samples: Samples): void {
-    this.model = model;
+  use(lens: Lens, samples: Samples): void {
+    this.lens = lens;
     this.samples = samples;
   }
 
-  show(model: aekit.Autoencoder, samples: Samples): void {
-    this.use(model, samples);
+  async show(lens: Lens, samples: Samples): Promise<void> {
+    this.use(lens, samples);
     let lo = Infinity, hi = -Infinity;
     for (const v of samples.x) if (v < lo) lo = v; else if (v > hi) hi = v;
     this.range = lo >= 0 && hi <= 1 ? [0, 1] : [lo, hi];
     $('explore-empty').hidden = true;
     $('explore').hidden = false;
-    this.recon();
+    await this.recon();
+    this.codes = await this.chunked((x, n, l) => lens.encode(x, n, l), lens.latentDim);
     this.scatter();
-    this.hist.show(this.errorsPerSample());
-    this.interpolate();
-    const vae = model.latentKind === 'gaussian' && model.sample !== undefined;
-    $('vae-part').hidden = !vae;
-    if (vae) {
-      this.prior(1);
-      this.manifold();
+    this.hist.show(await this.errorsPerSample());
+    await this.interpolate();
+    $('vae-part').hidden = !lens.generative;
+    if (lens.generative) {
+      await this.prior(1);
+      await this.manifold();
     }
-  }
-
-  private batch(from: number, n: number): { x: aekit.Tensor; labels: Int32Array | null } {
-    const s = this.samples!, dim = s.x.length / s.n;
-    return { x: aekit.tensor(s.x.subarray(from * dim, (from + n) * dim), [n, ...s.sampleShape]), labels: s.labels ? s.labels.subarray(from, from + n) : null };
+    $('explore').dataset.shown = lens.kind;
   }
 
   private row(i: number): Float32Array {
@@ -73,56 +72,43 @@ export class Explorer {
     return s.x.subarray(i * dim, (i + 1) * dim);
   }
 
-  /** Reconstructions of the first 16 samples (same numbers as `aekit reconstruct`). */
-  reconstructions(n = 16): Float32Array[] {
-    return aekit.tidy(() => {
-      const k = Math.min(n, this.samples!.n);
-      const b = this.batch(0, k);
-      const r = aekit.noGrad(() => this.model!.reconstruct(b.x, b.labels)).data as Float32Array;
-      const dim = r.length / k;
-      return Array.from({ length: k }, (_, i) => Float32Array.from(r.subarray(i * dim, (i + 1) * dim)));
-    });
+  /** `f` over the samples in chunks of CHUNK rows, `width` outputs per row, concatenated. */
+  private async chunked(f: (x: Float32Array, n: number, labels: Int32Array | null) => Promise<Float32Array>, width: number, upTo = this.samples!.n): Promise<Float32Array> {
+    const s = this.samples!, dim = s.x.length / s.n, out = new Float32Array(upTo * width);
+    for (let i = 0; i < upTo; i += CHUNK) {
+      const k = Math.min(CHUNK, upTo - i);
+      out.set(await f(s.x.subarray(i * dim, (i + k) * dim), k, s.labels ? s.labels.subarray(i, i + k) : null), i * width);
+    }
+    return out;
   }
 
-  private recon(): void {
-    const rec = this.reconstructions();
+  /** Reconstructions of the first n samples (same numbers as `aekit reconstruct`). */
+  async reconstructions(n = 16): Promise<Float32Array[]> {
+    const k = Math.min(n, this.samples!.n), dim = this.lens!.inputDim;
+    const r = await this.chunked((x, m, l) => this.lens!.reconstruct(x, m, l), dim, k);
+    return Array.from({ length: k }, (_, i) => r.slice(i * dim, (i + 1) * dim));
+  }
+
+  private async recon(): Promise<void> {
+    const rec = await this.reconstructions();
     const inputs = rec.map((_, i) => this.row(i));
     drawGrid($<HTMLCanvasElement>('recon'), [...inputs, ...rec], this.samples!.sampleShape, rec.length, 2, this.range);
   }
 
   /** Mean squared reconstruction error of each sample. */
-  errorsPerSample(): Float64Array {
+  async errorsPerSample(): Promise<Float64Array> {
     const s = this.samples!, dim = s.x.length / s.n, out = new Float64Array(s.n);
-    for (let i = 0; i < s.n; i += 500) {
-      const k = Math.min(500, s.n - i);
-      aekit.tidy(() => {
-        const b = this.batch(i, k);
-        const r = aekit.noGrad(() => this.model!.reconstruct(b.x, b.labels)).data as Float32Array;
-        for (let j = 0; j < k; j++) {
-          let sum = 0;
-          for (let f = 0; f < dim; f++) sum += (r[j * dim + f]! - s.x[(i + j) * dim + f]!) ** 2;
-          out[i + j] = sum / dim;
-        }
-      });
+    const r = await this.chunked((x, n, l) => this.lens!.reconstruct(x, n, l), dim);
+    for (let j = 0; j < s.n; j++) {
+      let sum = 0;
+      for (let f = 0; f < dim; f++) sum += (r[j * dim + f]! - s.x[j * dim + f]!) ** 2;
+      out[j] = sum / dim;
     }
     return out;
   }
 
-  private encodeAll(): Float32Array {
-    const s = this.samples!, d = this.model!.config.latentDim, z = new Float32Array(s.n * d);
-    for (let i = 0; i < s.n; i += 500) {
-      const k = Math.min(500, s.n - i);
-      aekit.tidy(() => {
-        const b = this.batch(i, k);
-        z.set(aekit.noGrad(() => this.model!.encode(b.x, b.labels)).data as Float32Array, i * d);
-      });
-    }
-    return z;
-  }
-
   private scatter(): void {
-    const s = this.samples!, d = this.model!.config.latentDim;
-    const z = this.encodeAll();
+    const s = this.samples!, d = this.lens!.latentDim, z = this.codes;
     this.proj = d <= 2 ? identity(d) : pca(z, s.n, d);
     $('scatter-note').textContent = d === 1 ? '(1-D code: its value against the sample index)'
       : this.proj.pca ? `(${d}-D code projected on its first two principal components; ${s.n} test samples)` : `(dimensions 1 and 2 of the code; ${s.n} test samples)`;
@@ -161,7 +147,7 @@ export class Explorer {
   }
 
   private hover(e: MouseEvent): void {
-    if (!this.samples) return;
+    if (!this.samples || this.points.length !== 2 * this.samples.n) return;
     const cv = $<HTMLCanvasElement>('scatter');
     const [fx, fy] = this.fractionOf(e);
     let best = -1, bestD = 64;
@@ -177,57 +163,56 @@ export class Explorer {
     hov.title = `sample ${best}${this.samples.labels ? `, label ${this.samples.labels[best]}` : ''}`;
   }
 
-  private click(e: MouseEvent): void {
+  private async click(e: MouseEvent): Promise<void> {
     const [fx, fy] = this.fractionOf(e);
-    this.decodeAt(fx, fy);
+    await this.decodeAt(fx, fy);
   }
 
   /** Decode the latent point under canvas fraction (fx, fy); other code dimensions at the samples' mean. */
-  decodeAt(fx: number, fy: number): void {
-    if (!this.model || !this.proj) return;
-    const v = this.view, d = this.model.config.latentDim;
+  async decodeAt(fx: number, fy: number): Promise<void> {
+    if (!this.lens || !this.proj) return;
+    const v = this.view, d = this.lens.latentDim;
     const a = v.x0 + fx * (v.x1 - v.x0), b = v.y0 + (1 - fy) * (v.y1 - v.y0);
     const z = d === 1 ? Float32Array.of(a) : unproject(this.proj, a, b, d);
-    const out = this.decode([z])[0]!;
+    const out = (await this.decode([z]))[0]!;
     drawOne($<HTMLCanvasElement>('decoded-img'), out, this.samples!.sampleShape, this.range);
     $('decoded-at').textContent = `z = (${Array.from(z.subarray(0, 4), (t) => t.toFixed(2)).join(', ')}${d > 4 ? ', …' : ''})`;
   }
 
-  private decode(zs: Float32Array[], label = 0): Float32Array[] {
-    const d = this.model!.config.latentDim, z = new Float32Array(zs.length * d);
+  private async decode(zs: Float32Array[], label = 0): Promise<Float32Array[]> {
+    const d = this.lens!.latentDim, z = new Float32Array(zs.length * d);
     zs.forEach((r, i) => z.set(r, i * d));
-    return aekit.tidy(() => {
-      const labels = this.model!.conditioning ? new Int32Array(zs.length).fill(label) : null;
-      const out = aekit.noGrad(() => this.model!.decode(aekit.tensor(z, [zs.length, d]), labels)).data as Float32Array;
-      const w = out.length / zs.length;
-      return zs.map((_, i) => Float32Array.from(out.subarray(i * w, (i + 1) * w)));
-    });
+    const labels = this.lens!.conditioned ? new Int32Array(zs.length).fill(label) : null;
+    const out = await this.lens!.decode(z, zs.length, labels);
+    const w = out.length / zs.length;
+    return zs.map((_, i) => out.slice(i * w, (i + 1) * w));
   }
 
-  private interpolate(): void {
-    if (!this.samples) return;
+  private async interpolate(): Promise<void> {
+    if (!this.samples || !this.lens) return;
     const n = this.samples.n, clamp = (id: string) => Math.max(0, Math.min(n - 1, Number($<HTMLInputElement>(id).value) | 0));
     const ia = clamp('interp-a'), ib = clamp('interp-b');
-    const z = this.encodeAll(), d = this.model!.config.latentDim;
+    const z = this.codes, d = this.lens.latentDim;
     const za = z.subarray(ia * d, (ia + 1) * d), zb = z.subarray(ib * d, (ib + 1) * d);
     const steps = Array.from({ length: 10 }, (_, k) => Float32Array.from(za, (v, j) => v + ((zb[j]! - v) * k) / 9));
-    const rows = [this.row(ia), ...this.decode(steps, this.samples.labels?.[ia] ?? 0), this.row(ib)];
+    const rows = [this.row(ia), ...(await this.decode(steps, this.samples.labels?.[ia] ?? 0)), this.row(ib)];
     drawGrid($<HTMLCanvasElement>('interp'), rows, this.samples.sampleShape, rows.length, 2, this.range);
   }
 
-  private prior(seed: number): void {
-    const m = this.model!;
-    const rows = aekit.tidy(() => {
-      const out = aekit.noGrad(() => m.sample!(20, new aekit.Rng(seed))).data as Float32Array;
-      const w = out.length / 20;
-      return Array.from({ length: 20 }, (_, i) => Float32Array.from(out.subarray(i * w, (i + 1) * w)));
-    });
-    drawGrid($<HTMLCanvasElement>('prior'), rows, this.samples!.sampleShape, 10, 2, this.range);
+  private async prior(seed: number): Promise<void> {
+    const lens = this.lens!;
+    const labels = lens.conditioned ? Int32Array.from({ length: 20 }, (_, i) => i % 10) : null;
+    const out = await lens.sample(20, seed, labels);
+    const w = out.length / 20;
+    const rows = Array.from({ length: 20 }, (_, i) => out.slice(i * w, (i + 1) * w));
+    const cv = $<HTMLCanvasElement>('prior');
+    drawGrid(cv, rows, this.samples!.sampleShape, 10, 2, this.range);
+    cv.dataset.samples = String(rows.length);
   }
 
   /** A 10×10 grid over the first two code dimensions at normal quantiles 5%…95% (the others 0). */
-  private manifold(): void {
-    const d = this.model!.config.latentDim, k = 10, zs: Float32Array[] = [];
+  private async manifold(): Promise<void> {
+    const d = this.lens!.latentDim, k = 10, zs: Float32Array[] = [];
     for (let r = 0; r < k; r++) {
       for (let c = 0; c < k; c++) {
         const z = new Float32Array(d);
@@ -237,7 +222,9 @@ export class Explorer {
       }
     }
     $('manifold-note').textContent = d > 2 ? `(dimensions 1 and 2 of ${d}, the others at 0)` : '(the whole 2-D code)';
-    drawGrid($<HTMLCanvasElement>('manifold'), this.decode(zs), this.samples!.sampleShape, k, 2, this.range);
+    const cv = $<HTMLCanvasElement>('manifold');
+    drawGrid(cv, await this.decode(zs), this.samples!.sampleShape, k, 2, this.range);
+    cv.dataset.cells = String(zs.length);
   }
 }
 

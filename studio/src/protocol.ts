@@ -13,7 +13,8 @@ export interface ImageFile { file: File; path: string; label: number | null }
 /** Control word shared with the worker (SharedArrayBuffer): pause blocks the worker between two steps. */
 export const RUNNING = 0, PAUSED = 1, STOPPING = 2;
 
-export type ToWorker = { type: 'start'; config: unknown; data: DataSource; control: SharedArrayBuffer };
+/** `base`: the page's folder URL; the worker fetches data/mnist/… and wasm/… under it (the studio may live at /studio/). */
+export type ToWorker = { type: 'start'; config: unknown; data: DataSource; control: SharedArrayBuffer; base: string };
 
 /** A model as the two files of a model directory. */
 export interface ModelFiles { config: string; weights: Uint8Array }

@@ -23,7 +23,7 @@ async function bytes(url: string): Promise<Uint8Array> {
   return new Uint8Array(await r.arrayBuffer());
 }
 
-async function loadData(src: DataSource, config: aekit.RunConfig): Promise<{ full: aekit.Dataset; test: aekit.Dataset | null }> {
+async function loadData(src: DataSource, config: aekit.RunConfig, base: string): Promise<{ full: aekit.Dataset; test: aekit.Dataset | null }> {
   if (src.kind === 'images') return { full: await decodeImages(src), test: null };
   if (src.kind === 'csv') {
     const opts = src.labelColumn ? { labelColumn: src.labelColumn } : {};
@@ -33,7 +33,7 @@ async function loadData(src: DataSource, config: aekit.RunConfig): Promise<{ ful
   const trainLimit = config.data.limit === null ? '' : `?limit=${config.data.limit}`;
   const [ti, tl, si, sl] = await Promise.all([
     `train-images${trainLimit}`, `train-labels${trainLimit}`, `test-images?limit=${EXPLORE_SAMPLES}`, `test-labels?limit=${EXPLORE_SAMPLES}`,
-  ].map((f) => bytes(`/data/mnist/${f}`)));
+  ].map((f) => bytes(new URL(`data/mnist/${f}`, base).href)));
   const idx = (b: Uint8Array | undefined, name: string) => aekit.parseIdx(b!, name);
   return {
     full: aekit.mnistFromBytes(idx(ti, 'train-images'), idx(tl, 'train-labels'), 'mnist', config.data.limit),
@@ -82,12 +82,13 @@ function firstRows(ds: aekit.Dataset, n: number): Samples {
 let wasmRegistered = false;
 
 /** The WebAssembly backend, from the modules `aekit studio` serves at /wasm/; 'auto' prefers it (one thread in a worker). */
-function registerWasm(): void {
+function registerWasm(base: string): void {
   if (wasmRegistered) return;
   wasmRegistered = true;
   aekit.registerWasmBackend(async (file) => {
-    const res = await fetch(`/wasm/${file}`);
-    if (!res.ok) throw new Error(`/wasm/${file}: ${res.status} ${res.statusText}`);
+    const url = new URL(`wasm/${file}`, base).href;
+    const res = await fetch(url);
+    if (!res.ok) throw new Error(`${url}: ${res.status} ${res.statusText}`);
     return new Uint8Array(await res.arrayBuffer());
   });
 }
@@ -95,10 +96,10 @@ function registerWasm(): void {
 async function run(msg: ToWorker): Promise<void> {
   const control = new Int32Array(msg.control);
   aekit.registerBuiltinModels();
-  registerWasm();
+  registerWasm(msg.base);
   const config = aekit.parseRunConfig(msg.config);
   const backend = await aekit.setBackend(pickBackend(config.train.backend));
-  const { full, test } = await loadData(msg.data, config);
+  const { full, test } = await loadData(msg.data, config, msg.base);
   const data = aekit.splitData(full, test, config.data, config.train.seed);
   config.model = aekit.fitModelToData(config.model, data.sampleShape);
   const model = aekit.createModel(config.model, new aekit.Rng(config.train.seed));

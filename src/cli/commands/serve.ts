@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { loadServedModel, parseModelArg, type ServedModel } from '../../serve/models.js';
 import { createServer } from '../../serve/server.js';
+import { appBuilt, defaultAppDir } from '../../serve/studio-files.js';
 import { integer, string } from '../../util/schema.js';
 import { formatHelp, parseArgs } from '../args.js';
 import { printJson, useBackend, type Io } from '../common.js';
@@ -25,7 +26,8 @@ const DESCRIPTION =
   '(sample: {"n": 16, "seed": 1}) or an NPY body (Content-Type: application/x-npy), GET /healthz, GET /metrics (Prometheus), GET /openapi.json; with --runs-dir, ' +
   'training runs: POST /v1/runs {"config": …}, GET /v1/runs/ID/events (Server-Sent Events), DELETE /v1/runs/ID (stops at a checkpoint). A model is named by its ' +
   "directory's base name unless given as NAME=DIR; score uses the threshold in the directory's anomaly.json when there is one. SIGINT or SIGTERM finishes in-flight requests, " +
-  'refuses new ones and stops training runs at their last checkpoint.';
+  'refuses new ones and stops training runs at their last checkpoint. The browser studio is served at /studio/ (cross-origin isolated): it lists and explores the served models ' +
+  'through these routes and, with --runs-dir, trains on the server with live curves.';
 
 function version(): string {
   return (JSON.parse(readFileSync(new URL('../../../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
@@ -53,6 +55,7 @@ export async function serveCommand(argv: readonly string[], io: Io): Promise<num
     models.push(m);
   }
   const token = (o('token') as string | null | undefined) ?? process.env.AEKIT_TOKEN ?? null;
+  const studioDir = appBuilt(defaultAppDir()) ? defaultAppDir() : null;
   const server = await createServer({
     models,
     token: token === '' ? null : token,
@@ -61,6 +64,7 @@ export async function serveCommand(argv: readonly string[], io: Io): Promise<num
     bodyLimit: (o('body-limit') as number | undefined) ?? 16 * 1024 * 1024,
     requestTimeoutMs: (o('request-timeout-ms') as number | undefined) ?? 30_000,
     runsDir,
+    studioDir,
     version: version(),
     log: (line) => io.err.write(`aekit serve: ${line}\n`),
   });
@@ -70,8 +74,9 @@ export async function serveCommand(argv: readonly string[], io: Io): Promise<num
   } catch (err) {
     throw new UsageError(`cannot listen: ${(err as Error).message}`);
   }
-  if (json) printJson(io, { address, models: models.map((m) => m.name), training: runsDir !== null });
-  else if (!quiet) io.out.write(`aekit serve: listening on ${address} (${models.map((m) => m.name).join(', ') || 'no models'}${runsDir ? `; training runs in ${runsDir}` : ''})\n`);
+  const studio = studioDir === null ? null : `${address}/studio/`;
+  if (json) printJson(io, { address, models: models.map((m) => m.name), training: runsDir !== null, studio });
+  else if (!quiet) io.out.write(`aekit serve: listening on ${address} (${models.map((m) => m.name).join(', ') || 'no models'}${runsDir ? `; training runs in ${runsDir}` : ''}${studio ? `; studio at ${studio}` : ''})\n`);
   const signal = await new Promise<NodeJS.Signals>((res) => {
     process.once('SIGINT', () => res('SIGINT'));
     process.once('SIGTERM', () => res('SIGTERM'));
