@@ -5,7 +5,7 @@
  * transposes are made explicit copies first: dW = transpose(x)·dz, dx = dz·transpose(W)).
  */
 import * as tf from '@tensorflow/tfjs';
-import '@tensorflow/tfjs-backend-wasm';
+import { getThreadsCount, setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 
 export interface NetSpec {
   /** Layer widths from input to output, e.g. [784, 128, 64, 32, 64, 128, 784]. */
@@ -15,11 +15,22 @@ export interface NetSpec {
   readonly loss: 'bce' | 'mse';
 }
 
-export async function useTfjsWasm(): Promise<Record<string, unknown>> {
+/**
+ * Switch TF.js to its wasm backend. In a page, `wasmPaths` is the URL prefix its .wasm files are
+ * served under, and `threads` the size of its thread pool where the page is cross-origin isolated
+ * (TF.js then loads its threaded SIMD build); in Node TF.js runs on one thread.
+ */
+export async function useTfjsWasm(options: { wasmPaths?: string; threads?: number } = {}): Promise<Record<string, unknown>> {
+  if (options.wasmPaths) setWasmPaths(options.wasmPaths);
+  if (options.threads) setThreadsCount(options.threads);
   if (!(await tf.setBackend('wasm'))) throw new Error('TF.js wasm backend did not initialise');
   await tf.ready();
-  return { version: tf.version.tfjs, simd: await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT'), threads: await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT') };
+  const threads = await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT');
+  return { version: tf.version.tfjs, simd: await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT'), threads, threadsCount: threads ? getThreadsCount() : 1 };
 }
+
+/** TF.js's side of the bench as bench/wasm-cases.ts runs it. */
+export const tfjsSide = { gemm: tfjsGemm, fit: tfjsFit, manual: tfjsManual };
 
 /** GFLOP/s of tf.matMul for M = K = N = n (the median of `reps` after warm-up). */
 export function tfjsGemm(n: number, trans: string, reps: number): number {

@@ -11,7 +11,8 @@
  * this file with Vite and runs the bundle in a context that has no Node globals.
  */
 import { registerReferenceBackend } from './backends/reference/index.js';
-import { createWasmBackend, relaxedSimdSupported, WASM, wasmFileName } from './backends/wasm/index.js';
+import { WASM } from './backends/wasm/index.js';
+import { createWebWasmBackend, type WebWasmOptions } from './backends/wasm/web.js';
 import { registerBackend, setBackend as coreSetBackend, type Backend } from './core/index.js';
 import { registerBuiltinModels } from './models/index.js';
 
@@ -35,6 +36,9 @@ export * from './io/safetensors.js';
 export * from './io/model-format.js';
 
 // Training.
+export { webThreadsAvailable, type WebWasmOptions } from './backends/wasm/web.js';
+export type { WasmBackend } from './backends/wasm/index.js';
+
 export * from './train/config.js';
 export * from './train/trainer.js';
 export * from './train/evaluate.js';
@@ -48,14 +52,12 @@ let registered = false;
  * backend). `fetchModule(file)` returns the bytes of a module built by `npm run build:wasm`
  * (`build/wasm/FILE` in the package; serve them with the page), e.g.
  * `(file) => fetch('/aekit-wasm/' + file).then((r) => r.arrayBuffer()).then((b) => new Uint8Array(b))`.
- * In a page the backend runs on one thread (worker threads in browsers are not wired yet).
+ * Where the page, or the worker that calls this, is cross-origin isolated (COOP `same-origin` and
+ * COEP `require-corp`), large matrix products run on `options.threads` threads (web workers over
+ * shared memory; default: `navigator.hardwareConcurrency`); elsewhere on the calling thread alone.
  */
-export function registerWasmBackend(fetchModule: (file: string) => Promise<Uint8Array>): void {
-  registerBackend(WASM, async () => {
-    const isa = relaxedSimdSupported() ? 'relaxed' : 'simd128';
-    const bytes = await fetchModule(wasmFileName(isa, false));
-    return createWasmBackend({ bytes: () => bytes, isa, threads: 1, shared: false });
-  }, 5);
+export function registerWasmBackend(fetchModule: (file: string) => Promise<Uint8Array>, options: WebWasmOptions = {}): void {
+  registerBackend(WASM, () => createWebWasmBackend(fetchModule, options), 5);
 }
 
 /** Select a backend ('auto', 'wasm' once registered, or 'reference'); registers the ones a browser has first. */

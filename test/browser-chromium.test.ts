@@ -67,8 +67,8 @@ test('Chromium trains Model A for one epoch of MNIST on the wasm backend, and th
         model, optimizer: aekit.createOptimizer({ kind: 'adam', lr: 1e-3 }), schedule: aekit.makeSchedule(config.train, 1e-3),
         config: config.train, train: ds, val: null, onEvent: (e) => { if (e.type === 'step') losses.push(e.loss); },
       });
-      return { backend: backend.name, n: ds.n, losses, samplesPerSec: run.samplesPerSec, epochs: run.state.epochsDone };
-    })()`) as { backend: string; n: number; losses: number[]; samplesPerSec: number; epochs: number };
+      return { backend: backend.name, threads: backend.threads(), n: ds.n, losses, samplesPerSec: run.samplesPerSec, epochs: run.state.epochsDone };
+    })()`) as { backend: string; threads: number; n: number; losses: number[]; samplesPerSec: number; epochs: number };
     assert.equal(r.backend, 'wasm');
     assert.equal(r.n, 60000);
     assert.equal(r.epochs, 1);
@@ -76,7 +76,7 @@ test('Chromium trains Model A for one epoch of MNIST on the wasm backend, and th
     const mean = (a: number[]) => a.reduce((s, v) => s + v, 0) / a.length;
     const first = mean(r.losses.slice(0, 10)), last = mean(r.losses.slice(-10));
     assert.ok(last < 0.5 * first, `BCE per pixel ${first.toFixed(4)} over the first 10 steps, ${last.toFixed(4)} over the last 10`);
-    t.diagnostic(`Chromium, wasm (one thread): Model A ${Math.round(r.samplesPerSec)} samples/s, loss ${first.toFixed(4)} → ${last.toFixed(4)}`);
+    t.diagnostic(`Chromium, wasm (${r.threads} threads): Model A ${Math.round(r.samplesPerSec)} samples/s, loss ${first.toFixed(4)} → ${last.toFixed(4)}`);
   } finally {
     await session.close();
   }

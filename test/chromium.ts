@@ -25,9 +25,9 @@ export interface BrowserSession {
   close(): Promise<void>;
 }
 
-/** Serve `routes` on a free port and open a cross-origin-isolated page at `/`. */
-export async function openPage(routes: Routes): Promise<BrowserSession> {
-  const server = await serve(routes);
+/** Serve `routes` on a free port and open a page at `/`, cross-origin isolated unless `isolated` is false. */
+export async function openPage(routes: Routes, { isolated = true } = {}): Promise<BrowserSession> {
+  const server = await serve(routes, isolated);
   try {
     return await openUrl(`http://127.0.0.1:${(server.address() as AddressInfo).port}`, () => new Promise((r) => server.close(() => r())));
   } catch (err) {
@@ -66,7 +66,7 @@ export async function openUrl(url: string, after: () => Promise<void> = async ()
   }
 }
 
-function serve(routes: Routes): Promise<Server> {
+function serve(routes: Routes, isolated: boolean): Promise<Server> {
   const server = createServer((req, res) => {
     const path = new URL(req.url ?? '/', 'http://x').pathname;
     const route = routes[path];
@@ -77,8 +77,7 @@ function serve(routes: Routes): Promise<Server> {
     const body = typeof route === 'string' || route instanceof Uint8Array ? route : readFileSync(route.file);
     res.writeHead(200, {
       'Content-Type': TYPES[extname(path)] ?? (path === '/' ? 'text/html' : 'application/octet-stream'),
-      'Cross-Origin-Opener-Policy': 'same-origin',
-      'Cross-Origin-Embedder-Policy': 'require-corp',
+      ...(isolated ? { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' } : {}),
       'Cache-Control': 'no-store',
     });
     res.end(body);

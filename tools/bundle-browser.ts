@@ -23,7 +23,11 @@ export interface BrowserBundle {
 
 const NODE_BUILTINS = new Set(builtinModules);
 
-export async function bundleBrowser(root: string, outDir = mkdtempSync(join(tmpdir(), 'aekit-bundle-'))): Promise<BrowserBundle> {
+/**
+ * Bundle `entry` (default: the browser entry), relative to `root`. `minify: false` keeps names: TF.js's
+ * threaded wasm build starts its workers from the source text of a function, which minified names break.
+ */
+export async function bundleBrowser(root: string, outDir = mkdtempSync(join(tmpdir(), 'aekit-bundle-')), entry = 'dist/src/browser.js', minify = true): Promise<BrowserBundle> {
   const { build } = await import('vite');
   const nodeImports: string[] = [];
   await build({
@@ -41,8 +45,8 @@ export async function bundleBrowser(root: string, outDir = mkdtempSync(join(tmpd
     build: {
       outDir,
       emptyOutDir: true,
-      minify: true,
-      lib: { entry: join(root, 'dist/src/browser.js'), name: 'aekit', formats: ['es', 'iife'], fileName: (format: string) => `aekit.${format}.js` },
+      minify,
+      lib: { entry: join(root, entry), name: 'aekit', formats: ['es', 'iife'], fileName: (format: string) => `aekit.${format}.js` },
     },
   });
   const esm = readFileSync(join(outDir, 'aekit.es.js'), 'utf8');

@@ -1,13 +1,13 @@
 // The parts of FusedDenseGrad around its two GEMMs: dz = dy ⊙ act'(y), and db = column sums of dz.
-import { splat } from './vmath';
+import { k, ONE, splat } from './vmath';
 
 const LINEAR = 0, RELU = 1, SIGMOID = 2, TANH = 3;
 
 // @ts-ignore: decorator
 @inline function slope(act: i32, y: v128): v128 {
-  if (act == RELU) return v128.and(f32x4.gt(y, splat(0)), splat(1));
-  if (act == SIGMOID) return f32x4.mul(y, f32x4.sub(splat(1), y));
-  return f32x4.sub(splat(1), f32x4.mul(y, y));
+  if (act == RELU) return v128.and(f32x4.gt(y, splat(0)), k(ONE));
+  if (act == SIGMOID) return f32x4.mul(y, f32x4.sub(k(ONE), y));
+  return f32x4.sub(k(ONE), f32x4.mul(y, y));
 }
 
 // @ts-ignore: decorator

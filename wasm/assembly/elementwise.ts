@@ -1,7 +1,7 @@
 // Elementwise kernels: unary ops over contiguous data, binary ops and Where with broadcasting
 // described by a layout (rank, output dims, then each operand's element strides, 0 where it
 // broadcasts), and strided copies (Transpose, BroadcastTo).
-import { erf, splat, vexp, vlog, vlog1p, vrelu, vsigmoid, vtanh } from './vmath';
+import { erf, k, MONE, ONE, splat, vexp, vlog, vlog1p, vrelu, vsigmoid, vtanh } from './vmath';
 
 // Op codes, in the order of src/backends/wasm/kernels/elementwise.ts.
 const NEG = 0, ABS = 1, SIGN = 2, EXP = 3, LOG = 4, LOG1P = 5, SQRT = 6, TANH = 7, SIGMOID = 8, RELU = 9, ERF = 10;
@@ -13,7 +13,7 @@ const ADD = 0, SUB = 1, MUL = 2, DIV = 3, POW = 4, MAXIMUM = 5, MINIMUM = 6, GRE
     case NEG: return f32x4.neg(x);
     case ABS: return f32x4.abs(x);
     case SIGN: {
-      const s = v128.bitselect(splat(1), splat(-1), f32x4.gt(x, splat(0)));
+      const s = v128.bitselect(k(ONE), k(MONE), f32x4.gt(x, splat(0)));
       return v128.bitselect(s, x, v128.or(f32x4.gt(x, splat(0)), f32x4.lt(x, splat(0))));
     }
     case EXP: return vexp(x);
@@ -59,9 +59,9 @@ export function unary(op: i32, x: usize, out: usize, n: usize): void {
     case DIV: return f32x4.div(a, b);
     case MAXIMUM: return f32x4.max(a, b);
     case MINIMUM: return f32x4.min(a, b);
-    case GREATER: return v128.and(f32x4.gt(a, b), splat(1));
-    case GREATER_EQUAL: return v128.and(f32x4.ge(a, b), splat(1));
-    default: return v128.and(f32x4.eq(a, b), splat(1));
+    case GREATER: return v128.and(f32x4.gt(a, b), k(ONE));
+    case GREATER_EQUAL: return v128.and(f32x4.ge(a, b), k(ONE));
+    default: return v128.and(f32x4.eq(a, b), k(ONE));
   }
 }
 

@@ -1,19 +1,19 @@
 // Mean losses and their gradients in one pass: BCE with logits (kind 0) and MSE (kind 1).
 // Sums run in f32x4 over blocks of 64 elements and are added up in double.
-import { fma, splat, vexp, vlog1p } from './vmath';
+import { fma, k, ONE, splat, vexp, vlog1pUnit } from './vmath';
 
 const BCE = 0;
 
 /** softplus(z) − t·z = max(z, 0) − z·t + log1p(e), with e = e^−|z| shared with the gradient. */
 // @ts-ignore: decorator
 @inline function bceTerm(z: v128, t: v128, e: v128): v128 {
-  return f32x4.add(f32x4.sub(f32x4.max(z, splat(0)), f32x4.mul(z, t)), vlog1p(e));
+  return f32x4.add(f32x4.sub(f32x4.max(z, splat(0)), f32x4.mul(z, t)), vlog1pUnit(e));
 }
 
 /** σ(z) from e = e^−|z| (which never overflows): 1/(1 + e) for z ≥ 0 and e/(1 + e) below. */
 // @ts-ignore: decorator
 @inline function sigmoidStable(z: v128, e: v128): v128 {
-  const inv = f32x4.div(splat(1), f32x4.add(splat(1), e));
+  const inv = f32x4.div(k(ONE), f32x4.add(k(ONE), e));
   return v128.bitselect(inv, f32x4.mul(e, inv), f32x4.ge(z, splat(0)));
 }
 
