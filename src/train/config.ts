@@ -18,8 +18,12 @@ export interface DataConfig {
   normalize: 'none' | 'minmax' | 'standard';
   valFraction: number;
   limit: number | null;
-  /** 'stochastic': each value in [0, 1] becomes 1 with that probability, drawn once with a fixed seed (binarised MNIST). */
-  binarize: 'none' | 'stochastic';
+  /**
+   * 'stochastic': each value in [0, 1] becomes 1 with that probability, drawn once with a fixed seed
+   * (binarised MNIST). 'dynamic': training batches are drawn afresh every epoch from (seed, epoch);
+   * validation and test data are drawn once, as with 'stochastic'.
+   */
+  binarize: 'none' | 'stochastic' | 'dynamic';
   /** Image folders: 1 (grey; colour converted with the BT.601 luma weights) or 3 (RGB; grey repeated). */
   channels: 1 | 3;
   /** Image folders: the size every image is resized to; null takes the first image's. */
@@ -36,7 +40,7 @@ export const dataSchema: Schema<DataConfig> = {
   normalize: oneOf('per-feature normalisation, fitted on the training split', ['none', 'minmax', 'standard'] as const, 'none'),
   valFraction: number('fraction of training data held out for validation', 0.1, { min: 0, max: 0.9 }),
   limit: nullable(integer('use only the first N training samples', 0, { min: 1 })),
-  binarize: oneOf('stochastic: each value in [0, 1] becomes 1 with that probability, drawn once with a fixed seed (train and test differ)', ['none', 'stochastic'] as const, 'none'),
+  binarize: oneOf('stochastic: each value in [0, 1] becomes 1 with that probability, drawn once with a fixed seed (train and test differ); dynamic: training batches drawn afresh every epoch (seeded by --seed), test and validation drawn once', ['none', 'stochastic', 'dynamic'] as const, 'none'),
   trainOnTest: boolean('also train on the test data, as keras.io\'s VAE example does (the test figures are then not held out)', false),
   channels: integerOneOf('image folders: 1 grey (colour → luma 0.299 R + 0.587 G + 0.114 B) or 3 RGB (grey repeated)', [1, 3] as const, 1),
   imageSize: nullable(size2d("image folders: resize every image to WIDTHxHEIGHT pixels, area-averaged to shrink, bilinear to grow (default: the first image's size)", { width: 28, height: 28 }, { min: 1, max: 65535 })),
