@@ -167,7 +167,7 @@ export const PRESETS: Record<string, { summary: string; config: Record<string, R
     },
   },
   'vae-conv-2d': {
-    summary: 'keras.io conv VAE, latent 2: Conv32/s2-Conv64/s2-Dense16 encoder, Dense 3136-ConvT64/s2-ConvT32/s2-ConvT1 decoder, Bernoulli (BCE summed over pixels) + KL, Glorot init, Adam 1e-3 with Keras's ε 1e-7, batch 128, 30 epochs on all 70,000 digits (train + test, as keras.io; the test figures are then not held out)',
+    summary: 'keras.io conv VAE, latent 2: Conv32/s2-Conv64/s2-Dense16 encoder, Dense 3136-ConvT64/s2-ConvT32/s2-ConvT1 decoder, Bernoulli (BCE summed over pixels) + KL, Glorot init, Adam 1e-3 with ε 1e-7 as in Keras, batch 128, 30 epochs on all 70,000 digits (train + test, as keras.io; the test figures are then not held out)',
     config: {
       model: {
         kind: 'vae', body: 'conv', latentDim: 2, likelihood: 'bernoulli', init: 'glorotUniform',
