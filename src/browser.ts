@@ -43,7 +43,7 @@ export * from './train/config.js';
 export * from './train/trainer.js';
 export * from './train/evaluate.js';
 export * from './train/schedule.js';
-export { splitData, binarize, mnistFromBytes, type PreparedData } from './train/data-prep.js';
+export { splitData, binarize, trainingBatchTransform, mnistFromBytes, type PreparedData } from './train/data-prep.js';
 
 let registered = false;
 

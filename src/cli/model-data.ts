@@ -43,7 +43,7 @@ export function readModelData(m: LoadedModel, o: Options, spec: string = (o.get(
   const labelColumn = (o.get('label-column') as string | null | undefined) ?? (own ? recorded.labelColumn : null);
   const header = (o.get('header') as DataConfig['header'] | undefined) ?? (own ? recorded.header : 'auto');
   const split = spec === 'mnist:test' || (spec === recorded?.testDataset && !mnist) ? 'test' : 'train';
-  const binarize = own && recorded.binarize === 'stochastic' ? split : null;
+  const binarize = own && recorded.binarize !== 'none' ? split : null;
   const limit = ro.limit !== undefined ? ro.limit : ((o.get('limit') as number | null | undefined) ?? null);
   return loadInput(spec, m, { labelColumn, header, limit, binarize, normalize: ro.normalize ?? true });
 }

@@ -18,8 +18,12 @@ export interface DataConfig {
   normalize: 'none' | 'minmax' | 'standard';
   valFraction: number;
   limit: number | null;
-  /** 'stochastic': each value in [0, 1] becomes 1 with that probability, drawn once with a fixed seed (binarised MNIST). */
-  binarize: 'none' | 'stochastic';
+  /**
+   * 'stochastic': each value in [0, 1] becomes 1 with that probability, drawn once with a fixed seed
+   * (binarised MNIST). 'dynamic': training batches are drawn afresh every epoch from (seed, epoch);
+   * validation and test data are drawn once, as with 'stochastic'.
+   */
+  binarize: 'none' | 'stochastic' | 'dynamic';
   /** Image folders: 1 (grey; colour converted with the BT.601 luma weights) or 3 (RGB; grey repeated). */
   channels: 1 | 3;
   /** Image folders: the size every image is resized to; null takes the first image's. */
@@ -36,7 +40,7 @@ export const dataSchema: Schema<DataConfig> = {
   normalize: oneOf('per-feature normalisation, fitted on the training split', ['none', 'minmax', 'standard'] as const, 'none'),
   valFraction: number('fraction of training data held out for validation', 0.1, { min: 0, max: 0.9 }),
   limit: nullable(integer('use only the first N training samples', 0, { min: 1 })),
-  binarize: oneOf('stochastic: each value in [0, 1] becomes 1 with that probability, drawn once with a fixed seed (train and test differ)', ['none', 'stochastic'] as const, 'none'),
+  binarize: oneOf('stochastic: each value in [0, 1] becomes 1 with that probability, drawn once with a fixed seed (train and test differ); dynamic: training batches drawn afresh every epoch (seeded by --seed), test and validation drawn once', ['none', 'stochastic', 'dynamic'] as const, 'none'),
   trainOnTest: boolean('also train on the test data, as keras.io\'s VAE example does (the test figures are then not held out)', false),
   channels: integerOneOf('image folders: 1 grey (colour → luma 0.299 R + 0.587 G + 0.114 B) or 3 RGB (grey repeated)', [1, 3] as const, 1),
   imageSize: nullable(size2d("image folders: resize every image to WIDTHxHEIGHT pixels, area-averaged to shrink, bilinear to grow (default: the first image's size)", { width: 28, height: 28 }, { min: 1, max: 65535 })),
@@ -132,12 +136,12 @@ export const PRESETS: Record<string, { summary: string; config: Record<string, R
     config: {},
   },
   'keras-shallow': {
-    summary: "784-32-784, ReLU code, sigmoid output, BCE, Adam 1e-3, batch 256, 50 epochs on all 60,000 digits, Glorot init (Chollet's Keras blog, first model)",
-    config: { model: { kind: 'dense', hidden: [], latentDim: 32, latentActivation: 'relu', outputActivation: 'sigmoid', loss: 'bce', init: 'glorotUniform' }, data: { valFraction: 0 }, optimizer: { kind: 'adam', lr: 1e-3 }, train: { batchSize: 256, epochs: 50 } },
+    summary: "784-32-784, ReLU code, sigmoid output, BCE, Glorot init (Chollet's Keras blog, first model); our recipe: Adam 2e-3 with cosine decay, batch 32, 50 epochs on all 60,000 digits",
+    config: { model: { kind: 'dense', hidden: [], latentDim: 32, latentActivation: 'relu', outputActivation: 'sigmoid', loss: 'bce', init: 'glorotUniform' }, data: { valFraction: 0 }, optimizer: { kind: 'adam', lr: 2e-3 }, train: { batchSize: 32, epochs: 50, schedule: 'cosine' } },
   },
   'keras-deep': {
-    summary: "784-128-64-32 mirrored, ReLU (code too), sigmoid output, BCE, Adam 1e-3, batch 256, 100 epochs on all 60,000 digits, Glorot init (TARGETS.md Model A; Chollet's Keras blog)",
-    config: { model: { kind: 'dense', hidden: [128, 64], latentDim: 32, activation: 'relu', latentActivation: 'relu', outputActivation: 'sigmoid', loss: 'bce', init: 'glorotUniform' }, data: { valFraction: 0 }, optimizer: { kind: 'adam', lr: 1e-3 }, train: { batchSize: 256, epochs: 100 } },
+    summary: "784-128-64-32 mirrored, ReLU (code too), sigmoid output, BCE, Glorot init (TARGETS.md Model A; Chollet's Keras blog); our recipe: Adam 1e-3 with cosine decay, batch 64, 100 epochs on all 60,000 digits",
+    config: { model: { kind: 'dense', hidden: [128, 64], latentDim: 32, activation: 'relu', latentActivation: 'relu', outputActivation: 'sigmoid', loss: 'bce', init: 'glorotUniform' }, data: { valFraction: 0 }, optimizer: { kind: 'adam', lr: 1e-3 }, train: { batchSize: 64, epochs: 100, schedule: 'cosine' } },
   },
   'vae-mlp': {
     summary: 'VAE 784-400-40, Bernoulli decoder, stochastically binarised MNIST (fixed seed), Adam 1e-4, batch 100, 500 epochs (pythae\'s reproduction of Rezende & Mohamed 2015)',
@@ -163,14 +167,14 @@ export const PRESETS: Record<string, { summary: string; config: Record<string, R
     },
   },
   'vae-conv-2d': {
-    summary: 'keras.io conv VAE, latent 2: Conv32/s2-Conv64/s2-Dense16 encoder, Dense 3136-ConvT64/s2-ConvT32/s2-ConvT1 decoder, Bernoulli (BCE summed over pixels) + KL, Adam 1e-3, batch 128, 30 epochs on all 70,000 digits (train + test, as keras.io; the test figures are then not held out)',
+    summary: 'keras.io conv VAE, latent 2: Conv32/s2-Conv64/s2-Dense16 encoder, Dense 3136-ConvT64/s2-ConvT32/s2-ConvT1 decoder, Bernoulli (BCE summed over pixels) + KL, Glorot init, Adam 1e-3 with ε 1e-7 as in Keras, batch 128, 30 epochs on all 70,000 digits (train + test, as keras.io; the test figures are then not held out)',
     config: {
       model: {
         kind: 'vae', body: 'conv', latentDim: 2, likelihood: 'bernoulli', init: 'glorotUniform',
         encoder: ['conv(32,3,s2,relu,same)', 'conv(64,3,s2,relu,same)', 'flatten', 'dense(16,relu)'],
         decoder: ['dense(3136,relu)', 'reshape(64,7,7)', 'convt(64,3,s2,relu,same)', 'convt(32,3,s2,relu,same)', 'convt(1,3,same)'],
       },
-      data: { valFraction: 0, trainOnTest: true }, optimizer: { kind: 'adam', lr: 1e-3 }, train: { batchSize: 128, epochs: 30, evalBatchSize: 250 },
+      data: { valFraction: 0, trainOnTest: true }, optimizer: { kind: 'adam', lr: 1e-3, eps: 1e-7 }, train: { batchSize: 128, epochs: 30, evalBatchSize: 250 },
     },
   },
   hinton2006: {

@@ -9,6 +9,7 @@ import { fitNormalizer, type Normalizer } from '../data/normalize.js';
 import { splitValidation } from '../data/split.js';
 import { UsageError } from '../util/errors.js';
 import type { DataConfig } from './config.js';
+import type { BatchTransform } from './trainer.js';
 
 export interface PreparedData {
   train: Dataset;
@@ -23,17 +24,37 @@ export interface PreparedData {
 /** The fixed seed of stochastic binarisation, so every run (and every eval) sees the same binary data. */
 const BINARIZE_SEED = 0x62696e;
 
+/** The fixed draws of each split (a validation split held out of dynamically binarised data has its own). */
+const SPLIT_STREAM = { train: 0, test: 1, val: 2 } as const;
+
 /**
  * Stochastic binarisation in place: x ← 1 with probability x (values must lie in [0, 1]). The draws
  * come from a fixed stream per split, so the binary data set is the same in every run.
  */
-export function binarize(ds: Dataset, split: 'train' | 'test'): void {
-  const rng = Rng.derive(BINARIZE_SEED, split === 'train' ? 0 : 1);
-  for (let i = 0; i < ds.x.length; i++) {
+export function binarize(ds: Dataset, split: keyof typeof SPLIT_STREAM): void {
+  checkUnitInterval(ds);
+  binarizeRows(ds.x, Rng.derive(BINARIZE_SEED, SPLIT_STREAM[split]));
+}
+
+/** x ← 1 with probability x, in place (values already checked to lie in [0, 1]). */
+export function binarizeRows(x: Float32Array, rng: Rng): void {
+  for (let i = 0; i < x.length; i++) x[i] = rng.uniform() < x[i]! ? 1 : 0;
+}
+
+function checkUnitInterval(ds: Dataset): void {
+  for (let i = 0; i < ds.n * ds.dim; i++) {
     const v = ds.x[i]!;
     if (!(v >= 0 && v <= 1)) throw new Error(`${ds.source}: value ${v} at row ${Math.floor(i / ds.dim) + 1} is outside [0, 1], so it cannot be binarised`);
-    ds.x[i] = rng.uniform() < v ? 1 : 0;
   }
+}
+
+/**
+ * What the trainer does to each training batch before the model sees it: with dynamic binarisation
+ * (Salakhutdinov & Murray 2008; the setup behind Burda et al. 2015's NLLs) a fresh Bernoulli draw of
+ * every pixel, so each epoch sees another binary version of the same digits; null otherwise.
+ */
+export function trainingBatchTransform(cfg: Pick<DataConfig, 'binarize'>): BatchTransform | null {
+  return cfg.binarize === 'dynamic' ? binarizeRows : null;
 }
 
 /** The rows of a followed by the rows of b (same sample shape); labels kept only when both have them. */
@@ -52,12 +73,14 @@ export function splitData(full: Dataset, test: Dataset | null, cfg: DataConfig, 
     checkFinite(test);
     if (test.dim !== full.dim) throw new Error(`${test.source} has ${test.dim} features per sample but ${full.source} has ${full.dim}`);
   }
-  if (cfg.binarize === 'stochastic') {
-    binarize(full, 'train');
-    if (test) binarize(test, 'test');
-  }
+  if (cfg.binarize === 'stochastic') binarize(full, 'train');
+  // Dynamic binarisation keeps the training values and draws afresh per batch; evaluation data is drawn once.
+  if (cfg.binarize === 'dynamic') checkUnitInterval(full);
+  if (cfg.binarize !== 'none' && test) binarize(test, 'test');
   if (cfg.trainOnTest && !test) throw new UsageError(`--train-on-test needs test data; ${full.source} has none (give --test-data)`);
+  if (cfg.trainOnTest && cfg.binarize === 'dynamic') throw new UsageError('--train-on-test with --binarize dynamic would train on the test digits binarised two ways; choose one');
   const { train, val } = splitValidation(cfg.trainOnTest && test ? joinRows(full, test) : full, cfg.valFraction, seed);
+  if (cfg.binarize === 'dynamic' && val) binarize(val, 'val');
   const normalizer = cfg.normalize === 'none' ? null : fitNormalizer(cfg.normalize, train);
   if (normalizer) {
     // splitValidation copies rows, so normalising the splits never touches `full`'s memory twice.

@@ -15,6 +15,7 @@ import type { Optimizer } from '../nn/optim/index.js';
 import { writeJsonAtomic } from '../util/atomic.js';
 import { classify, InputError, UsageError } from '../util/errors.js';
 import { parseRunConfig, type RunConfig } from './config.js';
+import { trainingBatchTransform } from './data-prep.js';
 import { prepareData, type PreparedData } from './data-setup.js';
 import { evaluateReconstruction, type ReconMetrics } from './evaluate.js';
 import { fanOut, JsonlSink, type EventSink } from './events.js';
@@ -76,7 +77,7 @@ export async function runSession(o: SessionOptions): Promise<SessionResult> {
   const onEvent = fanOut(log.write, o.onEvent ?? (() => {}));
   try {
     const result = await train({
-      model, optimizer, schedule, config: config.train, train: data.train, val: data.val, onEvent,
+      model, optimizer, schedule, config: config.train, train: data.train, val: data.val, onEvent, batchTransform: trainingBatchTransform(config.data),
       checkpoint: (state) => {
         const dir = writeCheckpoint(o.outDir, run, state.epochsDone, { ...saveBase, optimizer, state });
         if (!configSaved) writeModelFiles(o.outDir, { ...saveBase, configOnly: true });

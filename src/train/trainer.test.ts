@@ -7,7 +7,7 @@ import { createOptimizer } from '../nn/optim/index.js';
 import { parseRunConfig } from './config.js';
 import type { TrainEvent } from './events.js';
 import { makeSchedule } from './schedule.js';
-import { train } from './trainer.js';
+import { train, type TrainState } from './trainer.js';
 
 await ak.setBackend('reference');
 registerBuiltinModels();
@@ -118,6 +118,56 @@ test('stochastic binarisation: 0 or 1 with probability the value, the same draws
   binarize(t, 'test');
   assert.notDeepEqual(t.x, a.x, 'the test split has its own draws');
   assert.throws(() => binarize(makeDataset({ x: Float32Array.of(0.5, 1.5), sampleShape: [2], source: 'c.csv' }), 'train'), /c\.csv: value 1\.5 at row 1 is outside \[0, 1\], so it cannot be binarised/);
+});
+
+/** TwoTerms that keeps a copy of every training batch it is given. */
+class InputRecorder extends TwoTerms {
+  readonly inputs: Float32Array[] = [];
+  override forward(x: ak.Tensor, opts: ForwardOptions): AutoencoderOutput {
+    if (opts.training) this.inputs.push(Float32Array.from(x.data));
+    return super.forward(x, opts);
+  }
+}
+
+test('dynamic binarisation: fresh 0/1 draws every epoch, the same for the same seed, replayed exactly on resume', async () => {
+  const { trainingBatchTransform } = await import('./data-prep.js');
+  assert.equal(trainingBatchTransform({ binarize: 'stochastic' }), null);
+  const halves = makeDataset({ x: new Float32Array(64 * 6).fill(0.5), sampleShape: [6], source: 'halves' });
+  const fit = async (seed: number, epochs: number, resume?: TrainState) => {
+    const model = new InputRecorder().nameParameters();
+    const config = parseRunConfig({ train: { batchSize: 64, seed, epochs }, optimizer: { lr: 0.01 } });
+    const result = await train({
+      model, optimizer: createOptimizer({ kind: 'adam', lr: 0.01 }), schedule: makeSchedule(config.train, 0.01), config: config.train,
+      train: halves, val: null, onEvent: () => {}, batchTransform: trainingBatchTransform({ binarize: 'dynamic' }), ...(resume ? { resume } : {}),
+    });
+    return { inputs: model.inputs, state: result.state };
+  };
+  const a = await fit(1, 3);
+  assert.ok(a.inputs.every((x) => x.every((v) => v === 0 || v === 1)));
+  for (const x of a.inputs) {
+    const ones = x.reduce((s, v) => s + v, 0) / x.length;
+    assert.ok(Math.abs(ones - 0.5) < 0.1, `share of ones ${ones}`);
+  }
+  assert.notDeepEqual(a.inputs[0], a.inputs[1], 'each epoch draws afresh');
+  assert.deepEqual((await fit(1, 3)).inputs, a.inputs, 'the same seed draws the same');
+  assert.notDeepEqual((await fit(2, 3)).inputs[0], a.inputs[0], 'another seed draws otherwise');
+  const first = await fit(1, 1);
+  assert.deepEqual((await fit(1, 3, first.state)).inputs, a.inputs.slice(1), 'a resumed run replays the later epochs');
+  assert.equal(halves.x[0], 0.5, 'the data set itself keeps its values');
+});
+
+test('dynamic binarisation in data preparation: training values kept, test data drawn as with stochastic, validation its own draws', async () => {
+  const { splitData } = await import('./data-prep.js');
+  const grey = () => makeDataset({ x: new Float32Array(200 * 4).map((_, i) => (i % 5) / 4), sampleShape: [4], source: 'g' });
+  const cfg = parseRunConfig({ data: { binarize: 'dynamic', valFraction: 0.25 } }).data;
+  const dyn = splitData(grey(), grey(), cfg, 1);
+  const fixed = splitData(grey(), grey(), { ...cfg, binarize: 'stochastic' }, 1);
+  assert.ok(dyn.train.x.some((v) => v === 0.5), 'training values are kept for per-batch draws');
+  assert.deepEqual(dyn.test!.x, fixed.test!.x);
+  assert.ok(dyn.val!.x.every((v) => v === 0 || v === 1));
+  assert.throws(() => splitData(grey(), grey(), { ...cfg, trainOnTest: true }, 1), /--train-on-test with --binarize dynamic/);
+  const bad = makeDataset({ x: Float32Array.of(0.5, 2), sampleShape: [2], source: 'c.csv' });
+  assert.throws(() => splitData(bad, null, { ...cfg, valFraction: 0 }, 1), /c\.csv: value 2 at row 1 is outside \[0, 1\]/);
 });
 
 test('a loss that starts at or below zero is no yardstick for runaway loss (training goes on)', async () => {

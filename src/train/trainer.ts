@@ -63,7 +63,15 @@ export interface TrainOptions {
    * other event, is seen while it trains.
    */
   signal?: AbortSignal;
+  /** Applied to every training batch in place before the model sees it (dynamic binarisation; see data-prep.ts). */
+  batchTransform?: BatchTransform | null;
 }
+
+/**
+ * A random change of a training batch's values, in place. Its draws come from a stream that is a
+ * pure function of (seed, epoch), consumed batch by batch, so a resumed epoch replays it exactly.
+ */
+export type BatchTransform = (x: Float32Array, rng: Rng) => void;
 
 export interface TrainResult {
   status: 'completed' | 'early_stopped' | 'stopped';
@@ -157,6 +165,7 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
     if (await stopRequested()) break;
     optimizer.lr = o.schedule.lrFor(epoch);
     const rng = Rng.derive(config.seed, 0x6e6f, epoch);
+    const batchRng = Rng.derive(config.seed, 0x62696e, epoch);
     const e0 = performance.now();
     let lossSum = 0;
     let b = 0;
@@ -169,7 +178,7 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
       }
       info.step = state.step + 1;
       info.progress = (epoch * batches + b) / (config.epochs * batches);
-      const loss = trainStep(o, params, idx, rng, info);
+      const loss = trainStep(o, params, idx, rng, info, o.batchTransform ? { fn: o.batchTransform, rng: batchRng } : null);
       state.step++;
       if (!Number.isFinite(loss)) throw new DivergedError(epoch, state.step, 'non-finite loss', diagnose(model, o.train, idx));
       state.firstLoss ??= loss;
@@ -253,9 +262,10 @@ export interface StepInfo {
 }
 
 /** One optimisation step on the rows `idx` (gathered straight into backend memory); returns the batch loss. */
-export function trainStep(o: StepContext, params: Tensor[], idx: Int32Array, rng: Rng, info?: StepInfo): number {
+export function trainStep(o: StepContext, params: Tensor[], idx: Int32Array, rng: Rng, info?: StepInfo, transform: { fn: BatchTransform; rng: Rng } | null = null): number {
   const x = empty([idx.length, ...o.train.sampleShape]); // (B, …sampleShape)
   gatherBatch(o.train, idx, x.data as Float32Array);
+  transform?.fn(x.data as Float32Array, transform.rng);
   const labels = batchLabels(o.model, o.train, idx);
   const loss = tidy(() => {
     const out = o.model.forward(x, info ? { training: true, rng, labels, epoch: info.epoch, step: info.step, progress: info.progress } : { training: true, rng, labels });

@@ -487,7 +487,7 @@ async function samplesFor(shape: readonly number[], data: { dataset?: string; bi
   if (data?.dataset === 'mnist' || (data === undefined && shape.join() === '1,28,28')) {
     const get = async (f: string) => aekit.parseIdx(new Uint8Array(await (await fetch(`./data/mnist/${f}?limit=${EXPLORE_SAMPLES}`)).arrayBuffer()), f);
     ds = aekit.mnistFromBytes(await get('test-images'), await get('test-labels'), 'mnist:test', EXPLORE_SAMPLES);
-    if (data?.binarize === 'stochastic') aekit.binarize(ds, 'test');
+    if (data?.binarize === 'stochastic' || data?.binarize === 'dynamic') aekit.binarize(ds, 'test');
   } else if (state.csv) {
     ds = aekit.parseCsv(state.csv.text, state.csv.name, csvOptions());
   }

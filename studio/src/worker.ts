@@ -135,6 +135,7 @@ async function run(msg: ToWorker): Promise<void> {
   };
   const result = await aekit.train({
     model, optimizer, schedule, config: config.train, train: data.train, val: data.val, onEvent, signal: abort.signal,
+    batchTransform: aekit.trainingBatchTransform(config.data),
     checkpoint: (state) => {
       const f = files();
       post({ type: 'model', files: f, epoch: state.epochsDone }, [f.weights.buffer]);
