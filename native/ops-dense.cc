@@ -1,4 +1,5 @@
 // N-API entry points for MatMul, FusedDense, FusedDenseGrad and the in-place optimizer updates.
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 
@@ -105,6 +106,54 @@ napi_value FusedDenseGrad(napi_env env, napi_callback_info info) {
   const float* dz = dzBuf ? dzBuf : dy;
   if (ndx != 0 && !gemm({batch, in, out, dz, out, false, w, in, false, dx, in})) return args.error(kNoPackingSpace);
   if (!gemm({out, in, batch, dz, out, true, x, in, false, dw, in})) return args.error(kNoPackingSpace);
+  return nullptr;
+}
+
+// biasAct(x, b, y, rows, channels, act): y = act(x + b) with b along rows of `channels` values.
+// Blocks of rows are copied and finished while in L1, so x and y are each touched once.
+napi_value BiasAct(napi_env env, napi_callback_info info) {
+  Args args(env, info, "biasAct");
+  size_t nx = 0, nb = 0, ny = 0;
+  const float* x = args.f32(0, &nx);
+  const float* b = args.f32(1, &nb);
+  float* y = args.f32(2, &ny);
+  const long rows = args.size(3, "rows"), ch = args.size(4, "channels");
+  const int act = args.code(5, "act", kActTanh + 1, kActs);
+  args.holds("x", nx, rows, ch, "rows × channels");
+  args.holds("b", nb, ch, "channels");
+  args.holds("y", ny, rows, ch, "rows × channels");
+  if (!args.ok()) return nullptr;
+  const IsaTable& t = *gIsa;
+  const long block = ch > 0 ? std::max(1L, 4096 / ch) : 1;  // 16 KiB of y per block
+  splitRange(rows, rows * ch >= kParallelUpdateMin ? 0 : rows + 1, [&](long lo, long hi) {
+    for (long r = lo; r < hi; r += block) {
+      const long n = std::min(block, hi - r);
+      std::memcpy(y + r * ch, x + r * ch, sizeof(float) * n * ch);
+      t.biasAct(act, y + r * ch, ch, b, n, ch);
+    }
+  }, 1);
+  return nullptr;
+}
+
+// biasActGrad(dy, y, dx, db, rows, channels, act): dx = dy ⊙ act'(y), db = Σ_rows dx.
+napi_value BiasActGrad(napi_env env, napi_callback_info info) {
+  Args args(env, info, "biasActGrad");
+  size_t ndy = 0, ny = 0, ndx = 0, ndb = 0;
+  const float* dy = args.f32(0, &ndy);
+  const float* y = args.f32(1, &ny);
+  float* dx = args.f32(2, &ndx);
+  float* db = args.f32(3, &ndb);
+  const long rows = args.size(4, "rows"), ch = args.size(5, "channels");
+  const int act = args.code(6, "act", kActTanh + 1, kActs);
+  args.holds("dy", ndy, rows, ch, "rows × channels");
+  args.holds("y", ny, rows, ch, "rows × channels");
+  args.holds("dx", ndx, rows, ch, "rows × channels");
+  args.holds("db", ndb, ch, "channels");
+  if (!args.ok()) return nullptr;
+  double* sums = reinterpret_cast<double*>(tDbAcc.get(2 * (size_t)ch));
+  if (!sums) return args.error("cannot allocate scratch space");
+  // Linear: act' = 1, so dx is dy (actGrad copies it).
+  slopesAndBiasGrad(act, dy, y, dx, sums, db, rows, ch);
   return nullptr;
 }
 

@@ -162,6 +162,16 @@ for (const activation of ['linear', 'relu', 'sigmoid', 'tanh'] as const) {
   }
 }
 
+// Bias and activation along the last axis: vector tails, one channel, a 4-D image batch, empty.
+for (const activation of ['linear', 'relu', 'sigmoid', 'tanh'] as const) {
+  for (const shape of [[7, 17], [5, 1], [3, 9, 11, 32], [2, 7, 7, 33], [0, 5]] as Shape[]) {
+    const c = shape[shape.length - 1]!;
+    const label = `${activation} ${fmt(shape)}`;
+    add('BiasAct', label, [{ shape, gen: uniform(-3, 3) }, { shape: [c], gen: uniform(-1, 1) }], { activation });
+    add('BiasActGrad', label, [{ shape, gen: uniform(-1, 1) }, { shape, gen: Y_GEN[activation] }], { activation }, { k: sizeOf(shape) / Math.max(c, 1) });
+  }
+}
+
 for (const [n, shape] of [[1, [1]], [257, [257]], [561, [17, 33]], [200704, [256, 784]]] as [number, Shape][]) {
   const target = uniform(0, 1);
   add('BceWithLogitsLoss', fmt(shape), [{ shape, gen: uniform(-30, 30) }, { shape, gen: target }]);
