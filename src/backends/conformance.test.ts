@@ -162,9 +162,10 @@ for (const activation of ['linear', 'relu', 'sigmoid', 'tanh'] as const) {
   }
 }
 
-// Bias and activation along the last axis: vector tails, one channel, a 4-D image batch, empty.
+// Bias and activation along the last axis: vector tails, few channels (taken several rows at a
+// time, with rows left over), 4-D image batches, empty.
 for (const activation of ['linear', 'relu', 'sigmoid', 'tanh'] as const) {
-  for (const shape of [[7, 17], [5, 1], [3, 9, 11, 32], [2, 7, 7, 33], [0, 5]] as Shape[]) {
+  for (const shape of [[7, 17], [5, 1], [3, 28, 28, 1], [1000, 3], [3, 9, 11, 32], [2, 7, 7, 33], [0, 5]] as Shape[]) {
     const c = shape[shape.length - 1]!;
     const label = `${activation} ${fmt(shape)}`;
     add('BiasAct', label, [{ shape, gen: uniform(-3, 3) }, { shape: [c], gen: uniform(-1, 1) }], { activation });

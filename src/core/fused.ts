@@ -24,7 +24,8 @@ export function dense(x: Tensor, w: Tensor, b: Tensor, act: ActivationName): Ten
  * back, the slope, its product and the bias's sum) when it has them; composes primitives otherwise.
  */
 export function biasAct(x: Tensor, b: Tensor, act: ActivationName): Tensor {
-  if (!isFusable(act) || !backendHas('BiasAct')) return activate(add(x, b), act);
+  // Linear: Add alone is one pass, and its backward passes dy on (BiasActGrad would copy it).
+  if (act === 'linear' || !isFusable(act) || !backendHas('BiasAct')) return activate(add(x, b), act);
   const y = noGrad(() => runKernel('BiasAct', [x, b], { activation: act }));
   attachGrad(y, 'BiasAct', [x, b], (dy) => {
     if (backendHas('BiasActGrad')) return runKernelMulti('BiasActGrad', [dy, y], { activation: act });
