@@ -129,7 +129,7 @@ const Entry kEntries[] = {
   {"setIsa", SetIsa}, {"isa", Isa}, {"supportedIsas", SupportedIsas}, {"gemmParams", GemmParams}, {"fmaPeak", FmaPeak},
   {"unary", Unary}, {"binary", Binary}, {"where", Where}, {"broadcastTo", BroadcastTo},
   {"reduce", Reduce}, {"transpose", Transpose}, {"gatherRows", GatherRows}, {"matmul", MatMul}, {"im2col", Im2Col}, {"col2im", Col2Im}, {"maxPool", MaxPool}, {"maxPoolGrad", MaxPoolGrad},
-  {"fusedDense", FusedDense}, {"fusedDenseGrad", FusedDenseGrad}, {"meanLoss", MeanLoss}, {"meanLossGrad", MeanLossGrad}, {"meanLossAndGrad", MeanLossAndGrad},
+  {"fusedDense", FusedDense}, {"fusedDenseGrad", FusedDenseGrad}, {"biasAct", BiasAct}, {"biasActGrad", BiasActGrad}, {"meanLoss", MeanLoss}, {"meanLossGrad", MeanLossGrad}, {"meanLossAndGrad", MeanLossAndGrad},
   {"sgdUpdate", SgdUpdate}, {"adamUpdate", AdamUpdate}, {"rmspropUpdate", RmspropUpdate},
 };
 

@@ -14,6 +14,7 @@ namespace isa_avx2 {
 #include "ew.inc"
 #include "reduce-optim.inc"
 #include "gemm.inc"
+#include "pool.inc"
 #ifndef AEKIT_AVX2_MR
 #define AEKIT_AVX2_MR 6
 #endif

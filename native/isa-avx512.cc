@@ -17,6 +17,7 @@ namespace isa_avx512 {
 #include "ew.inc"
 #include "reduce-optim.inc"
 #include "gemm.inc"
+#include "pool.inc"
 #ifndef AEKIT_AVX512_MR
 #define AEKIT_AVX512_MR 8
 #endif

@@ -10,6 +10,7 @@ namespace isa_scalar {
 #include "ew.inc"
 #include "reduce-optim.inc"
 #include "gemm.inc"
+#include "pool.inc"
 constexpr int kMR = 4, kNV = 4;
 #include "isa-table.inc"
 }  // namespace isa_scalar

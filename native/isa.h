@@ -51,6 +51,10 @@ struct IsaTable {
   void (*sgd)(const SgdParams& p, float* param, const float* grad, float* vel, long n);
   void (*adam)(const AdamParams& p, float* param, const float* grad, float* m, float* v, long n);
   void (*rmsprop)(const RmspropParams& p, float* param, const float* grad, float* sq, float* buf, long n);
+  // Max pooling: one output position's max and argmax cell over the windows' valid cells, and
+  // one kernel cell of the backward (see pool.inc).
+  void (*maxPoolWindow)(const float* const* src, const float* at, int cells, float* y, float* cell, long c);
+  void (*maxPoolScatter)(const float* dy, const float* cell, float at, float* dst, long n, int accumulate);
   // `iters` rounds of 12 independent register FMA chains (the FMA peak probe); stores a sum in
   // *sink to keep them live and returns the flops done.
   double (*fmaLoop)(long iters, float* sink);
@@ -61,7 +65,7 @@ struct IsaTable {
 #define AEKIT_ISA_ENTRIES(X)                                                                          \
   X(gemmMicro) X(gemmMicroDirect) X(packA) X(packB) X(biasAct) X(unary) X(binary) X(where) X(sumAll) \
   X(maxAll) X(sumInto) X(maxInto) X(actGrad) X(bceSum) X(sqDiffSum) X(bceGrad) X(scaledDiff)         \
-  X(bceSumGrad) X(sqDiffSumGrad) X(sgd) X(adam) X(rmsprop) X(fmaLoop)
+  X(bceSumGrad) X(sqDiffSumGrad) X(sgd) X(adam) X(rmsprop) X(maxPoolWindow) X(maxPoolScatter) X(fmaLoop)
 
 #define AEKIT_COUNT_ENTRY(f) +1
 static_assert((0 AEKIT_ISA_ENTRIES(AEKIT_COUNT_ENTRY)) * sizeof(void (*)()) == sizeof(IsaTable) - offsetof(IsaTable, gemmMicro),

@@ -1,4 +1,5 @@
 // N-API entry points for MatMul, FusedDense, FusedDenseGrad and the in-place optimizer updates.
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 
@@ -15,13 +16,15 @@ constexpr long kParallelUpdateMin = 1 << 16;
 thread_local Scratch tDz;     // (batch, out) slopes dy ⊙ act'(y)
 thread_local Scratch tDbAcc;  // (out) column sums in double
 
+thread_local Scratch tBiasTile;  // the bias repeated along a wide row
+
 constexpr const char* kNoPackingSpace = "cannot allocate GEMM packing space";
 constexpr const char* kActs = "0 (linear), 1 (relu), 2 (sigmoid) or 3 (tanh)";
 
-// dz = dy ⊙ act'(y) (into dzBuf; dz is dy itself when act is linear), folded into the column sums db
-// while in L1. Threads take column ranges, so each sum still runs over the rows in order: the result
-// does not depend on the thread count.
-void slopesAndBiasGrad(int act, const float* dy, const float* y, float* dzBuf, double* sums, float* db, long batch, long out) {
+// dz = dy ⊙ act'(y) (into dzBuf; dz is dy itself when act is linear), folded into the column sums
+// (double) while in L1. Threads take column ranges, so each sum still runs over the rows in order:
+// the result does not depend on the thread count.
+void slopesAndSums(int act, const float* dy, const float* y, float* dzBuf, double* sums, long batch, long out) {
   const IsaTable& t = *gIsa;
   const float* dz = dzBuf ? dzBuf : dy;
   splitRange(out, batch * out >= kParallelUpdateMin ? 0 : out + 1, [&](long lo, long hi) {
@@ -31,8 +34,17 @@ void slopesAndBiasGrad(int act, const float* dy, const float* y, float* dzBuf, d
       t.sumInto(sums + lo, dz + r * out + lo, hi - lo);
     }
   }, 16);
+}
+
+void slopesAndBiasGrad(int act, const float* dy, const float* y, float* dzBuf, double* sums, float* db, long batch, long out) {
+  slopesAndSums(act, dy, y, dzBuf, sums, batch, out);
   for (long j = 0; j < out; j++) db[j] = (float)sums[j];
 }
+
+// Rows of few channels (a one-channel image) are taken `rep` at a time as one row of rep·C values,
+// so the vector loops run over at least kWideRow floats instead of calling per row of one value.
+constexpr long kWideRow = 256;
+long rowsPerWideRow(long ch) { return ch <= 0 || ch >= kWideRow ? 1 : kWideRow / ch; }
 
 }  // namespace
 
@@ -105,6 +117,70 @@ napi_value FusedDenseGrad(napi_env env, napi_callback_info info) {
   const float* dz = dzBuf ? dzBuf : dy;
   if (ndx != 0 && !gemm({batch, in, out, dz, out, false, w, in, false, dx, in})) return args.error(kNoPackingSpace);
   if (!gemm({out, in, batch, dz, out, true, x, in, false, dw, in})) return args.error(kNoPackingSpace);
+  return nullptr;
+}
+
+// biasAct(x, b, y, rows, channels, act): y = act(x + b) with b along rows of `channels` values.
+// Blocks of rows are copied and finished while in L1, so x and y are each touched once.
+napi_value BiasAct(napi_env env, napi_callback_info info) {
+  Args args(env, info, "biasAct");
+  size_t nx = 0, nb = 0, ny = 0;
+  const float* x = args.f32(0, &nx);
+  const float* b = args.f32(1, &nb);
+  float* y = args.f32(2, &ny);
+  const long rows = args.size(3, "rows"), ch = args.size(4, "channels");
+  const int act = args.code(5, "act", kActTanh + 1, kActs);
+  args.holds("x", nx, rows, ch, "rows × channels");
+  args.holds("b", nb, ch, "channels");
+  args.holds("y", ny, rows, ch, "rows × channels");
+  if (!args.ok()) return nullptr;
+  const IsaTable& t = *gIsa;
+  const long rep = rowsPerWideRow(ch), width = rep * ch, wide = rows / rep;
+  float* tile = tBiasTile.get((size_t)std::max(width, 1L));
+  if (!tile) return args.error("cannot allocate scratch space");
+  for (long r = 0; r < rep; r++) std::memcpy(tile + r * ch, b, sizeof(float) * ch);
+  // rows of `cols` values with bias `bias`, in blocks of 16 KiB copied and finished while in L1
+  auto run = [&](const float* src, float* dst, long n, long cols, const float* bias) {
+    const long block = std::max(1L, 4096 / std::max(cols, 1L));
+    splitRange(n, n * cols >= kParallelUpdateMin ? 0 : n + 1, [&](long lo, long hi) {
+      for (long r = lo; r < hi; r += block) {
+        const long m = std::min(block, hi - r);
+        std::memcpy(dst + r * cols, src + r * cols, sizeof(float) * m * cols);
+        t.biasAct(act, dst + r * cols, cols, bias, m, cols);
+      }
+    }, 1);
+  };
+  run(x, y, wide, width, tile);
+  run(x + wide * width, y + wide * width, rows - wide * rep, ch, b);
+  return nullptr;
+}
+
+// biasActGrad(dy, y, dx, db, rows, channels, act): dx = dy ⊙ act'(y), db = Σ_rows dx.
+napi_value BiasActGrad(napi_env env, napi_callback_info info) {
+  Args args(env, info, "biasActGrad");
+  size_t ndy = 0, ny = 0, ndx = 0, ndb = 0;
+  const float* dy = args.f32(0, &ndy);
+  const float* y = args.f32(1, &ny);
+  float* dx = args.f32(2, &ndx);
+  float* db = args.f32(3, &ndb);
+  const long rows = args.size(4, "rows"), ch = args.size(5, "channels");
+  const int act = args.code(6, "act", kActTanh + 1, kActs);
+  args.holds("dy", ndy, rows, ch, "rows × channels");
+  args.holds("y", ny, rows, ch, "rows × channels");
+  args.holds("dx", ndx, rows, ch, "rows × channels");
+  args.holds("db", ndb, ch, "channels");
+  if (!args.ok()) return nullptr;
+  const long rep = rowsPerWideRow(ch), width = rep * ch, wide = rows / rep, done = wide * width;
+  double* sums = reinterpret_cast<double*>(tDbAcc.get(2 * (size_t)(width + ch)));
+  if (!sums) return args.error("cannot allocate scratch space");
+  // Linear: act' = 1, so dx is dy (actGrad copies it). Wide rows first, then the rows left over.
+  slopesAndSums(act, dy, y, dx, sums, wide, width);
+  slopesAndSums(act, dy + done, y + done, dx + done, sums + width, rows - wide * rep, ch);
+  for (long j = 0; j < ch; j++) {
+    double s = sums[width + j];
+    for (long r = 0; r < rep; r++) s += sums[r * ch + j];
+    db[j] = (float)s;
+  }
   return nullptr;
 }
 

@@ -1,5 +1,8 @@
 // N-API entry points for Im2Col and Col2Im over NHWC images (convolution and pooling).
 #include <cstring>
+#include <vector>
+
+#include "cpu.h"
 
 #include "napi-args.h"
 #include "ops.h"
@@ -129,45 +132,46 @@ bool checkSizes(Args& args, const Window& g, size_t nImage, size_t nCols) {
 }
 
 // Output positions [lo, hi): y = the max of each window per channel, cell = the kernel cell of the
-// first maximum (the first valid cell when all are −∞; a NaN wins over numbers); padding is never
-// chosen. The channel loops are branch-free selects, so they vectorise.
+// first maximum (−∞ and cell 0 when the window lies in the padding; a NaN wins over numbers);
+// padding is never chosen. The channel loop runs in the ISA's vectors (pool.inc).
 void maxPoolRows(const Window& g, const float* x, float* y, float* cell, long lo, long hi) {
+  const long kk = g.kh * g.kw;
+  std::vector<const float*> src(kk);
+  std::vector<float> at(kk);
   for (long r = lo; r < hi; r++) {
     const long n = r / (g.ho * g.wo), oy = r / g.wo % g.ho, ox = r % g.wo;
-    float* yr = y + r * g.c;
-    float* cr = cell + r * g.c;
-    for (long k = 0; k < g.c; k++) yr[k] = -__builtin_inff(), cr[k] = -1.f;
+    int cells = 0;
     for (long ky = 0; ky < g.kh; ky++) {
       const long iy = oy * g.sh - g.pt + ky * g.dh;
       if (iy < 0 || iy >= g.h) continue;
       for (long kx = 0; kx < g.kw; kx++) {
         const long ix = ox * g.sw - g.pl + kx * g.dw;
         if (ix < 0 || ix >= g.w) continue;
-        const float* src = x + ((n * g.h + iy) * g.w + ix) * g.c;
-        const float at = (float)(ky * g.kw + kx);
-        for (long k = 0; k < g.c; k++) {
-          const float v = src[k], best = yr[k];
-          const bool take = (cr[k] < 0.f) | (v > best) | ((v != v) & (best == best));
-          yr[k] = take ? v : best;
-          cr[k] = take ? at : cr[k];
-        }
+        src[cells] = x + ((n * g.h + iy) * g.w + ix) * g.c;
+        at[cells++] = (float)(ky * g.kw + kx);
       }
     }
-    for (long k = 0; k < g.c; k++) cr[k] = cr[k] < 0.f ? 0.f : cr[k];
+    gIsa->maxPoolWindow(src.data(), at.data(), cells, y + r * g.c, cell + r * g.c, g.c);
   }
 }
 
-// Images [lo, hi) of dx: zeroed, then each dy added at the input position of its window's maximum:
-// per kernel cell, the channels whose maximum sits there (a vectorisable select).
+// True when the windows tile the image exactly (no padding, stride = kernel, no dilation): every
+// input position then belongs to exactly one window, so the backward assigns instead of adding.
+bool tilesExactly(const Window& g) {
+  return g.pt == 0 && g.pb == 0 && g.pl == 0 && g.pr == 0 && g.dh == 1 && g.dw == 1 && g.sh == g.kh && g.sw == g.kw &&
+         g.ho * g.sh == g.h && g.wo * g.sw == g.w;
+}
+
+// Images [lo, hi) of dx: each dy added at the input position of its window's maximum, per kernel
+// cell for the channels whose maximum sits there (zeroed first unless the windows tile the image).
 void maxPoolGradImages(const Window& g, const float* dy, const float* cell, float* dx, long lo, long hi) {
   const long image = g.h * g.w * g.c;
-  std::memset(dx + lo * image, 0, sizeof(float) * (hi - lo) * image);
+  const int accumulate = !tilesExactly(g);
+  if (accumulate) std::memset(dx + lo * image, 0, sizeof(float) * (hi - lo) * image);
   for (long n = lo; n < hi; n++) {
     for (long oy = 0; oy < g.ho; oy++) {
       for (long ox = 0; ox < g.wo; ox++) {
         const long r = (n * g.ho + oy) * g.wo + ox;
-        const float* d = dy + r * g.c;
-        const float* cr = cell + r * g.c;
         for (long ky = 0; ky < g.kh; ky++) {
           const long iy = oy * g.sh - g.pt + ky * g.dh;
           if (iy < 0 || iy >= g.h) continue;
@@ -175,8 +179,7 @@ void maxPoolGradImages(const Window& g, const float* dy, const float* cell, floa
             const long ix = ox * g.sw - g.pl + kx * g.dw;
             if (ix < 0 || ix >= g.w) continue;
             float* dst = dx + ((n * g.h + iy) * g.w + ix) * g.c;
-            const float at = (float)(ky * g.kw + kx);
-            for (long k = 0; k < g.c; k++) dst[k] += cr[k] == at ? d[k] : 0.f;
+            gIsa->maxPoolScatter(dy + r * g.c, cell + r * g.c, (float)(ky * g.kw + kx), dst, g.c, accumulate);
           }
         }
       }

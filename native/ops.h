@@ -40,6 +40,8 @@ napi_value MaxPool(napi_env env, napi_callback_info info);
 napi_value MaxPoolGrad(napi_env env, napi_callback_info info);
 napi_value FusedDense(napi_env env, napi_callback_info info);
 napi_value FusedDenseGrad(napi_env env, napi_callback_info info);
+napi_value BiasAct(napi_env env, napi_callback_info info);
+napi_value BiasActGrad(napi_env env, napi_callback_info info);
 napi_value MeanLoss(napi_env env, napi_callback_info info);
 napi_value MeanLossGrad(napi_env env, napi_callback_info info);
 napi_value MeanLossAndGrad(napi_env env, napi_callback_info info);

@@ -121,6 +121,8 @@ const WINDOWS: [Shape, [number, number], [number, number], [number, number], [nu
   [[2, 5, 6, 3], [3, 3], [1, 1], [1, 1], [1, 1, 1, 1]], [[3, 7, 7, 2], [3, 3], [2, 2], [1, 1], [0, 1, 0, 1]],
   [[2, 8, 8, 4], [2, 2], [2, 2], [1, 1], [0, 0, 0, 0]], [[1, 9, 7, 1], [3, 2], [2, 1], [2, 3], [2, 0, 1, 3]],
   [[4, 4, 4, 17], [1, 1], [1, 1], [1, 1], [0, 0, 0, 0]], [[1, 3, 3, 5], [5, 5], [1, 1], [1, 1], [2, 2, 2, 2]], [[130, 6, 6, 3], [3, 3], [1, 1], [1, 1], [1, 1, 1, 1]],
+  // Pooling as the conv nets use it: windows tiling the image (the backward assigns), with vector tails, and an odd size leaving a row and column uncovered.
+  [[3, 6, 10, 33], [2, 2], [2, 2], [1, 1], [0, 0, 0, 0]], [[2, 7, 7, 32], [2, 2], [2, 2], [1, 1], [0, 0, 0, 0]],
 ];
 for (const [shape, kernel, stride, dilation, padding] of WINDOWS) {
   const window = { kernel, stride, dilation, padding };
@@ -157,6 +159,17 @@ for (const activation of ['linear', 'relu', 'sigmoid', 'tanh'] as const) {
     const gradInputs = [{ shape: [batch, outF], gen: uniform(-1, 1) }, x, w, { shape: [batch, outF], gen: Y_GEN[activation] }];
     add('FusedDenseGrad', label, gradInputs, { activation, inputGrad: true }, { k: Math.max(batch, outF) });
     add('FusedDenseGrad', `${label} no dx`, gradInputs, { activation, inputGrad: false }, { k: Math.max(batch, outF) });
+  }
+}
+
+// Bias and activation along the last axis: vector tails, few channels (taken several rows at a
+// time, with rows left over), 4-D image batches, empty.
+for (const activation of ['linear', 'relu', 'sigmoid', 'tanh'] as const) {
+  for (const shape of [[7, 17], [5, 1], [3, 28, 28, 1], [1000, 3], [3, 9, 11, 32], [2, 7, 7, 33], [0, 5]] as Shape[]) {
+    const c = shape[shape.length - 1]!;
+    const label = `${activation} ${fmt(shape)}`;
+    add('BiasAct', label, [{ shape, gen: uniform(-3, 3) }, { shape: [c], gen: uniform(-1, 1) }], { activation });
+    add('BiasActGrad', label, [{ shape, gen: uniform(-1, 1) }, { shape, gen: Y_GEN[activation] }], { activation }, { k: sizeOf(shape) / Math.max(c, 1) });
   }
 }
 

@@ -157,6 +157,31 @@ describe('pooling', () => {
   });
 });
 
+describe('bias and activation', () => {
+  for (const act of ['linear', 'relu', 'sigmoid', 'tanh'] as const) {
+    test(`the BiasAct kernels and the composed act(x + b) agree (${act}, values and gradients)`, () => ak.tidy(() => {
+      const x = rand([2, 5, 3, 7]);
+      const b = rand([7]);
+      x.requiresGrad = true;
+      b.requiresGrad = true;
+      const fused = ak.biasAct(x, b, act);
+      const composed = ak.activate(ak.add(x, b), act);
+      close(fused.data, composed.data);
+      const w = rand([...fused.shape]);
+      const gf = ak.backward(ak.sum(ak.mul(fused, w)));
+      const gc = ak.backward(ak.sum(ak.mul(composed, w)));
+      close(gf.get(x)!.data, gc.get(x)!.data);
+      close(gf.get(b)!.data, gc.get(b)!.data);
+    }));
+  }
+  test('biasAct passes the float64 gradient check', () => ak.tidy(() => {
+    assert.ok(ak.gradCheck((x, b) => ak.biasAct(x!, b!, 'tanh'), [rand([2, 3, 4, 5]), rand([5])]).ok);
+  }));
+  test('BiasAct refuses a bias that does not match the last axis', () => {
+    assert.throws(() => ak.biasAct(rand([2, 3]), rand([4]), 'relu'), /BiasAct: expected x \(…, C\) and b \(C\); got \[2, 3\] and \[4\]/);
+  });
+});
+
 describe('upsampling', () => {
   test('nearest repeats each pixel', () => ak.tidy(() => {
     const y = ak.upsampleNearest(ak.tensor([1, 2, 3, 4], [1, 2, 2, 1], 'float64'), [2, 3]);

@@ -6,9 +6,9 @@
  * convolution kernels (Cin, kh, kw, Cout). A kernel row is ordered (ky, kx, c) like Im2Col's columns.
  */
 import { attachGrad, backendHas, noGrad, runKernel, runKernelMulti } from './engine.js';
-import { dense } from './fused.js';
+import { biasAct, dense } from './fused.js';
 import type { Window2D } from './kernels.js';
-import { activate, add, broadcastTo, col2im, im2col, matmul, max, mean, reshape, tensor, transpose, type ActivationName } from './ops.js';
+import { broadcastTo, col2im, im2col, matmul, max, mean, reshape, tensor, transpose, type ActivationName } from './ops.js';
 import { fmtShape } from './shape.js';
 import type { Tensor } from './tensor.js';
 import { makeWindow, nhwc, pair, windowOutputSize, type Pair, type Padding, type WindowSpec } from './window.js';
@@ -30,7 +30,7 @@ export function conv2d(x: Tensor, w: Tensor, b: Tensor, spec: Omit<WindowSpec, '
     // Fewer output than input channels: multiply first (B·H·W × kh·kw·Cout values instead of
     // Im2Col's B·Ho·Wo × kh·kw·Cin) and add the shifted products with Col2Im.
     const prods = matmul(reshape(x, [batch * h * wd, cin]), flippedKernelMatrix(w)); // (B·H·W, kh·kw·Cout)
-    return activate(add(col2im(prods, scatter, [ho, wo]), b), act);
+    return biasAct(col2im(prods, scatter, [ho, wo]), b, act);
   }
   const cols = isIdentityWindow(window) ? reshape(x, [batch * h * wd, cin]) : im2col(x, window);
   const y = dense(cols, reshape(w, [cout, kh * kw * cin]), b, act);
@@ -106,7 +106,7 @@ export function convTranspose2d(x: Tensor, w: Tensor, b: Tensor, spec: ConvTrans
   const { size, window } = convTransposeGeometry([h, wd], [kh, kw], spec);
   const cols = matmul(reshape(x, [batch * h * wd, cin]), reshape(w, [cin, kh * kw * cout]));
   const y = isIdentityWindow(window) ? reshape(cols, [batch, h, wd, cout]) : col2im(cols, window, size);
-  return activate(add(y, b), act);
+  return biasAct(y, b, act);
 }
 
 export interface PoolSpec {

@@ -18,6 +18,23 @@ export function dense(x: Tensor, w: Tensor, b: Tensor, act: ActivationName): Ten
   return y;
 }
 
+/**
+ * act(x + b) with b (C) along the last axis of x (…, C): a convolution's bias and activation. Uses
+ * the backend's BiasAct/BiasActGrad (one pass each way instead of Add, the activation and, going
+ * back, the slope, its product and the bias's sum) when it has them; composes primitives otherwise.
+ */
+export function biasAct(x: Tensor, b: Tensor, act: ActivationName): Tensor {
+  // Linear: Add alone is one pass, and its backward passes dy on (BiasActGrad would copy it).
+  if (act === 'linear' || !isFusable(act) || !backendHas('BiasAct')) return activate(add(x, b), act);
+  const y = noGrad(() => runKernel('BiasAct', [x, b], { activation: act }));
+  attachGrad(y, 'BiasAct', [x, b], (dy) => {
+    if (backendHas('BiasActGrad')) return runKernelMulti('BiasActGrad', [dy, y], { activation: act });
+    const dz = mul(dy, activationSlope(y, act)); // (…, C)
+    return [dz, sum(dz, [...dz.shape.keys()].slice(0, -1))];
+  });
+  return y;
+}
+
 /** The fused backward; dx is skipped when x needs no gradient (a network's input). */
 function fusedGrad(dy: Tensor, x: Tensor, w: Tensor, y: Tensor, act: Activation): (Tensor | null)[] {
   const [dx, dw, db] = runKernelMulti('FusedDenseGrad', [dy, x, w, y], { activation: act, inputGrad: x.requiresGrad });

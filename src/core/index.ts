@@ -13,6 +13,6 @@ export * from './ops.js';
 export * from './window.js';
 export { backward } from './autograd.js';
 export { Rng } from './rng.js';
-export { dense, denseGrad } from './fused.js';
+export { biasAct, dense, denseGrad } from './fused.js';
 export * from './conv.js';
 export { firstDisagreement, gradCheck, type GradCheckOptions, type GradCheckResult } from './gradcheck.js';

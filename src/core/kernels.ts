@@ -86,6 +86,10 @@ export interface KernelDefs {
    * the first layer of a network never needs it, and it is a third of that layer's backward.
    */
   FusedDenseGrad: { inputs: 4; outputs: 3; attrs: { activation: Activation; inputGrad: boolean } };
+  /** act(x + b) with b (C) added along the last axis of x (…, C): a convolution's bias and activation in one pass. */
+  BiasAct: { inputs: 2; outputs: 1; attrs: { activation: Activation } };
+  /** Inputs dy, y = act(x + b): [dx = dy ⊙ act'(y) (…, C), db = Σ of dx over all but the last axis (C)]. */
+  BiasActGrad: { inputs: 2; outputs: 2; attrs: { activation: Activation } };
   // Optional fused losses (mean over all elements) and their gradients; the target gets no gradient.
   /** mean(softplus(z) − t·z): binary cross-entropy of sigmoid(z) against t, from logits z. */
   BceWithLogitsLoss: { inputs: 2; outputs: 1; attrs: NoAttrs };
@@ -137,4 +141,4 @@ export const PRIMITIVE_KERNELS: readonly KernelName[] = [
   'Neg', 'Abs', 'Sign', 'Exp', 'Log', 'Log1p', 'Sqrt', 'Tanh', 'Sigmoid', 'Relu', 'Erf', 'Cast',
   'Sum', 'Max', 'Transpose', 'BroadcastTo', 'MatMul', 'Im2Col', 'Col2Im',
 ];
-export const FUSED_KERNELS: readonly KernelName[] = ['FusedDense', 'FusedDenseGrad', 'MaxPool2D', 'MaxPool2DGrad', 'BceWithLogitsLoss', 'BceWithLogitsLossGrad', 'MseLoss', 'MseLossGrad', 'BceWithLogitsLossAndGrad', 'MseLossAndGrad', 'SgdUpdate', 'AdamUpdate', 'RmspropUpdate'];
+export const FUSED_KERNELS: readonly KernelName[] = ['FusedDense', 'FusedDenseGrad', 'BiasAct', 'BiasActGrad', 'MaxPool2D', 'MaxPool2DGrad', 'BceWithLogitsLoss', 'BceWithLogitsLossGrad', 'MseLoss', 'MseLossGrad', 'BceWithLogitsLossAndGrad', 'MseLossAndGrad', 'SgdUpdate', 'AdamUpdate', 'RmspropUpdate'];

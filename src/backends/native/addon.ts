@@ -48,6 +48,10 @@ export interface NativeAddon {
   fusedDense(x: Buf, w: Buf, b: Buf, y: Buf, batch: number, inF: number, outF: number, act: number): void;
   /** dx of length 0 skips the input gradient. */
   fusedDenseGrad(dy: Buf, x: Buf, w: Buf, y: Buf, dx: Buf, dw: Buf, db: Buf, batch: number, inF: number, outF: number, act: number): void;
+  /** y = act(x + b), b along rows of `channels` values. */
+  biasAct(x: Buf, b: Buf, y: Buf, rows: number, channels: number, act: number): void;
+  /** dx = dy ⊙ act'(y), db = Σ_rows dx. */
+  biasActGrad(dy: Buf, y: Buf, dx: Buf, db: Buf, rows: number, channels: number, act: number): void;
   /** out[0] = mean loss; kind 0: BCE with logits, 1: MSE. */
   meanLoss(kind: number, x: Buf, t: Buf, out: Buf): void;
   /** out = dy·(σ(x) − t)/N (kind 0) or dy·2(x − t)/N (kind 1). */

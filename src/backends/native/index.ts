@@ -7,6 +7,7 @@
 import { setFlagsFromString } from 'node:v8';
 import { loadAddon, type NativeAddon } from './addon.js';
 import { NativeBackend } from './backend.js';
+import { registerBiasAct } from './kernels/bias-act.js';
 import { registerElementwise } from './kernels/elementwise.js';
 import { registerFusedDense } from './kernels/fused-dense.js';
 import { registerLosses } from './kernels/loss.js';
@@ -22,6 +23,7 @@ export function registerNativeKernels(addon: NativeAddon, backend: string = NATI
   registerReduceLayout(addon, backend);
   registerMatMul(addon, backend);
   registerFusedDense(addon, backend);
+  registerBiasAct(addon, backend);
   registerLosses(addon, backend);
   registerOptimizers(addon, backend);
   registerWindow(addon, backend);

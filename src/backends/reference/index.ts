@@ -3,6 +3,7 @@ import { registerBackend } from '../../core/index.js';
 import { ReferenceBackend } from './backend.js';
 import { registerBinaryKernels } from './kernels/binary.js';
 import { registerCast } from './kernels/cast.js';
+import { registerBiasAct } from './kernels/bias-act.js';
 import { registerFusedDense } from './kernels/fused-dense.js';
 import { registerLayout } from './kernels/layout.js';
 import { registerLossKernels } from './kernels/loss.js';
@@ -26,6 +27,7 @@ export function registerReferenceKernels(backend: string = REFERENCE): void {
   registerLossKernels(backend);
   registerOptimizerKernels(backend);
   registerFusedDense(backend);
+  registerBiasAct(backend);
   registerWindow(backend);
 }
 

@@ -5,14 +5,14 @@
 import { allocArray, registerKernel, type Activation, type KernelFn } from '../../../core/index.js';
 import { matmul } from './matmul.js';
 
-const ACT: Record<Activation, (z: number) => number> = {
+export const ACT: Record<Activation, (z: number) => number> = {
   linear: (z) => z,
   relu: (z) => (z > 0 ? z : Number.isNaN(z) ? z : 0),
   sigmoid: (z) => (z >= 0 ? 1 / (1 + Math.exp(-z)) : Math.exp(z) / (1 + Math.exp(z))),
   tanh: Math.tanh,
 };
 
-const SLOPE: Record<Activation, (y: number) => number> = {
+export const SLOPE: Record<Activation, (y: number) => number> = {
   linear: () => 1,
   relu: (y) => (y > 0 ? 1 : 0),
   sigmoid: (y) => y * (1 - y),
