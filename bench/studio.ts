@@ -28,10 +28,10 @@ import { openUrl } from '../test/chromium.js';
 import { benchArgs, median } from './peer.js';
 import { loadavg } from 'node:os';
 
-const USAGE = `Usage: node dist/bench/studio.js [--rounds N] [--limit DIGITS] [--epochs E]
+const USAGE = `Usage: node dist/bench/studio.js [--rounds N] [--limit DIGITS] [--epochs E] [--node-threads T]
 
-Model A trained in aekit studio's page (Chromium, wasm, 1 thread) against Node's wasm backend (1 thread), with the page's longest main-thread task.`;
-const { values } = benchArgs(USAGE, { options: { rounds: { type: 'string', default: '3' }, limit: { type: 'string', default: '10000' }, epochs: { type: 'string', default: '2' } } });
+Model A trained in aekit studio's page (Chromium worker, wasm with the page's default threads) against Node's wasm backend (--node-threads, default 1), with the page's longest main-thread task.`;
+const { values } = benchArgs(USAGE, { options: { rounds: { type: 'string', default: '3' }, limit: { type: 'string', default: '10000' }, epochs: { type: 'string', default: '2' }, 'node-threads': { type: 'string', default: '1' } } });
 const rounds = Number(values.rounds), limit = Number(values.limit), epochs = Number(values.epochs);
 const log = (s: string): boolean => process.stderr.write(s + '\n');
 
@@ -39,7 +39,9 @@ const log = (s: string): boolean => process.stderr.write(s + '\n');
 const runConfig = mergeConfig(PRESETS['keras-deep']!.config, { data: { dataset: 'mnist', limit }, train: { epochs, seed: 1, backend: 'wasm' } });
 
 registerBuiltinModels();
-const wasm = await createNodeWasmBackend({ threads: 1 });
+const nodeThreads = Number(values['node-threads']);
+if (!Number.isInteger(nodeThreads) || nodeThreads < 1) throw new Error(`--node-threads: expected a whole number ≥ 1, got ${values['node-threads']}`);
+const wasm = await createNodeWasmBackend({ threads: nodeThreads });
 registerBackend('wasm', () => wasm, -1);
 await ak.setBackend('wasm');
 const files = mnistFiles();
@@ -99,7 +101,7 @@ async function pageRound(): Promise<{ rate: number; longest: number; longTasks: 
 const node: number[] = [], inPage: number[] = [], longest: number[] = [], counts: number[] = [], cpu: number[] = [];
 let pageBackend = '';
 try {
-  log(`Model A (keras-deep), ${limit} digits, ${epochs} epochs, 1 wasm thread on both sides; load average before: ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  log(`Model A (keras-deep), ${limit} digits, ${epochs} epochs, Node wasm on ${nodeThreads} thread(s), the page on its default; load average before: ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
   for (let i = 0; i < rounds; i++) {
     node.push(await nodeRound());
     const p = await pageRound();
@@ -115,7 +117,7 @@ try {
   await session.close();
 }
 const n = median(node), pg = median(inPage);
-console.log(`Model A samples/s, 1 thread: Node wasm ${n.toFixed(0)}, page (${pageBackend}, Chromium worker) ${pg.toFixed(0)}: page/Node = ${(pg / n).toFixed(2)} (goal ≥ 0.5)`);
+console.log(`Model A samples/s: Node wasm (${nodeThreads} thread${nodeThreads > 1 ? 's' : ''}) ${n.toFixed(0)}, page (${pageBackend}, Chromium worker) ${pg.toFixed(0)}: page/Node = ${(pg / n).toFixed(2)} (goal ≥ 0.5)`);
 console.log(`longest main-thread task while training: median ${median(longest).toFixed(0)} ms, worst ${Math.max(...longest).toFixed(0)} ms over ${rounds} rounds (goal < 50 ms; 0: none over 50 ms); long tasks per run ${counts.join(', ')}`);
 console.log(`most CPU time in one main-thread task (trace): median ${median(cpu).toFixed(1)} ms, worst ${Math.max(...cpu).toFixed(1)} ms`);
 console.log(`load average after: ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
