@@ -12,11 +12,21 @@ import { createServer } from 'node:net';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { benchArgs } from './peer.js';
 
 const CLI = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'aekit-tune-queue-'));
-const trials = process.argv.includes('--trials') ? process.argv[process.argv.indexOf('--trials') + 1]! : '16';
-const budget = process.argv.includes('--') ? process.argv.slice(process.argv.indexOf('--') + 1) : ['--epochs', '1', '--limit', '3000'];
+const USAGE = `Usage: node dist/bench/tune-queue.js [--trials N] [-- TRAIN_FLAGS]
+
+The same N trials (default 16) locally with --parallel = cores and through one redis-server with
+1, 2 and 4 local workers, then the queue's latency per trial. TRAIN_FLAGS default: --epochs 1 --limit 3000.`;
+const { values, positionals } = benchArgs(USAGE, { options: { trials: { type: 'string', default: '16' } }, allowPositionals: true });
+const trials = values.trials;
+if (!/^[1-9][0-9]*$/.test(trials)) {
+  console.error(`--trials: expected a whole number ≥ 1, got ${trials}\n\n${USAGE}`);
+  process.exit(2);
+}
+const budget = positionals.length > 0 ? positionals : ['--epochs', '1', '--limit', '3000'];
 const cores = availableParallelism();
 const space = join(dir, 'space.json');
 writeFileSync(space, JSON.stringify({
