@@ -16,6 +16,8 @@ import { createModel, fitModelToData, parseModelConfig, registerBuiltinModels } 
 import { loadServedModel } from '../src/serve/models.js';
 import { createServer, type Server } from '../src/serve/server.js';
 import { tempDir } from './helpers.js';
+import { AnomalyDetector } from '../src/apps/anomaly.js';
+import { saveDetector } from '../src/apps/anomaly-file.js';
 
 await ak.setBackend('reference');
 registerBuiltinModels();
@@ -259,5 +261,35 @@ describe('training runs over HTTP', () => {
     assert.equal(run.status, 'interrupted');
     assert.ok(loadServedModel('long', join(root, 'runs', 'long')).note, 'the stopped run loads from its checkpoint');
     assert.equal((await fetch(`${url}/v1/runs/nope`, { headers: auth })).status, 404);
+  });
+});
+
+describe('score with a whole detector', () => {
+  test('the default ensemble (AEs and VAEs, scores standardised per member) is scored as the library scores it, with its threshold', async () => {
+    const width = 5;
+    const rng = new ak.Rng(11);
+    const n = 120;
+    const x = Float32Array.from({ length: n * width }, () => rng.normal());
+    const data = { x, n, dim: width, sampleShape: [width], labels: null, source: 'fixture' };
+    const det = await new AnomalyDetector({ members: 4, train: { epochs: 2, seed: 5 }, threshold: { kind: 'contamination', value: 0.1 } }).fit(data);
+    assert.equal(det.combine, 'standardized', 'the default combines standardised scores');
+    const dir = join(root, 'ensemble');
+    saveDetector(dir, det, { rule: { kind: 'contamination', value: 0.1 }, sampleShape: [width] });
+    const served = loadServedModel('ens', dir);
+    assert.ok(served.operations().includes('score'), `score offered (problem: ${served.scoreProblem})`);
+    const server = await createServer({ models: [served], token: null, batchWindowUs: 500, maxBatchRows: 64, bodyLimit: 1 << 20, requestTimeoutMs: 10_000, runsDir: join(root, 'runs2'), version: 'test' });
+    const url = await server.app.listen({ host: '127.0.0.1', port: 0 });
+    try {
+      const rows = Array.from({ length: 7 }, (_, i) => Array.from(x.subarray(i * width, (i + 1) * width)));
+      rows.push([9, -9, 9, -9, 9]);
+      const r = await post(`${url}/v1/models/ens/score`, { inputs: rows }, { 'content-type': 'application/json' });
+      assert.equal(r.status, 200, JSON.stringify(r.body));
+      const want = det.score({ ...data, x: Float32Array.from(rows.flat()), n: rows.length });
+      r.body.scores.forEach((v: number, i: number) => assert.ok(Math.abs(v - want[i]!) <= 1e-5 * Math.max(1, Math.abs(want[i]!)), `row ${i}: served ${v}, library ${want[i]}`));
+      assert.deepEqual(r.body.flags, Array.from(want, (v) => v > det.threshold));
+      assert.equal(r.body.flags.at(-1), true, 'the far row is flagged');
+    } finally {
+      await server.close();
+    }
   });
 });

@@ -11,6 +11,8 @@ import type { Normalizer } from '../data/normalize.js';
 import { loadModelDir, type LoadedModel } from '../io/model-dir.js';
 import { registerBuiltinModels, type Autoencoder, type Labels } from '../models/index.js';
 import { chooseWeights } from '../train/run-dir.js';
+import type { AnomalyDetector } from '../apps/anomaly.js';
+import { loadDetector } from '../apps/anomaly-file.js';
 
 export type Operation = 'encode' | 'decode' | 'reconstruct' | 'score' | 'sample';
 export const OPERATIONS: readonly Operation[] = ['encode', 'decode', 'reconstruct', 'score', 'sample'];
@@ -37,10 +39,17 @@ export class ServedModel {
     this.normalizer = loaded.normalizer;
     this.sampleShape = loaded.config.data.sampleShape;
     this.note = loaded.note;
-    const { settings, problem } = readScoreSettings(dir, this.model.config.inputDim);
+    const { settings, problem, detector } = readScoreSettings(dir, this.model.config.inputDim);
     this.score = settings;
     this.scoreProblem = problem;
+    this.detector = detector;
   }
+
+  /**
+   * A detector whose score is more than one model's plain reconstruction error (an ensemble, scores
+   * standardised per member, or likelihood): score runs it as `aekit anomaly score` does; else null.
+   */
+  readonly detector: AnomalyDetector | null;
 
   get inputDim(): number {
     return this.model.config.inputDim;
@@ -100,6 +109,10 @@ export class ServedModel {
   private runRows(op: Exclude<Operation, 'sample'>, rows: Float32Array, n: number, labels: Labels | null): Float32Array {
     return noGrad(() => tidy(() => {
       if (op === 'decode') return this.toData(this.model.decode(tensor(rows, [n, this.latentDim]), labels));
+      if (op === 'score' && this.detector) {
+        const ds = { x: rows, n, dim: this.inputDim, sampleShape: [...this.sampleShape], labels: null, source: `${this.name} request` };
+        return Float32Array.from(this.detector.score(ds));
+      }
       const x = tensor(this.toModel(rows), [n, ...this.sampleShape]);
       if (op === 'encode') return Float32Array.from(this.model.encode(x, labels).data);
       const recon = this.model.reconstruct(x, labels);
@@ -143,24 +156,34 @@ export class ServedModel {
   }
 }
 
-/** Read anomaly.json beside the model, when there is one: the threshold and feature weights of scoring by reconstruction error. */
-function readScoreSettings(dir: string, width: number): { settings: ScoreSettings; problem: string | null } {
+/**
+ * Read anomaly.json beside the model, when there is one: the threshold and feature weights of
+ * scoring by one model's reconstruction error, or the whole detector (loaded as `aekit anomaly
+ * score` loads it) when its score is more than that.
+ */
+function readScoreSettings(dir: string, width: number): { settings: ScoreSettings; problem: string | null; detector: AnomalyDetector | null } {
   const path = join(dir, 'anomaly.json');
   const none: ScoreSettings = { threshold: null, featureWeights: null, source: null };
-  if (!existsSync(path)) return { settings: none, problem: null };
+  if (!existsSync(path)) return { settings: none, problem: null, detector: null };
   let rec: { threshold?: unknown; featureWeights?: unknown; score?: unknown; members?: unknown; memberScales?: unknown };
   try {
     rec = JSON.parse(readFileSync(path, 'utf8')) as typeof rec;
   } catch (err) {
-    return { settings: none, problem: `${path}: ${(err as Error).message}` };
+    return { settings: none, problem: `${path}: ${(err as Error).message}`, detector: null };
   }
-  if (rec.score !== undefined && rec.score !== 'reconstruction') return { settings: none, problem: `${path}: the detector scores by ${String(rec.score)}; the server scores by reconstruction error only` };
-  if (typeof rec.members === 'number' && rec.members > 1) return { settings: none, problem: `${path}: an ensemble of ${rec.members} models; the server scores with one model only (use aekit anomaly score)` };
-  if (rec.memberScales !== undefined && rec.memberScales !== null) return { settings: none, problem: `${path}: the detector's scores are standardised per member (combine 'standardized'); the server scores by plain reconstruction error only (use aekit anomaly score)` };
   const threshold = typeof rec.threshold === 'number' && Number.isFinite(rec.threshold) ? rec.threshold : null;
+  const whole = (rec.score !== undefined && rec.score !== 'reconstruction') || (typeof rec.members === 'number' && rec.members > 1) || (rec.memberScales !== undefined && rec.memberScales !== null);
+  if (whole) {
+    try {
+      const { detector } = loadDetector(dir);
+      return { settings: { threshold: Number.isFinite(detector.threshold) ? detector.threshold : threshold, featureWeights: null, source: path }, problem: null, detector };
+    } catch (err) {
+      return { settings: none, problem: (err as Error).message, detector: null };
+    }
+  }
   const w = rec.featureWeights;
   const weights = Array.isArray(w) && w.length === width && w.every((v) => typeof v === 'number' && Number.isFinite(v)) ? Float32Array.from(w as number[]) : null;
-  return { settings: { threshold, featureWeights: weights, source: path }, problem: null };
+  return { settings: { threshold, featureWeights: weights, source: path }, problem: null, detector: null };
 }
 
 /** `NAME=DIR` or `DIR` (named by its base name). */
