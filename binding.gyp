@@ -10,6 +10,7 @@
         "native/isa-avx2.cc",
         "native/isa-avx512.cc",
         "native/isa-scalar.cc",
+        "native/ops-conv.cc",
         "native/ops-dense.cc",
         "native/ops-elementwise.cc",
         "native/ops-layout.cc",

@@ -129,6 +129,7 @@ const Entry kEntries[] = {
   {"setIsa", SetIsa}, {"isa", Isa}, {"supportedIsas", SupportedIsas}, {"gemmParams", GemmParams}, {"fmaPeak", FmaPeak},
   {"unary", Unary}, {"binary", Binary}, {"where", Where}, {"broadcastTo", BroadcastTo},
   {"reduce", Reduce}, {"transpose", Transpose}, {"gatherRows", GatherRows}, {"matmul", MatMul}, {"im2col", Im2Col}, {"col2im", Col2Im}, {"maxPool", MaxPool}, {"maxPoolGrad", MaxPoolGrad},
+  {"conv2d", Conv2D}, {"conv2dGrad", Conv2DGrad}, {"convTranspose2d", ConvTranspose2D}, {"convTranspose2dGrad", ConvTranspose2DGrad},
   {"fusedDense", FusedDense}, {"fusedDenseGrad", FusedDenseGrad}, {"biasAct", BiasAct}, {"biasActGrad", BiasActGrad}, {"meanLoss", MeanLoss}, {"meanLossGrad", MeanLossGrad}, {"meanLossAndGrad", MeanLossAndGrad},
   {"sgdUpdate", SgdUpdate}, {"adamUpdate", AdamUpdate}, {"rmspropUpdate", RmspropUpdate},
 };

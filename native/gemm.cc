@@ -151,6 +151,12 @@ bool gemm(const GemmProblem& p) {
   return packed;
 }
 
+bool gemmOnThisThread(const GemmProblem& p) {
+  if (p.m == 0 || p.n == 0) return true;
+  if (p.k == 0) return gemmEmptyK(p), true;
+  return gemmRegion(p, {0, p.m, 0, p.n});
+}
+
 GemmBlocking gemmBlocking() { return {kMC, kKC, kNC}; }
 
 }  // namespace aekit

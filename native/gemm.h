@@ -20,6 +20,10 @@ struct GemmProblem {
 // False (C then partly written) when packing space cannot be allocated.
 [[nodiscard]] bool gemm(const GemmProblem& p);
 
+// The same product on the calling thread only: for kernels that split work into pieces of their
+// own (the fused convolutions), whose result must not depend on how many threads there are.
+[[nodiscard]] bool gemmOnThisThread(const GemmProblem& p);
+
 // Block sizes (floats). Exposed for the benchmark's description.
 struct GemmBlocking { long mc, kc, nc; };
 GemmBlocking gemmBlocking();

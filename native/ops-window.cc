@@ -6,6 +6,7 @@
 
 #include "napi-args.h"
 #include "ops.h"
+#include "window.h"
 
 namespace aekit {
 namespace {
@@ -13,12 +14,21 @@ namespace {
 // Rows per thread piece: im2col rows are kh·kw·C floats, so a few dozen rows are enough work.
 constexpr long kParallelMinRows = 64;
 
-struct Window {
-  long b, h, w, c, kh, kw, sh, sw, dh, dw, pt, pb, pl, pr, ho, wo;
-};
+// Copy n floats; short runs (one channel, small kernels) skip the call into memcpy.
+inline void copyRun(float* dst, const float* src, long n) {
+  if (n <= 16) {
+    for (long k = 0; k < n; k++) dst[k] = src[k];
+  } else {
+    std::memcpy(dst, src, sizeof(float) * n);
+  }
+}
 
-// Reads geometry [B, H, W, C, kh, kw, sh, sw, dh, dw, top, bottom, left, right]; false (and a
-// thrown RangeError) when a value is out of range or the window does not fit the image.
+inline void addRun(float* dst, const float* src, long n) {
+  for (long k = 0; k < n; k++) dst[k] += src[k];
+}
+
+}  // namespace
+
 bool parseWindow(Args& args, size_t i, Window* g) {
   size_t n = 0;
   const int32_t* d = args.i32s(i, &n);
@@ -36,19 +46,6 @@ bool parseWindow(Args& args, size_t i, Window* g) {
   g->ho = spanH / g->sh + 1;
   g->wo = spanW / g->sw + 1;
   return true;
-}
-
-// Copy n floats; short runs (one channel, small kernels) skip the call into memcpy.
-inline void copyRun(float* dst, const float* src, long n) {
-  if (n <= 16) {
-    for (long k = 0; k < n; k++) dst[k] = src[k];
-  } else {
-    std::memcpy(dst, src, sizeof(float) * n);
-  }
-}
-
-inline void addRun(float* dst, const float* src, long n) {
-  for (long k = 0; k < n; k++) dst[k] += src[k];
 }
 
 // Row r of the column matrix: the window of output position r, C values per kernel cell. A kernel
@@ -112,6 +109,8 @@ void col2imImages(const Window& g, const float* cols, float* x, long lo, long hi
     }
   }
 }
+
+namespace {
 
 // Element counts of the image (B·H·W·C) and of a per-position output (B·Ho·Wo·C), overflow-checked.
 struct Counts {

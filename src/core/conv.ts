@@ -4,11 +4,13 @@
  * can) and layout ops, so every backend that passes conformance runs them and autograd needs no
  * new rules. Layouts: images (B, H, W, C); convolution kernels (Cout, kh, kw, Cin); transposed
  * convolution kernels (Cin, kh, kw, Cout). A kernel row is ordered (ky, kx, c) like Im2Col's columns.
+ * A backend with the fused Conv2D/ConvTranspose2D kernels (and their gradients) runs the same
+ * computation a few images at a time without storing the column matrix; `backendHas` picks.
  */
 import { attachGrad, backendHas, noGrad, runKernel, runKernelMulti } from './engine.js';
 import { biasAct, dense } from './fused.js';
-import type { Window2D } from './kernels.js';
-import { broadcastTo, col2im, im2col, matmul, max, mean, reshape, tensor, transpose, type ActivationName } from './ops.js';
+import type { Activation, KernelName, Window2D } from './kernels.js';
+import { broadcastTo, col2im, im2col, isFusable, matmul, max, mean, reshape, tensor, transpose, type ActivationName } from './ops.js';
 import { fmtShape } from './shape.js';
 import type { Tensor } from './tensor.js';
 import { makeWindow, nhwc, pair, windowOutputSize, type Pair, type Padding, type WindowSpec } from './window.js';
@@ -31,6 +33,10 @@ export function conv2d(x: Tensor, w: Tensor, b: Tensor, spec: Omit<WindowSpec, '
     // Im2Col's B·Ho·Wo × kh·kw·Cin) and add the shifted products with Col2Im.
     const prods = matmul(reshape(x, [batch * h * wd, cin]), flippedKernelMatrix(w)); // (B·H·W, kh·kw·Cout)
     return biasAct(col2im(prods, scatter, [ho, wo]), b, act);
+  }
+  if (useFused(window, act, 'Conv2D', 'Conv2DGrad')) {
+    const y = noGrad(() => runKernel('Conv2D', [x, w, b], { window, activation: act }));
+    return withConvGrad(y, 'Conv2D', [x, w, b], (dy, inputGrad) => runKernelMulti('Conv2DGrad', [dy, x, w, y], { window, activation: act, inputGrad }));
   }
   const cols = isIdentityWindow(window) ? reshape(x, [batch * h * wd, cin]) : im2col(x, window);
   const y = dense(cols, reshape(w, [cout, kh * kw * cin]), b, act);
@@ -104,9 +110,29 @@ export function convTranspose2d(x: Tensor, w: Tensor, b: Tensor, spec: ConvTrans
   if (w.rank !== 4 || w.shape[0] !== cin) throw new Error(`convTranspose2d: kernel ${fmtShape(w.shape)} does not match ${cin} input channels (expected (${cin}, kh, kw, Cout))`);
   const [kh, kw, cout] = [w.shape[1]!, w.shape[2]!, w.shape[3]!];
   const { size, window } = convTransposeGeometry([h, wd], [kh, kw], spec);
+  if (useFused(window, act, 'ConvTranspose2D', 'ConvTranspose2DGrad')) {
+    const y = noGrad(() => runKernel('ConvTranspose2D', [x, w, b], { window, size, activation: act }));
+    return withConvGrad(y, 'ConvTranspose2D', [x, w, b], (dy, inputGrad) => runKernelMulti('ConvTranspose2DGrad', [dy, x, w, y], { window, activation: act, inputGrad }));
+  }
   const cols = matmul(reshape(x, [batch * h * wd, cin]), reshape(w, [cin, kh * kw * cout]));
   const y = isIdentityWindow(window) ? reshape(cols, [batch, h, wd, cout]) : col2im(cols, window, size);
   return biasAct(y, b, act);
+}
+
+/** The fused kernels pay where there are columns to build (not for a 1×1 stride-1 window) and take the four activations. */
+function useFused(window: Window2D, act: ActivationName, forward: KernelName, grad: KernelName): act is Activation {
+  return !isIdentityWindow(window) && isFusable(act) && backendHas(forward) && backendHas(grad);
+}
+
+/** Gives y, the output of a fused convolution of x, w, b, its backward: `grad` returns [dx, dW, db], dx empty when x needs none. */
+function withConvGrad(y: Tensor, op: string, [x, w, b]: [Tensor, Tensor, Tensor], grad: (dy: Tensor, inputGrad: boolean) => Tensor[]): Tensor {
+  attachGrad(y, op, [x, w, b], (dy) => {
+    const [dx, dw, db] = grad(dy, x.requiresGrad);
+    if (x.requiresGrad) return [dx!, dw!, db!];
+    dx!.dispose();
+    return [null, dw!, db!];
+  });
+  return y;
 }
 
 export interface PoolSpec {

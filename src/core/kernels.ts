@@ -90,6 +90,22 @@ export interface KernelDefs {
   BiasAct: { inputs: 2; outputs: 1; attrs: { activation: Activation } };
   /** Inputs dy, y = act(x + b): [dx = dy ⊙ act'(y) (…, C), db = Σ of dx over all but the last axis (C)]. */
   BiasActGrad: { inputs: 2; outputs: 2; attrs: { activation: Activation } };
+  // Optional fused convolutions: the same values as the Im2Col/GEMM/Col2Im composition, computed a
+  // few images at a time so no column matrix is stored. Weights as core/conv.ts lays them out.
+  /** act(conv(x, W) + b): x (B, H, W, Cin), W (Cout, kh, kw, Cin), b (Cout) → (B, Ho, Wo, Cout) for `window` over x. */
+  Conv2D: { inputs: 3; outputs: 1; attrs: { window: Window2D; activation: Activation } };
+  /**
+   * Inputs dy, x, W, y = Conv2D(x, W, b): dx (B, H, W, Cin), dW (Cout, kh, kw, Cin), db (Cout) with
+   * dz = dy ⊙ act'(y). With `inputGrad` false dx is not computed and comes back empty (0, H, W, Cin).
+   */
+  Conv2DGrad: { inputs: 4; outputs: 3; attrs: { window: Window2D; activation: Activation; inputGrad: boolean } };
+  /**
+   * act(convᵀ(x, W) + b): x (B, Hi, Wi, Cin), W (Cin, kh, kw, Cout), b (Cout) → (B, Ho, Wo, Cout),
+   * Col2Im(x·W) onto `size` = [Ho, Wo], where `window` maps Ho×Wo to Hi×Wi.
+   */
+  ConvTranspose2D: { inputs: 3; outputs: 1; attrs: { window: Window2D; size: readonly [number, number]; activation: Activation } };
+  /** Inputs dy, x, W, y = ConvTranspose2D(x, W, b): dx (B, Hi, Wi, Cin) (empty (0, Hi, Wi, Cin) without `inputGrad`), dW, db. */
+  ConvTranspose2DGrad: { inputs: 4; outputs: 3; attrs: { window: Window2D; activation: Activation; inputGrad: boolean } };
   // Optional fused losses (mean over all elements) and their gradients; the target gets no gradient.
   /** mean(softplus(z) − t·z): binary cross-entropy of sigmoid(z) against t, from logits z. */
   BceWithLogitsLoss: { inputs: 2; outputs: 1; attrs: NoAttrs };
@@ -141,4 +157,4 @@ export const PRIMITIVE_KERNELS: readonly KernelName[] = [
   'Neg', 'Abs', 'Sign', 'Exp', 'Log', 'Log1p', 'Sqrt', 'Tanh', 'Sigmoid', 'Relu', 'Erf', 'Cast',
   'Sum', 'Max', 'Transpose', 'BroadcastTo', 'MatMul', 'Im2Col', 'Col2Im',
 ];
-export const FUSED_KERNELS: readonly KernelName[] = ['FusedDense', 'FusedDenseGrad', 'BiasAct', 'BiasActGrad', 'MaxPool2D', 'MaxPool2DGrad', 'BceWithLogitsLoss', 'BceWithLogitsLossGrad', 'MseLoss', 'MseLossGrad', 'BceWithLogitsLossAndGrad', 'MseLossAndGrad', 'SgdUpdate', 'AdamUpdate', 'RmspropUpdate'];
+export const FUSED_KERNELS: readonly KernelName[] = ['FusedDense', 'FusedDenseGrad', 'BiasAct', 'BiasActGrad', 'Conv2D', 'Conv2DGrad', 'ConvTranspose2D', 'ConvTranspose2DGrad', 'MaxPool2D', 'MaxPool2DGrad', 'BceWithLogitsLoss', 'BceWithLogitsLossGrad', 'MseLoss', 'MseLossGrad', 'BceWithLogitsLossAndGrad', 'MseLossAndGrad', 'SgdUpdate', 'AdamUpdate', 'RmspropUpdate'];

@@ -87,3 +87,30 @@ export function col2imShape(w: Window2D, cols: Shape, size: Pair): [number, numb
   }
   return [rows / (ho * wo), size[0], size[1], width / kk];
 }
+
+function convMismatch(kernel: string, expected: string, got: readonly (Shape | undefined)[]): Error {
+  return new Error(`${kernel}: expected ${expected}; got ${got.filter((s) => s !== undefined).map((s) => fmtShape(s!)).join(', ')}`);
+}
+
+/**
+ * Sizes of a fused convolution over x (B, H, W, Cin) with kernel w (Cout, kh, kw, Cin) matching
+ * the window and bias b (Cout) when given: the image, Cout and the output [Ho, Wo]; throws naming the mismatch.
+ */
+export function conv2dSizes(kernel: string, window: Window2D, x: Shape, w: Shape, b?: Shape): { image: [number, number, number, number]; cout: number; out: [number, number] } {
+  const ok = x.length === 4 && w.length === 4 && w[1] === window.kernel[0] && w[2] === window.kernel[1] && w[3] === x[3] && (!b || (b.length === 1 && b[0] === w[0]));
+  if (!ok) throw convMismatch(kernel, `x (B, H, W, Cin), w (Cout, ${window.kernel.join(', ')}, Cin)${b ? ', b (Cout)' : ''}`, [x, w, b]);
+  const image = nhwc(kernel, x);
+  return { image, cout: w[0]!, out: windowOutputSize(window, [image[1], image[2]]) };
+}
+
+/**
+ * Sizes of a fused transposed convolution of x (B, Hi, Wi, Cin) with kernel w (Cin, kh, kw, Cout)
+ * onto `size` [Ho, Wo], whose window maps Ho×Wo back to Hi×Wi: the output image and Cin.
+ */
+export function convTranspose2dSizes(kernel: string, window: Window2D, size: Pair, x: Shape, w: Shape, b?: Shape): { image: [number, number, number, number]; cin: number } {
+  const ok = x.length === 4 && w.length === 4 && w[0] === x[3] && w[1] === window.kernel[0] && w[2] === window.kernel[1] && (!b || (b.length === 1 && b[0] === w[3]));
+  if (!ok) throw convMismatch(kernel, `x (B, Hi, Wi, Cin), w (Cin, ${window.kernel.join(', ')}, Cout)${b ? ', b (Cout)' : ''}`, [x, w, b]);
+  const back = windowOutputSize(window, size);
+  if (back[0] !== x[1] || back[1] !== x[2]) throw new Error(`${kernel}: the window maps a ${size.join('×')} output to ${back.join('×')}, not the input's ${x[1]}×${x[2]}`);
+  return { image: [x[0]!, size[0], size[1], w[3]!], cin: x[3]! };
+}

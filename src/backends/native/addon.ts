@@ -44,6 +44,14 @@ export interface NativeAddon {
   maxPool(x: Buf, y: Buf, cell: Buf, geometry: Int32Array): void;
   /** dx = each dy added at its window's maximum. */
   maxPoolGrad(dy: Buf, cell: Buf, dx: Buf, geometry: Int32Array): void;
+  /** y = act(im2col(x)·wᵀ + b), w (Cout, kh·kw·Cin), for x's window geometry (as im2col). */
+  conv2d(x: Buf, w: Buf, b: Buf, y: Buf, geometry: Int32Array, cout: number, act: number): void;
+  /** dW, db and (unless dx has length 0) dx of conv2d given dy and its output y. */
+  conv2dGrad(dy: Buf, x: Buf, w: Buf, y: Buf, dx: Buf, dw: Buf, db: Buf, geometry: Int32Array, cout: number, act: number): void;
+  /** y = act(col2im(x·w) + b), w (Cin, kh·kw·Cout), for y's window geometry. */
+  convTranspose2d(x: Buf, w: Buf, b: Buf, y: Buf, geometry: Int32Array, cin: number, act: number): void;
+  /** dW, db and (unless dx has length 0) dx of convTranspose2d given dy and its output y. */
+  convTranspose2dGrad(dy: Buf, x: Buf, w: Buf, y: Buf, dx: Buf, dw: Buf, db: Buf, geometry: Int32Array, cin: number, act: number): void;
   matmul(a: Buf, b: Buf, out: Buf, m: number, n: number, k: number, transA: number, transB: number): void;
   fusedDense(x: Buf, w: Buf, b: Buf, y: Buf, batch: number, inF: number, outF: number, act: number): void;
   /** dx of length 0 skips the input gradient. */

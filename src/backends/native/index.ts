@@ -8,6 +8,7 @@ import { setFlagsFromString } from 'node:v8';
 import { loadAddon, type NativeAddon } from './addon.js';
 import { NativeBackend } from './backend.js';
 import { registerBiasAct } from './kernels/bias-act.js';
+import { registerConv } from './kernels/conv.js';
 import { registerElementwise } from './kernels/elementwise.js';
 import { registerFusedDense } from './kernels/fused-dense.js';
 import { registerLosses } from './kernels/loss.js';
@@ -27,6 +28,7 @@ export function registerNativeKernels(addon: NativeAddon, backend: string = NATI
   registerLosses(addon, backend);
   registerOptimizers(addon, backend);
   registerWindow(addon, backend);
+  registerConv(addon, backend);
 }
 
 let registered = false;

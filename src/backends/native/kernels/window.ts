@@ -6,7 +6,7 @@ import { requireFloat32 } from './util.js';
 const geometry = new Int32Array(14);
 
 /** [B, H, W, C, kh, kw, sh, sw, dh, dw, top, bottom, left, right] for the addon. */
-function describe(w: Window2D, image: readonly [number, number, number, number]): Int32Array {
+export function describe(w: Window2D, image: readonly [number, number, number, number]): Int32Array {
   geometry.set([...image, ...w.kernel, ...w.stride, ...w.dilation, ...w.padding]);
   return geometry;
 }
