@@ -28,6 +28,7 @@ thread_local Scratch tDcols;  // the column gradient while the columns are still
 thread_local Scratch tDz;     // a chunk's dy ⊙ act'(y)
 thread_local Scratch tParts;  // per-chunk weight-gradient partials (calling thread)
 thread_local Scratch tDbParts;
+thread_local Scratch tSum;    // the summed partials before their transpose
 
 constexpr const char* kActs = "0 (linear), 1 (relu), 2 (sigmoid) or 3 (tanh)";
 constexpr const char* kNoSpace = "cannot allocate convolution scratch space";
@@ -85,6 +86,16 @@ void reduceChunks(const float* parts, long count, long n, float* out) {
       for (long j = 0; j < m; j++) out[j0 + j] = (float)acc[j];
     }
   }, 16);
+}
+
+// The same sum for partials of the transposed gradient (rows × cols each): out = (Σ_i parts_i)ᵀ.
+bool reduceChunksTransposed(const float* parts, long count, long rows, long cols, float* out) {
+  float* sum = tSum.get((size_t)std::max(rows * cols, 1L));
+  if (!sum) return false;
+  reduceChunks(parts, count, rows * cols, sum);
+  for (long r = 0; r < rows; r++)
+    for (long c = 0; c < cols; c++) out[c * rows + r] = sum[r * cols + c];
+  return true;
 }
 
 void reduceBias(const double* parts, long count, long n, float* db) {
@@ -173,7 +184,8 @@ napi_value Conv2DGrad(napi_env env, napi_callback_info info) {
     float* cols = tCols.get((size_t)std::max(rows * k, 1L));
     if (!dz || !cols) return false;
     im2colRows(g, x + n0 * image, cols, 0.f, 0, rows);  // (rows, kh·kw·Cin)
-    if (!gemmOnThisThread({cout, k, rows, dz, cout, true, cols, k, false, parts + i * cout * k, k})) return false;
+    // dWᵀ (kh·kw·Cin, Cout) = colsᵀ·dz reads the columns in place and packs only dz's few columns.
+    if (!gemmOnThisThread({k, cout, rows, cols, k, true, dz, cout, false, parts + i * cout * k, cout})) return false;
     if (ndx == 0) return true;
     float* dcols = tDcols.get((size_t)std::max(rows * k, 1L));
     if (!dcols || !gemmOnThisThread({rows, k, cout, dz, cout, false, w, k, false, dcols, k})) return false;
@@ -181,7 +193,7 @@ napi_value Conv2DGrad(napi_env env, napi_callback_info info) {
     return true;
   });
   if (!ok) return args.error(kNoSpace);
-  reduceChunks(parts, ch.count, cout * k, dw);
+  if (!reduceChunksTransposed(parts, ch.count, k, cout, dw)) return args.error(kNoSpace);
   reduceBias(dbParts, ch.count, cout, db);
   return nullptr;
 }
@@ -256,10 +268,10 @@ napi_value ConvTranspose2DGrad(napi_env env, napi_callback_info info) {
     if (!dz || !cols) return false;
     im2colRows(g, dz, cols, 0.f, 0, rows);  // (rows, kh·kw·Cout)
     if (ndx != 0 && !gemmOnThisThread({rows, cin, k, cols, k, false, w, k, true, dx + xAt, cin})) return false;
-    return gemmOnThisThread({cin, k, rows, x + xAt, cin, true, cols, k, false, parts + i * cin * k, k});
+    return gemmOnThisThread({k, cin, rows, cols, k, true, x + xAt, cin, false, parts + i * cin * k, cin});  // dWᵀ = colsᵀ·x
   });
   if (!ok) return args.error(kNoSpace);
-  reduceChunks(parts, ch.count, cin * k, dw);
+  if (!reduceChunksTransposed(parts, ch.count, k, cin, dw)) return args.error(kNoSpace);
   reduceBias(dbParts, ch.count, g.c, db);
   return nullptr;
 }
