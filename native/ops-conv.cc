@@ -29,6 +29,7 @@ thread_local Scratch tDz;     // a chunk's dy ⊙ act'(y)
 thread_local Scratch tParts;  // per-chunk weight-gradient partials (calling thread)
 thread_local Scratch tDbParts;
 thread_local Scratch tSum;    // the summed partials before their transpose
+thread_local Scratch tFlip;   // the kernel with its cells reversed (calling thread)
 
 constexpr const char* kActs = "0 (linear), 1 (relu), 2 (sigmoid) or 3 (tanh)";
 constexpr const char* kNoSpace = "cannot allocate convolution scratch space";
@@ -113,6 +114,32 @@ bool partials(long count, long n, long c, float** parts, double** dbParts) {
   return *parts && *dbParts;
 }
 
+// The input gradient of a stride-1 convolution is also a convolution of dz with the kernel cells
+// reversed (padding d·(K − 1) − p), so it can gather into dx rows instead of scattering column
+// rows into images: the window of that convolution over dz, or false when the padding is
+// negative or the window does not map dz back onto H×W. Used when Cin fills at least half a
+// micro-tile (the product's width is Cin there, kh·kw·Cin in the scatter form): at the conv net's
+// 14×14×32 layer it took the input gradient from 3.9 to about 3 ms.
+bool gatherWindow(const Window& g, long cout, Window* s) {
+  if (g.sh != 1 || g.sw != 1 || 2 * g.c < gIsa->nr) return false;
+  const long eh = g.dh * (g.kh - 1), ew = g.dw * (g.kw - 1);
+  *s = {g.b, g.ho, g.wo, cout, g.kh, g.kw, 1, 1, g.dh, g.dw, eh - g.pt, eh - g.pb, ew - g.pl, ew - g.pr, 0, 0};
+  if (s->pt < 0 || s->pb < 0 || s->pl < 0 || s->pr < 0) return false;
+  s->ho = s->h + s->pt + s->pb - eh;
+  s->wo = s->w + s->pl + s->pr - ew;
+  return s->ho == g.h && s->wo == g.w;
+}
+
+// w (Cout, kk, Cin) → (Cin, kk·Cout) with the kernel cells in reverse order.
+const float* flippedKernel(const float* w, long cout, long kk, long cin) {
+  float* f = tFlip.get((size_t)std::max(cout * kk * cin, 1L));
+  if (!f) return nullptr;
+  for (long c = 0; c < cin; c++)
+    for (long kb = 0; kb < kk; kb++)
+      for (long o = 0; o < cout; o++) f[(c * kk + kb) * cout + o] = w[(o * kk + kk - 1 - kb) * cin + c];
+  return f;
+}
+
 }  // namespace
 
 // conv2d(x, w, b, y, geometry, cout, act): y (B·Ho·Wo, Cout) = act(im2col(x)·wᵀ + b) with
@@ -174,10 +201,14 @@ napi_value Conv2DGrad(napi_env env, napi_callback_info info) {
   args.holds("dw", ndw, cout, k, "Cout × kh·kw·Cin");
   args.holds("db", ndb, cout, "Cout");
   if (!args.ok()) return nullptr;
-  const Chunks ch = chunksOf(g.b, pos * std::max(k, cout));
+  Window gs;
+  const bool gather = ndx != 0 && gatherWindow(g, cout, &gs);
+  const long kg = g.kh * g.kw * cout;  // the gather form's row length
+  const float* flipped = gather ? flippedKernel(w, cout, g.kh * g.kw, g.c) : nullptr;
+  const Chunks ch = chunksOf(g.b, std::max(pos * std::max(k, cout), gather ? g.h * g.w * kg : 0L));
   float* parts = nullptr;
   double* dbParts = nullptr;
-  if (!partials(ch.count, cout * k, cout, &parts, &dbParts)) return args.error(kNoSpace);
+  if ((gather && !flipped) || !partials(ch.count, cout * k, cout, &parts, &dbParts)) return args.error(kNoSpace);
   const bool ok = forChunks(ch, [&](long i) {
     const long n0 = ch.first(i), rows = ch.size(i) * pos, at = n0 * pos * cout;
     const float* dz = slopes(act, dy + at, y + at, rows, cout, dbParts + i * cout);  // (rows, Cout)
@@ -187,6 +218,13 @@ napi_value Conv2DGrad(napi_env env, napi_callback_info info) {
     // dWᵀ (kh·kw·Cin, Cout) = colsᵀ·dz reads the columns in place and packs only dz's few columns.
     if (!gemmOnThisThread({k, cout, rows, cols, k, true, dz, cout, false, parts + i * cout * k, cout})) return false;
     if (ndx == 0) return true;
+    if (gather) {
+      const long rowsX = ch.size(i) * g.h * g.w;
+      float* dcols = tDcols.get((size_t)std::max(rowsX * kg, 1L));
+      if (!dcols) return false;
+      im2colRows(gs, dz, dcols, 0.f, 0, rowsX);  // (B·H·W, kh·kw·Cout) of dz
+      return gemmOnThisThread({rowsX, g.c, kg, dcols, kg, false, flipped, kg, true, dx + n0 * image, g.c});
+    }
     float* dcols = tDcols.get((size_t)std::max(rows * k, 1L));
     if (!dcols || !gemmOnThisThread({rows, k, cout, dz, cout, false, w, k, false, dcols, k})) return false;
     col2imImages(g, dcols, dx + n0 * image, 0, ch.size(i));
