@@ -5,7 +5,7 @@
  *
  * Tolerance: |got − want| ≤ 1e-5·|want| (+1e-37 for subnormal results); where the result is a
  * difference that may cancel (in-place updates p − lr·u, σ(z) − t) 1e-5·(|want| + size of the terms). Kernels that sum K
- * products (MatMul, FusedDense, FusedDenseGrad) add K·2⁻²⁴·S, S being the same kernel applied to
+ * products (MatMul, FusedDense, FusedDenseGrad, the convolutions) add K·2⁻²⁴·S, S being the same kernel applied to
  * |inputs| — the textbook bound for a K-term float32 dot product.
  *
  * This file is over 300 lines because the case tables are the specification; the runner is short.
@@ -173,6 +173,47 @@ for (const activation of ['linear', 'relu', 'sigmoid', 'tanh'] as const) {
   }
 }
 
+// Fused convolutions: chunk edges (batches that are not a multiple of the images per chunk, one
+// image), 1, 3 and 32 input channels, 1, 17 and 32 output channels, stride, padding, dilation, a
+// 1×1 window, and every activation on the shapes of the conv net.
+const CONVS: [Shape, number, [number, number], [number, number], [number, number], [number, number, number, number]][] = [
+  [[5, 14, 14, 32], 32, [3, 3], [1, 1], [1, 1], [1, 1, 1, 1]], [[3, 9, 8, 32], 17, [3, 3], [1, 1], [1, 1], [0, 0, 0, 0]],
+  [[7, 6, 7, 3], 17, [3, 3], [2, 2], [1, 1], [0, 1, 0, 1]], [[1, 5, 5, 1], 1, [3, 3], [1, 1], [1, 1], [1, 1, 1, 1]],
+  [[2, 9, 9, 3], 32, [3, 3], [1, 1], [2, 2], [2, 2, 2, 2]], [[2, 9, 7, 32], 1, [3, 2], [2, 1], [2, 3], [2, 0, 1, 3]],
+  [[6, 28, 28, 1], 32, [3, 3], [1, 1], [1, 1], [1, 1, 1, 1]], [[2, 4, 4, 5], 3, [1, 1], [1, 1], [1, 1], [0, 0, 0, 0]],
+];
+CONVS.forEach(([x, cout, kernel, stride, dilation, padding], i) => {
+  const window = { kernel, stride, dilation, padding };
+  const [ho, wo] = ak.windowOutputSize(window, [x[1]!, x[2]!]);
+  const y = [x[0]!, ho, wo, cout];
+  const kk = kernel[0] * kernel[1];
+  for (const activation of i < 2 ? (['linear', 'relu', 'sigmoid', 'tanh'] as const) : (['relu'] as const)) {
+    const label = `${activation} x${fmt(x)} Cout ${cout} k${kernel.join('×')} s${stride.join('×')} d${dilation.join('×')} p${fmt(padding)}`;
+    const w = { shape: [cout, ...kernel, x[3]!], gen: uniform(-1, 1) };
+    add('Conv2D', label, [{ shape: x, gen: uniform(-1, 1) }, w, { shape: [cout], gen: uniform(-1, 1) }], { window, activation }, { k: kk * x[3]! + 1 });
+    const grad = [{ shape: y, gen: uniform(-1, 1) }, { shape: x, gen: uniform(-1, 1) }, w, { shape: y, gen: Y_GEN[activation] }];
+    for (const inputGrad of [true, false]) add('Conv2DGrad', `${label}${inputGrad ? '' : ' no dx'}`, grad, { window, activation, inputGrad }, { k: Math.max(y[0]! * ho * wo, kk * cout) });
+  }
+});
+// Transposed convolutions: [x, Cout, kernel, spec], the conv net's 7→14 and 14→28 layers among them.
+const CONV_TRANSPOSES: [Shape, number, [number, number], ak.ConvTransposeSpec][] = [
+  [[5, 14, 14, 32], 32, [3, 3], { stride: 2, padding: 'same' }], [[3, 7, 7, 32], 32, [3, 3], { stride: 2, padding: 'same' }],
+  [[3, 4, 5, 3], 17, [3, 3], { stride: 2, padding: 1, outputPadding: 1 }], [[1, 3, 3, 1], 1, [4, 2], { stride: [2, 3], dilation: [1, 2] }],
+  [[2, 5, 5, 3], 4, [3, 3], { dilation: 2, padding: 2 }], [[2, 4, 4, 5], 3, [1, 1], {}],
+];
+CONV_TRANSPOSES.forEach(([x, cout, kernel, spec], i) => {
+  const { size, window } = ak.convTransposeGeometry([x[1]!, x[2]!], kernel, spec);
+  const y = [x[0]!, ...size, cout];
+  const kk = kernel[0] * kernel[1];
+  for (const activation of i < 1 ? (['linear', 'relu', 'sigmoid', 'tanh'] as const) : (['tanh'] as const)) {
+    const label = `${activation} x${fmt(x)} Cout ${cout} k${kernel.join('×')} ${JSON.stringify(spec)}`;
+    const w = { shape: [x[3]!, ...kernel, cout], gen: uniform(-1, 1) };
+    add('ConvTranspose2D', label, [{ shape: x, gen: uniform(-1, 1) }, w, { shape: [cout], gen: uniform(-1, 1) }], { window, size, activation }, { k: kk * x[3]! + 1 });
+    const grad = [{ shape: y, gen: uniform(-1, 1) }, { shape: x, gen: uniform(-1, 1) }, w, { shape: y, gen: Y_GEN[activation] }];
+    for (const inputGrad of [true, false]) add('ConvTranspose2DGrad', `${label}${inputGrad ? '' : ' no dx'}`, grad, { window, activation, inputGrad }, { k: Math.max(x[0]! * x[1]! * x[2]!, kk * cout, sizeOf(y) / cout) });
+  }
+});
+
 for (const [n, shape] of [[1, [1]], [257, [257]], [561, [17, 33]], [200704, [256, 784]]] as [number, Shape][]) {
   const target = uniform(0, 1);
   add('BceWithLogitsLoss', fmt(shape), [{ shape, gen: uniform(-30, 30) }, { shape, gen: target }]);
@@ -231,6 +272,46 @@ function mismatch(got: TypedArray, want: TypedArray, terms: readonly number[] | 
   return null;
 }
 
+// The reference keeps the composed path for the fused convolutions (they are optional kernels it
+// does not register): its oracle for them is that composition, built from its own kernels.
+const reshaped = (t: TensorInfo, shape: Shape): TensorInfo => ({ ...t, shape });
+type ConvAttrs = { window: ak.Window2D; activation: Activation; inputGrad?: boolean; size?: readonly [number, number] };
+const COMPOSED: Partial<Record<KernelName, (be: Backend, inputs: TensorInfo[], attrs: ConvAttrs) => TensorInfo[]>> = {
+  Conv2D: (be, [x, w, b], { window, activation }) => {
+    const [cout, kh, kw, cin] = w!.shape as [number, number, number, number];
+    const [y] = call(be, 'FusedDense', [call(be, 'Im2Col', [x!], { window, padValue: 0 })[0]!, reshaped(w!, [cout, kh * kw * cin]), b!], { activation });
+    return [reshaped(y!, [x!.shape[0]!, ...ak.windowOutputSize(window, [x!.shape[1]!, x!.shape[2]!]), cout])];
+  },
+  Conv2DGrad: (be, [dy, x, w, y], { window, activation, inputGrad }) => {
+    const [cout, kh, kw, cin] = w!.shape as [number, number, number, number];
+    const cols = call(be, 'Im2Col', [x!], { window, padValue: 0 })[0]!;
+    const rows = cols.shape[0]!;
+    const [dcols, dw, db] = call(be, 'FusedDenseGrad', [reshaped(dy!, [rows, cout]), cols, reshaped(w!, [cout, kh * kw * cin]), reshaped(y!, [rows, cout])], { activation, inputGrad: true });
+    const dx = inputGrad ? call(be, 'Col2Im', [dcols!], { window, size: [x!.shape[1]!, x!.shape[2]!] })[0]! : { ...x!, shape: [0, ...x!.shape.slice(1)], data: x!.data.slice(0, 0) };
+    return [dx, reshaped(dw!, w!.shape), db!];
+  },
+  ConvTranspose2D: (be, [x, w, b], { window, size, activation }) => {
+    const [cin, kh, kw, cout] = w!.shape as [number, number, number, number];
+    const cols = call(be, 'MatMul', [reshaped(x!, [sizeOf(x!.shape) / cin, cin]), reshaped(w!, [cin, kh * kw * cout])], { transposeA: false, transposeB: false })[0]!;
+    return call(be, 'BiasAct', [call(be, 'Col2Im', [cols], { window, size: size! })[0]!, b!], { activation });
+  },
+  ConvTranspose2DGrad: (be, [dy, x, w, y], { window, activation, inputGrad }) => {
+    const [cin, kh, kw, cout] = w!.shape as [number, number, number, number];
+    const [dz, db] = call(be, 'BiasActGrad', [dy!, y!], { activation });
+    const cols = call(be, 'Im2Col', [dz!], { window, padValue: 0 })[0]!; // (B·Hi·Wi, kh·kw·Cout)
+    const x2 = reshaped(x!, [cols.shape[0]!, cin]);
+    const w2 = reshaped(w!, [cin, kh * kw * cout]);
+    const dx = inputGrad ? reshaped(call(be, 'MatMul', [cols, w2], { transposeA: false, transposeB: true })[0]!, x!.shape) : { ...x!, shape: [0, ...x!.shape.slice(1)], data: x!.data.slice(0, 0) };
+    return [dx, reshaped(call(be, 'MatMul', [x2, cols], { transposeA: true, transposeB: false })[0]!, w!.shape), db!];
+  },
+};
+
+/** The oracle's result: its own kernel, or the composition it runs instead of a fused kernel it does not have. */
+function callOracle(be: Backend, kernel: KernelName, inputs: TensorInfo[], attrs: object): TensorInfo[] {
+  const composed = kernelsOf(be.name).includes(kernel) ? undefined : COMPOSED[kernel];
+  return composed ? composed(be, inputs, attrs as ConvAttrs) : call(be, kernel, inputs, attrs);
+}
+
 /** Run one case on `be` and on the oracle; returns a failure message or null. */
 function check(c: Case, be: Backend, oracle: Backend, index: number): string | null {
   const oracleDtype: DType = oracle.dtypes.includes('float64') ? 'float64' : 'float32';
@@ -238,9 +319,9 @@ function check(c: Case, be: Backend, oracle: Backend, index: number): string | n
   const mine = c.inputs.map((inp, i) => make(be, 'float32', inp.shape, values[i]!));
   const theirs = c.inputs.map((inp, i) => make(oracle, oracleDtype, inp.shape, values[i]!));
   const got = call(be, c.kernel, mine, c.attrs);
-  const want = call(oracle, c.kernel, theirs, c.attrs);
+  const want = callOracle(oracle, c.kernel, theirs, c.attrs);
   // The same kernel on |inputs| bounds the rounding of each sum of products.
-  const abs = c.k === undefined ? null : call(oracle, c.kernel, theirs.map((t) => ({ ...t, data: t.data.map(Math.abs) })), { ...c.attrs, activation: 'linear' });
+  const abs = c.k === undefined ? null : callOracle(oracle, c.kernel, theirs.map((t) => ({ ...t, data: t.data.map(Math.abs) })), { ...c.attrs, activation: 'linear' });
   const pairs: [TensorInfo, TensorInfo, TensorInfo | null, number[] | null][] = c.updates
     ? c.updates.map((i) => [mine[i]!, theirs[i]!, null, values[i]!])
     : want.map((w, i) => [got[i]!, w, abs?.[i] ?? null, c.terms?.(values) ?? null]);
@@ -303,7 +384,7 @@ for (const v of ok) {
     const kernels = new Set(kernelsOf(v.backend.name));
     const oracleKernels = new Set(kernelsOf(oracle.name));
     for (const kernel of new Set(cases.map((c) => c.kernel))) {
-      const skip = !kernels.has(kernel) ? `${v.backend.name} does not implement ${kernel}` : !oracleKernels.has(kernel) ? `the reference has no ${kernel} to compare with` : false;
+      const skip = !kernels.has(kernel) ? `${v.backend.name} does not implement ${kernel}` : !oracleKernels.has(kernel) && !COMPOSED[kernel] ? `the reference has no ${kernel} to compare with` : false;
       if (skip) console.log(`conformance: skipping ${kernel} on ${v.label}: ${skip}`);
       test(kernel, { skip }, () => {
         v.enter();

@@ -232,3 +232,106 @@ describe('native backend against the reference (float32, 1e-4 relative)', async 
     }
   });
 });
+
+describe('fused convolution kernels (native) against the composed path (reference)', async () => {
+  const native = ak.registeredBackends().includes('native') ? await ak.setBackend('native').then(() => true, () => false) : false;
+  await ak.setBackend('reference');
+  const skip = native ? false : 'native backend unavailable';
+  const ACTS = ['linear', 'relu', 'sigmoid', 'tanh'] as const;
+  // Chunk edges (5 images of 14×14×32 are chunks of 2, 2 and 1), one image, Cin 1/3/32, Cout 1/17/32,
+  // stride 1 and 2, same/valid padding, dilation 2.
+  const CONVS: { x: number[]; cout: number; spec: Omit<ak.WindowSpec, 'kernel'> }[] = [
+    { x: [5, 14, 14, 32], cout: 32, spec: { padding: 'same' } },
+    { x: [1, 9, 8, 3], cout: 17, spec: { padding: 'valid' } },
+    { x: [3, 11, 10, 1], cout: 32, spec: { stride: 2, padding: 'same' } },
+    { x: [2, 9, 9, 32], cout: 1, spec: { stride: 2, padding: 'valid' } },
+    { x: [2, 10, 9, 3], cout: 17, spec: { dilation: 2, padding: 'same' } },
+  ];
+  const TRANSPOSES: { x: number[]; cout: number; k: [number, number]; spec: ak.ConvTransposeSpec }[] = [
+    { x: [5, 14, 14, 32], cout: 32, k: [3, 3], spec: { stride: 2, padding: 'same' } },
+    { x: [1, 4, 5, 3], cout: 17, k: [3, 3], spec: { stride: 2, padding: 1, outputPadding: 1 } },
+    { x: [3, 5, 5, 1], cout: 1, k: [3, 3], spec: { dilation: 2, padding: 'valid' } },
+  ];
+  /** The same float32-representable values in [−1, 1) on either side, in `dtype`. */
+  const values = (shape: number[], seed: number, dtype: 'float32' | 'float64'): Tensor => {
+    const rng = new ak.Rng(seed);
+    return ak.tensor(Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => Math.fround(2 * rng.uniform() - 1)), shape, dtype);
+  };
+  /** y of one layer and every gradient of Σ y·u, with the op of y's grad node (float64 on the reference, the oracle). */
+  const layer = (f: (x: Tensor, w: Tensor, b: Tensor) => Tensor, shapes: number[][]): { op: string; values: number[][] } => ak.tidy(() => {
+    const dtype = ak.getBackend().dtypes.includes('float64') ? 'float64' : 'float32';
+    const [x, w, b] = shapes.map((s, i) => values(s, 7 + i, dtype));
+    for (const t of [x!, w!, b!]) t.requiresGrad = true;
+    const y = f(x!, w!, b!);
+    const u = values([...y.shape], 3, dtype);
+    const g = ak.backward(ak.sum(ak.mul(y, u)));
+    return { op: y.node?.op ?? '', values: [[...y.data], ...[x!, w!, b!].map((t) => [...g.get(t)!.data])] };
+  });
+  const cases = [
+    ...CONVS.flatMap((c) => ACTS.map((act) => ({
+      label: `conv2d ${act} ${JSON.stringify(c.spec)} on ${c.x.join('×')} → ${c.cout}`, op: 'Conv2D',
+      run: () => layer((x, w, b) => ak.conv2d(x, w, b, c.spec, act), [c.x, [c.cout, 3, 3, c.x[3]!], [c.cout]]),
+    }))),
+    ...TRANSPOSES.flatMap((c) => ACTS.map((act) => ({
+      label: `convTranspose2d ${act} ${JSON.stringify(c.spec)} on ${c.x.join('×')} → ${c.cout}`, op: 'ConvTranspose2D',
+      run: () => layer((x, w, b) => ak.convTranspose2d(x, w, b, c.spec, act), [c.x, [c.x[3]!, ...c.k, c.cout], [c.cout]]),
+    }))),
+  ];
+  /**
+   * The first element off by more than rtol × the largest magnitude of its tensor: a sum of
+   * hundreds of float32 products that cancels to near zero carries the rounding of its terms, not of itself.
+   */
+  const worstRelative = (got: number[][], want: number[][], rtol: number): string | null => {
+    for (let i = 0; i < want.length; i++) {
+      const scale = want[i]!.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
+      const j = want[i]!.findIndex((v, k) => !(Math.abs(got[i]![k]! - v) <= rtol * scale));
+      if (got[i]!.length !== want[i]!.length || j >= 0) return `tensor ${i} element ${j}: native ${got[i]![j]}, reference ${want[i]![j]} (scale ${scale})`;
+    }
+    return null;
+  };
+  for (const c of cases) {
+    test(`${c.label}: values and gradients within 1e-4`, { skip }, async () => {
+      const want = c.run();
+      await ak.setBackend('native');
+      try {
+        const got = c.run();
+        assert.equal(got.op, c.op, 'the native backend took the fused kernel');
+        assert.notEqual(want.op, c.op, 'the reference took the composed path');
+        assert.equal(worstRelative(got.values, want.values, 1e-4), null);
+      } finally {
+        await ak.setBackend('reference');
+      }
+    });
+  }
+  test('1 and 2 threads give bit-identical values and gradients', { skip }, async () => {
+    const be = await ak.setBackend('native');
+    const before = Number(be.describe()['threads']);
+    try {
+      const runs = [1, 2].map((n) => {
+        be.setThreads!(n);
+        return [cases[0]!, cases[3]!, cases[CONVS.length * ACTS.length]!].map((c) => c.run().values);
+      });
+      assert.deepEqual(runs[1], runs[0]);
+    } finally {
+      be.setThreads!(before);
+      await ak.setBackend('reference');
+    }
+  });
+  test('the kernels refuse shapes that do not fit, naming the kernel and the shapes', { skip }, async () => {
+    const be = await ak.setBackend('native');
+    try {
+      const window = ak.makeWindow({ kernel: 3, padding: 'same' }, [5, 5]);
+      const t = (shape: number[]): ak.TensorInfo => ({ shape, dtype: 'float32', data: be.alloc('float32', shape.reduce((a, b) => a * b, 1)) });
+      const conv = ak.getKernel('native', 'Conv2D');
+      assert.throws(() => conv([t([2, 5, 5, 3]), t([4, 3, 3, 2]), t([4])], { window, activation: 'relu' }, be), /Conv2D: expected x \(B, H, W, Cin\), w \(Cout, 3, 3, Cin\), b \(Cout\); got \[2, 5, 5, 3\], \[4, 3, 3, 2\], \[4\]/);
+      assert.throws(() => conv([t([2, 5, 5, 3]), t([4, 3, 3, 3]), t([5])], { window, activation: 'relu' }, be), /Conv2D: expected .* b \(Cout\)/);
+      const grad = ak.getKernel('native', 'Conv2DGrad');
+      assert.throws(() => grad([t([2, 5, 5, 3]), t([2, 5, 5, 3]), t([4, 3, 3, 3]), t([2, 5, 5, 4])], { window, activation: 'relu', inputGrad: true }, be), /Conv2DGrad: dy \[2, 5, 5, 3\] must be \[2, 5, 5, 4\]/);
+      const { window: tw } = ak.convTransposeGeometry([7, 7], [3, 3], { stride: 2, padding: 'same' });
+      const convT = ak.getKernel('native', 'ConvTranspose2D');
+      assert.throws(() => convT([t([1, 6, 7, 2]), t([2, 3, 3, 4]), t([4])], { window: tw, size: [14, 14], activation: 'tanh' }, be), /ConvTranspose2D: the window maps a 14×14 output to 7×7, not the input's 6×7/);
+    } finally {
+      await ak.setBackend('reference');
+    }
+  });
+});

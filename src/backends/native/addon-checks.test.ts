@@ -83,6 +83,17 @@ test('enumerated codes outside their set are refused, naming the argument and th
   refuses('adamUpdate', () => addon.adamUpdate(f32(2), f32(2), f32(2), f32(2), 0.1, 0.9, 0.999, 1e-8, 0, 0.5, 1), /decoupled must be 0 or 1, got 0\.5$/);
 });
 
+test('the fused convolutions refuse a bad geometry, buffers that do not match it, and an unknown activation', () => {
+  // x (2, 5, 5, 3), w (4, 3·3·3), y (2, 5, 5, 4) for a 3×3 window with padding 1
+  const g = ints(2, 5, 5, 3, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1);
+  refuses('conv2d', () => addon.conv2d(f32(150), f32(108), f32(4), f32(200), ints(2, 5, 5, 3), 4, 0), /window geometry must have 14 entries, got 4/);
+  refuses('conv2d', () => addon.conv2d(f32(150), f32(108), f32(4), f32(200), ints(2, 2, 2, 3, 5, 5, 1, 1, 1, 1, 0, 0, 0, 0), 4, 0), /a 5x5 window does not fit a 2x2 image/);
+  refuses('conv2d', () => addon.conv2d(f32(150), f32(107), f32(4), f32(200), g, 4, 0), /w has length 107 where Cout × kh·kw·Cin is 108/);
+  refuses('conv2dGrad', () => addon.conv2dGrad(f32(200), f32(150), f32(108), f32(200), f32(149), f32(108), f32(4), g, 4, 1), /dx has length 149 where B·H·W·Cin \(or 0 for no input gradient\) is 150/);
+  refuses('convTranspose2d', () => addon.convTranspose2d(f32(200), f32(108), f32(3), f32(150), g, 4, 4), /act must be 0 \(linear\), 1 \(relu\), 2 \(sigmoid\) or 3 \(tanh\), got 4/);
+  refuses('convTranspose2dGrad', () => addon.convTranspose2dGrad(f32(150), f32(200), f32(108), f32(150), empty(), f32(108), f32(2), g, 4, 0), /db has length 2 where Cout is 3/);
+});
+
 test('alloc past the 2^32 bytes of an external buffer throws an Error naming the bytes', () => {
   // Node 20 refused the buffer after freeing the block through our finalizer, and alloc freed it
   // again (SIGSEGV); 2^52 floats were reported only as "out of memory".
