@@ -45,7 +45,7 @@ export function median(xs: readonly number[]): number {
 }
 
 /** Median GFLOP/s of aekit's wasm MatMul at n³. */
-function aekitGemm(be: WasmBackend, n: number, trans: string, reps: number): number {
+export function aekitGemm(be: WasmBackend, n: number, trans: string, reps: number): number {
   const operand = (): TensorInfo => {
     const data = be.alloc('float32', n * n);
     for (let i = 0; i < data.length; i++) data[i] = Math.random();

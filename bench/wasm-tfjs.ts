@@ -22,7 +22,16 @@ export interface NetSpec {
  */
 export async function useTfjsWasm(options: { wasmPaths?: string; threads?: number } = {}): Promise<Record<string, unknown>> {
   if (options.wasmPaths) setWasmPaths(options.wasmPaths);
-  if (options.threads) setThreadsCount(options.threads);
+  if (options.threads) {
+    setThreadsCount(options.threads);
+    // TF.js 4.22 ignores setThreadsCount (tensorflow/tfjs#8513, measured here too: 1 thread on this
+    // 2-core machine) and sizes its pool from navigator.hardwareConcurrency / 2, so a page that wants
+    // `threads` threads for it reports twice that many logical cores before the backend starts.
+    const nav = (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator;
+    if (nav && (nav.hardwareConcurrency ?? 0) < 2 * options.threads) {
+      Object.defineProperty(nav, 'hardwareConcurrency', { configurable: true, get: () => 2 * options.threads! });
+    }
+  }
   if (!(await tf.setBackend('wasm'))) throw new Error('TF.js wasm backend did not initialise');
   await tf.ready();
   const threads = await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT');

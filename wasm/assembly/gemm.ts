@@ -72,6 +72,23 @@ function microKernel(kc: i32, pa: usize, pb: usize, c: usize, ldc: usize, mode: 
   storeRow(c + 3 * ldc, c30, c31, mode, bias, act);
 }
 
+/**
+ * Four rows of four floats (r0…r3, each four consecutive k of one row) stored as four k-major
+ * groups: dst + q·stride holds (r0[q], r1[q], r2[q], r3[q]). Used by the packers whose source runs
+ * along k (A untransposed, B transposed), which would otherwise copy one float at a time.
+ */
+// @ts-ignore: decorator
+@inline function transpose4(r0: v128, r1: v128, r2: v128, r3: v128, dst: usize, stride: usize): void {
+  const t0 = f32x4.shuffle(r0, r1, 0, 4, 1, 5);
+  const t1 = f32x4.shuffle(r2, r3, 0, 4, 1, 5);
+  const t2 = f32x4.shuffle(r0, r1, 2, 6, 3, 7);
+  const t3 = f32x4.shuffle(r2, r3, 2, 6, 3, 7);
+  v128.store(dst, f32x4.shuffle(t0, t1, 0, 1, 4, 5));
+  v128.store(dst + stride, f32x4.shuffle(t0, t1, 2, 3, 6, 7));
+  v128.store(dst + 2 * stride, f32x4.shuffle(t2, t3, 0, 1, 4, 5));
+  v128.store(dst + 3 * stride, f32x4.shuffle(t2, t3, 2, 3, 6, 7));
+}
+
 /** Pack rows [i0, i0+mc) × k-range [p0, p0+kc) of op(A) into MR-row slivers (p-major inside each). */
 function packA(a: usize, transA: bool, m: usize, k: usize, i0: usize, mc: usize, p0: usize, kc: usize, dst: usize): void {
   for (let ir: usize = 0; ir < mc; ir += MR) {
@@ -85,6 +102,15 @@ function packA(a: usize, transA: bool, m: usize, k: usize, i0: usize, mc: usize,
         if (rows == MR) v128.store(d, v128.load(src));
         else for (let r: usize = 0; r < MR; r++) store<f32>(d + r * 4, r < rows ? load<f32>(src + r * 4) : 0);
       }
+    } else if (rows == MR) {
+      const s0 = a + ((i0 + ir) * k + p0) * 4;
+      const ld = k * 4;
+      let p: usize = 0;
+      for (; p + 4 <= kc; p += 4) {
+        const src = s0 + p * 4;
+        transpose4(v128.load(src), v128.load(src + ld), v128.load(src + 2 * ld), v128.load(src + 3 * ld), sliver + p * MR * 4, MR * 4);
+      }
+      for (; p < kc; p++) for (let r: usize = 0; r < MR; r++) store<f32>(sliver + (p * MR + r) * 4, load<f32>(s0 + r * ld + p * 4));
     } else {
       for (let r: usize = 0; r < MR; r++) {
         const d = sliver + r * 4;
@@ -111,6 +137,19 @@ function packB(b: usize, transB: bool, n: usize, k: usize, p0: usize, kc: usize,
           v128.store(d, v128.load(src, 16), 16);
         } else for (let c: usize = 0; c < NR; c++) store<f32>(d + c * 4, c < cols ? load<f32>(src + c * 4) : 0);
       }
+    } else if (cols == NR) {
+      // op(B)[p][j] = B[j][p]: four columns' runs of k at a time, transposed in registers.
+      const s0 = b + ((j0 + jr) * k + p0) * 4;
+      const ld = k * 4;
+      let p: usize = 0;
+      for (; p + 4 <= kc; p += 4) {
+        const src = s0 + p * 4;
+        const d = sliver + p * NR * 4;
+        transpose4(v128.load(src), v128.load(src + ld), v128.load(src + 2 * ld), v128.load(src + 3 * ld), d, NR * 4);
+        const src4 = src + 4 * ld;
+        transpose4(v128.load(src4), v128.load(src4 + ld), v128.load(src4 + 2 * ld), v128.load(src4 + 3 * ld), d + 16, NR * 4);
+      }
+      for (; p < kc; p++) for (let c: usize = 0; c < NR; c++) store<f32>(sliver + (p * NR + c) * 4, load<f32>(s0 + c * ld + p * 4));
     } else {
       // op(B)[p][j] = B[j][p]: read each column's run of kc values once.
       for (let c: usize = 0; c < NR; c++) {

@@ -5,9 +5,9 @@
 export { unary, binary, where, stridedCopy, reduce } from './elementwise';
 export { activationGrad, columnSums } from './dense';
 export { meanLoss } from './loss';
-export { sgdUpdate, adamUpdate, rmspropUpdate } from './optim';
+export { sgdUpdate, rmspropUpdate } from './optim';
 export { im2col, col2im, maxPool, maxPoolGrad } from './window';
-export { setup, setThreads, scratchBytes, workerLoop, gemm } from './threads';
+export { setup, setThreads, scratchBytes, workerLoop, gemm, adamUpdate } from './threads';
 
 /** GFLOP/s-style probe: `iters` rounds of 12 independent f32x4 FMA chains (for a peak figure in benchmarks). */
 import { fma, splat } from './vmath';

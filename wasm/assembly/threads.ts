@@ -4,10 +4,13 @@
 // address, the GEMM's arguments); the caller
 // runs tasks too and then spins until the workers are done (the browser's main thread may not block).
 import { MR, NR, SCRATCH_BYTES, gemmRect } from './gemm';
+import { adamUpdate as adamRange } from './optim';
 
-const SEQ = 0, PENDING = 4, NEXT = 8, TASKS = 12, ROWS_PER = 16, COLS_PER = 20, COL_TASKS = 24, THREADS = 28, SCRATCH = 32, READY = 36, MASK = 40, ARGS = 48;
+const SEQ = 0, PENDING = 4, NEXT = 8, TASKS = 12, ROWS_PER = 16, COLS_PER = 20, COL_TASKS = 24, THREADS = 28, SCRATCH = 32, READY = 36, MASK = 40, JOB = 44, ARGS = 48;
+/** Job kinds: a GEMM over tiles of C, or an Adam update over ranges of the parameter vector. */
+const JOB_GEMM = 0, JOB_ADAM = 1;
 /** Control block bytes (the caller allocates them). */
-export const CONTROL_BYTES: usize = 128;
+export const CONTROL_BYTES: usize = 128; // ARGS + 60 bytes of Adam's arguments at most
 
 let control: usize = 0;
 
@@ -32,6 +35,11 @@ function scratchOf(id: i32): usize {
 
 /** Run the tasks of the published job until none is left. */
 function runTasks(id: i32): void {
+  if (load<i32>(control + JOB) == JOB_ADAM) runAdamTasks();
+  else runGemmTasks(id);
+}
+
+function runGemmTasks(id: i32): void {
   const ctl = control;
   const tasks = atomic.load<i32>(ctl + TASKS);
   const rowsPer = <usize>load<i32>(ctl + ROWS_PER), colsPer = <usize>load<i32>(ctl + COLS_PER), colTasks = load<i32>(ctl + COL_TASKS);
@@ -85,9 +93,7 @@ const PARALLEL_MIN: usize = 1 << 20;
 /** C = act(op(A)·op(B) + bias) (bias 0: none; act 0: linear and no epilogue cost beyond a store). */
 export function gemm(transA: i32, transB: i32, m: usize, n: usize, k: usize, a: usize, b: usize, c: usize, bias: usize, act: i32): void {
   if (m == 0 || n == 0) return;
-  const wanted = atomic.load<i32>(control + THREADS);
-  // Ready workers with an id below the thread count (setThreads can lower it; 32 threads at most).
-  const mask = atomic.load<i32>(control + READY) & (wanted >= 32 ? -1 : (1 << wanted) - 1) & ~1;
+  const mask = workerMask();
   const threads = <usize>(1 + popcnt<i32>(mask));
   if (threads <= 1 || m * n * max<usize>(k, 1) < PARALLEL_MIN) {
     gemmRect(transA != 0, transB != 0, m, n, k, a, b, c, bias, act, 0, m, 0, n, scratchOf(0));
@@ -115,7 +121,14 @@ export function gemm(transA: i32, transB: i32, m: usize, n: usize, k: usize, a: 
   store<i32>(ctl + ROWS_PER, <i32>rowsPer);
   store<i32>(ctl + COLS_PER, <i32>colsPer);
   store<i32>(ctl + COL_TASKS, <i32>cols);
-  atomic.store<i32>(ctl + TASKS, <i32>(rows * cols));
+  store<i32>(ctl + JOB, JOB_GEMM);
+  runJob(<i32>(rows * cols), mask, threads);
+}
+
+/** Publish the job whose arguments are stored, take part in it, and wait for the workers in `mask`. */
+function runJob(tasks: i32, mask: i32, threads: usize): void {
+  const ctl = control;
+  atomic.store<i32>(ctl + TASKS, tasks);
   atomic.store<i32>(ctl + NEXT, 0);
   atomic.store<i32>(ctl + MASK, mask);
   atomic.store<i32>(ctl + PENDING, <i32>threads - 1);
@@ -123,4 +136,63 @@ export function gemm(transA: i32, transB: i32, m: usize, n: usize, k: usize, a: 
   atomic.notify(ctl + SEQ, <i32>threads - 1);
   runTasks(0);
   while (atomic.load<i32>(ctl + PENDING) != 0) {}
+}
+
+/** Ready workers with an id below the thread count (setThreads can lower it; 32 threads at most). */
+function workerMask(): i32 {
+  const wanted = atomic.load<i32>(control + THREADS);
+  return atomic.load<i32>(control + READY) & (wanted >= 32 ? -1 : (1 << wanted) - 1) & ~1;
+}
+
+/** Adam updates below this many parameters run on the calling thread alone. */
+const ADAM_PARALLEL_MIN: usize = 1 << 16;
+/** Parameters per Adam task: a multiple of 4, so every task but the last runs whole vectors. */
+const ADAM_CHUNK: usize = 1 << 14;
+
+/**
+ * Adam (see optim.ts) over the parameter vector, in chunks shared by the threads. Elementwise, so the
+ * result is the same whatever the thread count.
+ */
+export function adamUpdate(p: usize, g: usize, m: usize, v: usize, n: usize, beta1: f32, beta1c: f32, beta2: f32, beta2c: f32, eps: f32, weightDecay: f32, decoupled: i32, shrinkBy: f32, stepSize: f32, bc2Sqrt: f32): void {
+  const mask = workerMask();
+  const threads = <usize>(1 + popcnt<i32>(mask));
+  if (threads <= 1 || n < ADAM_PARALLEL_MIN) {
+    adamRange(p, g, m, v, n, beta1, beta1c, beta2, beta2c, eps, weightDecay, decoupled, shrinkBy, stepSize, bc2Sqrt);
+    return;
+  }
+  const ctl = control;
+  store<u32>(ctl + ARGS, <u32>p);
+  store<u32>(ctl + ARGS + 4, <u32>g);
+  store<u32>(ctl + ARGS + 8, <u32>m);
+  store<u32>(ctl + ARGS + 12, <u32>v);
+  store<u32>(ctl + ARGS + 16, <u32>n);
+  store<f32>(ctl + ARGS + 20, beta1);
+  store<f32>(ctl + ARGS + 24, beta1c);
+  store<f32>(ctl + ARGS + 28, beta2);
+  store<f32>(ctl + ARGS + 32, beta2c);
+  store<f32>(ctl + ARGS + 36, eps);
+  store<f32>(ctl + ARGS + 40, weightDecay);
+  store<i32>(ctl + ARGS + 44, decoupled);
+  store<f32>(ctl + ARGS + 48, shrinkBy);
+  store<f32>(ctl + ARGS + 52, stepSize);
+  store<f32>(ctl + ARGS + 56, bc2Sqrt);
+  store<i32>(ctl + JOB, JOB_ADAM);
+  runJob(<i32>((n + ADAM_CHUNK - 1) / ADAM_CHUNK), mask, threads);
+}
+
+function runAdamTasks(): void {
+  const ctl = control;
+  const tasks = atomic.load<i32>(ctl + TASKS);
+  const p = <usize>load<u32>(ctl + ARGS), g = <usize>load<u32>(ctl + ARGS + 4), m = <usize>load<u32>(ctl + ARGS + 8), v = <usize>load<u32>(ctl + ARGS + 12);
+  const n = <usize>load<u32>(ctl + ARGS + 16);
+  const beta1 = load<f32>(ctl + ARGS + 20), beta1c = load<f32>(ctl + ARGS + 24), beta2 = load<f32>(ctl + ARGS + 28), beta2c = load<f32>(ctl + ARGS + 32);
+  const eps = load<f32>(ctl + ARGS + 36), wd = load<f32>(ctl + ARGS + 40), decoupled = load<i32>(ctl + ARGS + 44);
+  const shrink = load<f32>(ctl + ARGS + 48), stepSize = load<f32>(ctl + ARGS + 52), bc2 = load<f32>(ctl + ARGS + 56);
+  for (;;) {
+    const t = atomic.add<i32>(ctl + NEXT, 1);
+    if (t >= tasks) break;
+    const i0 = <usize>t * ADAM_CHUNK;
+    const len = min<usize>(ADAM_CHUNK, n - i0);
+    adamRange(p + i0 * 4, g + i0 * 4, m + i0 * 4, v + i0 * 4, len, beta1, beta1c, beta2, beta2c, eps, wd, decoupled, shrink, stepSize, bc2);
+  }
 }

@@ -108,6 +108,19 @@ test('a threaded GEMM gives bit-identical results to one thread, in every transp
     };
     assert.deepEqual(run(two), run(one), `${ta ? 'T' : 'N'}${tb ? 'T' : 'N'}`);
   }
+  // Adam over more parameters than one thread takes (shared in 16,384-float chunks, a ragged last
+  // one): the same values as one thread, and as the reference backend to float rounding.
+  const count = 200_003;
+  const init = [0.5, 0.5, 0.5, 0.01].map((scale) => Float32Array.from({ length: count }, () => scale * (rng.uniform() - (scale < 0.1 ? 0 : 0.5))));
+  const attrs = { lr: 1e-3, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0.01, decoupled: true, step: 3 };
+  const adam = (be: WasmBackend): Float32Array[] => {
+    const ts = init.map((v) => make(be, [count], v));
+    getKernel('wasm', 'AdamUpdate')(ts as [TensorInfo, TensorInfo, TensorInfo, TensorInfo], attrs, be);
+    return [0, 2, 3].map((i) => Float32Array.from(ts[i]!.data));
+  };
+  const [p2, p1] = [adam(two), adam(one)];
+  assert.deepEqual(p2, p1, 'Adam on 2 threads');
+  assert.notDeepEqual(p1[0], init[0], 'the parameters moved');
   assert.throws(() => two.setThreads(0), /integer 1\.\.32/);
   two.close();
   assert.equal(two.threads(), 1);
