@@ -140,6 +140,32 @@ const float* flippedKernel(const float* w, long cout, long kk, long cin) {
   return f;
 }
 
+// The arguments both gradient kernels take: (dy, x, w, y, dx, dw, db, geometry, channels, act),
+// `channels` naming the operand count the geometry does not hold (Cout of a convolution, Cin of a
+// transposed one). Shapes are checked by each kernel.
+struct GradArgs {
+  const float *dy = nullptr, *x = nullptr, *w = nullptr, *y = nullptr;
+  float *dx = nullptr, *dw = nullptr, *db = nullptr;
+  size_t ndy = 0, nx = 0, nw = 0, ny = 0, ndx = 0, ndw = 0, ndb = 0;
+  Window g;
+  long channels = 0;
+  int act = 0;
+};
+
+bool parseGradArgs(Args& args, const char* channels, GradArgs* a) {
+  a->dy = args.f32(0, &a->ndy);
+  a->x = args.f32(1, &a->nx);
+  a->w = args.f32(2, &a->nw);
+  a->y = args.f32(3, &a->ny);
+  a->dx = args.f32(4, &a->ndx);
+  a->dw = args.f32(5, &a->ndw);
+  a->db = args.f32(6, &a->ndb);
+  if (!args.ok() || !parseWindow(args, 7, &a->g)) return false;
+  a->channels = args.size(8, channels);
+  a->act = args.code(9, "act", kActTanh + 1, kActs);
+  return args.ok();
+}
+
 }  // namespace
 
 // conv2d(x, w, b, y, geometry, cout, act): y (B·Ho·Wo, Cout) = act(im2col(x)·wᵀ + b) with
@@ -179,18 +205,14 @@ napi_value Conv2D(napi_env env, napi_callback_info info) {
 // dW = Σ_chunks dzᵀ·cols, db = Σ dz, dx = col2im(dz·w). An empty dx (length 0) is not computed.
 napi_value Conv2DGrad(napi_env env, napi_callback_info info) {
   Args args(env, info, "conv2dGrad");
-  size_t ndy = 0, nx = 0, nw = 0, ny = 0, ndx = 0, ndw = 0, ndb = 0;
-  const float* dy = args.f32(0, &ndy);
-  const float* x = args.f32(1, &nx);
-  const float* w = args.f32(2, &nw);
-  const float* y = args.f32(3, &ny);
-  float* dx = args.f32(4, &ndx);
-  float* dw = args.f32(5, &ndw);
-  float* db = args.f32(6, &ndb);
-  Window g;
-  if (!args.ok() || !parseWindow(args, 7, &g)) return nullptr;
-  const long cout = args.size(8, "cout");
-  const int act = args.code(9, "act", kActTanh + 1, kActs);
+  GradArgs a;
+  if (!parseGradArgs(args, "cout", &a)) return nullptr;
+  const float *dy = a.dy, *x = a.x, *w = a.w, *y = a.y;
+  float *dx = a.dx, *dw = a.dw, *db = a.db;
+  const size_t ndy = a.ndy, nx = a.nx, nw = a.nw, ny = a.ny, ndx = a.ndx, ndw = a.ndw, ndb = a.ndb;
+  const Window& g = a.g;
+  const long cout = a.channels;
+  const int act = a.act;
   const long image = g.h * g.w * g.c, pos = g.ho * g.wo, k = g.kh * g.kw * g.c;
   const long nImage = args.product(g.b, image, "B × H·W·Cin"), rowsAll = args.product(g.b, pos, "B × Ho·Wo");
   args.holds("dy", ndy, rowsAll, cout, "B·Ho·Wo × Cout");
@@ -273,18 +295,14 @@ napi_value ConvTranspose2D(napi_env env, napi_callback_info info) {
 // cols = im2col(dz): dx = cols·wᵀ, dW = Σ_chunks xᵀ·cols, db = Σ dz. An empty dx is not computed.
 napi_value ConvTranspose2DGrad(napi_env env, napi_callback_info info) {
   Args args(env, info, "convTranspose2dGrad");
-  size_t ndy = 0, nx = 0, nw = 0, ny = 0, ndx = 0, ndw = 0, ndb = 0;
-  const float* dy = args.f32(0, &ndy);
-  const float* x = args.f32(1, &nx);
-  const float* w = args.f32(2, &nw);
-  const float* y = args.f32(3, &ny);
-  float* dx = args.f32(4, &ndx);
-  float* dw = args.f32(5, &ndw);
-  float* db = args.f32(6, &ndb);
-  Window g;
-  if (!args.ok() || !parseWindow(args, 7, &g)) return nullptr;
-  const long cin = args.size(8, "cin");
-  const int act = args.code(9, "act", kActTanh + 1, kActs);
+  GradArgs a;
+  if (!parseGradArgs(args, "cin", &a)) return nullptr;
+  const float *dy = a.dy, *x = a.x, *w = a.w, *y = a.y;
+  float *dx = a.dx, *dw = a.dw, *db = a.db;
+  const size_t ndy = a.ndy, nx = a.nx, nw = a.nw, ny = a.ny, ndx = a.ndx, ndw = a.ndw, ndb = a.ndb;
+  const Window& g = a.g;
+  const long cin = a.channels;
+  const int act = a.act;
   const long image = g.h * g.w * g.c, pos = g.ho * g.wo, k = g.kh * g.kw * g.c;
   const long nImage = args.product(g.b, image, "B × Ho·Wo·Cout"), rowsAll = args.product(g.b, pos, "B × Hi·Wi");
   args.holds("dy", ndy, nImage, "B·Ho·Wo·Cout");
