@@ -144,8 +144,8 @@ export const PRESETS: Record<string, { summary: string; config: Record<string, R
     config: { model: { kind: 'dense', hidden: [128, 64], latentDim: 32, activation: 'relu', latentActivation: 'relu', outputActivation: 'sigmoid', loss: 'bce', init: 'glorotUniform' }, data: { valFraction: 0 }, optimizer: { kind: 'adam', lr: 1e-3 }, train: { batchSize: 64, epochs: 100, schedule: 'cosine' } },
   },
   'vae-mlp': {
-    summary: "VAE 784-400-40, Bernoulli decoder, PyTorch init, MNIST binarised afresh every epoch (test digits drawn once, fixed seed), Adam 1e-4 decayed by 10^(−1/5) every 200 epochs, batch 100, 500 epochs (pythae's reproduction of Rezende & Mohamed 2015; it decays at 200 and 350)",
-    config: { model: { kind: 'vae', hidden: [400], latentDim: 40, likelihood: 'bernoulli', init: 'torch' }, data: { binarize: 'dynamic', valFraction: 0 }, optimizer: { kind: 'adam', lr: 1e-4 }, train: { batchSize: 100, epochs: 500, schedule: 'step', stepSize: 200, gamma: 0.631 } },
+    summary: "VAE 784-400-40, Bernoulli decoder, PyTorch init, MNIST binarised afresh every epoch (test digits drawn once, fixed seed), batch 100, 500 epochs (pythae's reproduction of Rezende & Mohamed 2015); our recipe: Adam 1e-3 decayed by 10^(−1/5) every 200 epochs (pythae: 1e-4, decayed at 200 and 350)",
+    config: { model: { kind: 'vae', hidden: [400], latentDim: 40, likelihood: 'bernoulli', init: 'torch' }, data: { binarize: 'dynamic', valFraction: 0 }, optimizer: { kind: 'adam', lr: 1e-3 }, train: { batchSize: 100, epochs: 500, schedule: 'step', stepSize: 200, gamma: 0.631 } },
   },
   'cvae-mnist': {
     summary: "conditional VAE 784+10-256-2, 2+10-256-784, ReLU, Bernoulli decoder, MNIST in [0, 1], Adam 1e-3, batch 128, 10 epochs on all 60,000 digits, PyTorch init (timbmg/VAE-CVAE-MNIST, train.py --conditional)",
