@@ -63,6 +63,7 @@ export interface TrainConfig {
   schedule: 'none' | 'step' | 'cosine' | 'plateau';
   stepSize: number;
   gamma: number;
+  warmupSteps: number;
   evalBatchSize: number;
 }
 
@@ -78,6 +79,7 @@ export const trainSchema: Schema<TrainConfig> = {
   schedule: oneOf('learning-rate schedule', ['none', 'step', 'cosine', 'plateau'] as const, 'none'),
   stepSize: integer('epochs between decays (step) or patience (plateau)', 10, { min: 1 }),
   gamma: number('decay factor (step, plateau)', 0.1, { positive: true, max: 1 }),
+  warmupSteps: integer('raise the learning rate linearly from 0 over the first N steps, then follow the schedule (0: off)', 0, { min: 0 }),
   evalBatchSize: integer('batch size for evaluation', 1000, { min: 1 }),
 };
 
@@ -97,7 +99,7 @@ export const optimizerFlags: FlagTable<OptimizerSettings> = {
 };
 export const trainFlags: FlagTable<TrainConfig> = {
   epochs: 'epochs', batchSize: 'batch-size', seed: 'seed', backend: 'backend', threads: 'threads', earlyStopping: 'early-stopping',
-  minDelta: 'min-delta', clipNorm: 'clip-norm', schedule: 'schedule', stepSize: 'step-size', gamma: 'gamma', evalBatchSize: 'eval-batch-size',
+  minDelta: 'min-delta', clipNorm: 'clip-norm', schedule: 'schedule', stepSize: 'step-size', gamma: 'gamma', warmupSteps: 'warmup-steps', evalBatchSize: 'eval-batch-size',
 };
 
 /** The whole run configuration (config.json's `run`, or a --config file) as one zod schema. */

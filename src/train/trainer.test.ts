@@ -56,6 +56,30 @@ test('a step schedule divides the rate every stepSize epochs', async () => {
   assert.deepEqual(result.state.history.map((r) => r.lr), [0.01, 0.01, 0.005, 0.005]);
 });
 
+test('linear warm-up raises the rate step by step to the schedule, counting steps across epochs and a resume', async () => {
+  // 64 samples in batches of 16: 4 steps an epoch; warm-up over 6 steps spans the first epoch and half the second.
+  const { result, events } = await run({ epochs: 3, schedule: 'step', stepSize: 2, gamma: 0.5, warmupSteps: 6 }, 0.01);
+  const rates = events.filter((e) => e.type === 'step').map((e) => (e as { lr: number }).lr);
+  const want = [1, 2, 3, 4, 5, 6].map((k) => (0.01 * k) / 6).concat([0.01, 0.01, 0.005, 0.005, 0.005, 0.005]);
+  assert.equal(rates.length, want.length);
+  rates.forEach((r, i) => assert.ok(Math.abs(r - want[i]!) < 1e-12, `step ${i + 1}: rate ${r}, expected ${want[i]}`));
+  assert.deepEqual(result.state.history.map((r) => r.lr), [0.01, 0.01, 0.005], 'the epoch records keep the schedule\'s rate');
+  // Resumed after its first epoch, the run carries on from step 5 of the warm-up.
+  const config = parseRunConfig({ train: { batchSize: 16, seed: 1, epochs: 3, schedule: 'step', stepSize: 2, gamma: 0.5, warmupSteps: 6 }, optimizer: { lr: 0.01 } });
+  const fit = async (epochs: number, resume?: TrainState) => {
+    const model = createModel(parseModelConfig({ kind: 'dense', inputDim: 6, hidden: [8], latentDim: 1, activation: 'tanh' }), new ak.Rng(1));
+    const seen: number[] = [];
+    const r = await train({
+      model, optimizer: createOptimizer({ kind: 'adam', lr: 0.01 }), schedule: makeSchedule(config.train, 0.01), config: { ...config.train, epochs },
+      train: data(64, 1), val: null, onEvent: (e) => e.type === 'step' && seen.push(e.lr), ...(resume ? { resume } : {}),
+    });
+    return { state: r.state, seen };
+  };
+  const resumed = await fit(3, (await fit(1)).state);
+  assert.deepEqual(resumed.seen, rates.slice(4));
+  assert.throws(() => parseRunConfig({ train: { warmupSteps: -1 } }), /warmupSteps/);
+});
+
 /** A dense AE with a second loss term (a small penalty on the code) that records where training told it it was. */
 class TwoTerms extends Autoencoder {
   readonly latentKind = 'deterministic' as const;

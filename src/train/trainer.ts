@@ -163,7 +163,8 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
   };
   epochs: for (let epoch = state.epochsDone; epoch < config.epochs && !state.stopped; epoch++) {
     if (await stopRequested()) break;
-    optimizer.lr = o.schedule.lrFor(epoch);
+    const epochLr = o.schedule.lrFor(epoch);
+    optimizer.lr = epochLr;
     const rng = Rng.derive(config.seed, 0x6e6f, epoch);
     const batchRng = Rng.derive(config.seed, 0x62696e, epoch);
     const e0 = performance.now();
@@ -177,6 +178,9 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
         break epochs;
       }
       info.step = state.step + 1;
+      // Linear warm-up counts steps over the whole run (state.step survives resume), so a resumed run
+      // sees the same rates as an uninterrupted one.
+      if (config.warmupSteps > 0) optimizer.lr = epochLr * Math.min(1, info.step / config.warmupSteps);
       info.progress = (epoch * batches + b) / (config.epochs * batches);
       const loss = trainStep(o, params, idx, rng, info, o.batchTransform ? { fn: o.batchTransform, rng: batchRng } : null);
       state.step++;
@@ -194,7 +198,7 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
     const terms = scaleTerms(info.termSums, 1 / o.train.n);
     const record: EpochRecord = {
       epoch, trainLoss: lossSum / o.train.n, valLoss: val?.loss ?? null, terms, valTerms: val?.terms ?? null,
-      lr: optimizer.lr, seconds, samplesPerSec: o.train.n / seconds,
+      lr: epochLr, seconds, samplesPerSec: o.train.n / seconds,
     };
     state.history.push(record);
     state.epochsDone = epoch + 1;
