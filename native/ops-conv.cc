@@ -150,7 +150,32 @@ struct GradArgs {
   Window g;
   long channels = 0;
   int act = 0;
+  long image = 0, pos = 0, k = 0;  // one input image (H·W·C), output positions (Ho·Wo), one im2col row (kh·kw·C)
 };
+
+// The arguments both forward kernels take: (x, w, b, y, geometry, channels, act), `channels` as above.
+struct FwdArgs {
+  const float *x = nullptr, *w = nullptr, *b = nullptr;
+  float* y = nullptr;
+  size_t nx = 0, nw = 0, nb = 0, ny = 0;
+  Window g;
+  long channels = 0;
+  int act = 0;
+  long image = 0, pos = 0, k = 0;  // as in GradArgs
+};
+
+bool parseFwdArgs(Args& args, const char* channels, FwdArgs* a) {
+  a->x = args.f32(0, &a->nx);
+  a->w = args.f32(1, &a->nw);
+  a->b = args.f32(2, &a->nb);
+  a->y = args.f32(3, &a->ny);
+  if (!args.ok() || !parseWindow(args, 4, &a->g)) return false;
+  a->channels = args.size(5, channels);
+  a->act = args.code(6, "act", kActTanh + 1, kActs);
+  const Window& g = a->g;
+  a->image = g.h * g.w * g.c, a->pos = g.ho * g.wo, a->k = g.kh * g.kw * g.c;
+  return args.ok();
+}
 
 bool parseGradArgs(Args& args, const char* channels, GradArgs* a) {
   a->dy = args.f32(0, &a->ndy);
@@ -163,6 +188,8 @@ bool parseGradArgs(Args& args, const char* channels, GradArgs* a) {
   if (!args.ok() || !parseWindow(args, 7, &a->g)) return false;
   a->channels = args.size(8, channels);
   a->act = args.code(9, "act", kActTanh + 1, kActs);
+  const Window& g = a->g;
+  a->image = g.h * g.w * g.c, a->pos = g.ho * g.wo, a->k = g.kh * g.kw * g.c;
   return args.ok();
 }
 
@@ -172,16 +199,9 @@ bool parseGradArgs(Args& args, const char* channels, GradArgs* a) {
 // w (Cout, kh·kw·Cin) and the geometry of x's window (as im2col takes it).
 napi_value Conv2D(napi_env env, napi_callback_info info) {
   Args args(env, info, "conv2d");
-  size_t nx = 0, nw = 0, nb = 0, ny = 0;
-  const float* x = args.f32(0, &nx);
-  const float* w = args.f32(1, &nw);
-  const float* b = args.f32(2, &nb);
-  float* y = args.f32(3, &ny);
-  Window g;
-  if (!args.ok() || !parseWindow(args, 4, &g)) return nullptr;
-  const long cout = args.size(5, "cout");
-  const int act = args.code(6, "act", kActTanh + 1, kActs);
-  const long image = g.h * g.w * g.c, pos = g.ho * g.wo, k = g.kh * g.kw * g.c;
+  FwdArgs a;
+  if (!parseFwdArgs(args, "cout", &a)) return nullptr;
+  const auto& [x, w, b, y, nx, nw, nb, ny, g, cout, act, image, pos, k] = a;
   args.holds("x", nx, args.product(g.b, image, "B × H·W·Cin"), "B·H·W·Cin");
   args.holds("w", nw, cout, k, "Cout × kh·kw·Cin");
   args.holds("b", nb, cout, "Cout");
@@ -207,13 +227,7 @@ napi_value Conv2DGrad(napi_env env, napi_callback_info info) {
   Args args(env, info, "conv2dGrad");
   GradArgs a;
   if (!parseGradArgs(args, "cout", &a)) return nullptr;
-  const float *dy = a.dy, *x = a.x, *w = a.w, *y = a.y;
-  float *dx = a.dx, *dw = a.dw, *db = a.db;
-  const size_t ndy = a.ndy, nx = a.nx, nw = a.nw, ny = a.ny, ndx = a.ndx, ndw = a.ndw, ndb = a.ndb;
-  const Window& g = a.g;
-  const long cout = a.channels;
-  const int act = a.act;
-  const long image = g.h * g.w * g.c, pos = g.ho * g.wo, k = g.kh * g.kw * g.c;
+  const auto& [dy, x, w, y, dx, dw, db, ndy, nx, nw, ny, ndx, ndw, ndb, g, cout, act, image, pos, k] = a;
   const long nImage = args.product(g.b, image, "B × H·W·Cin"), rowsAll = args.product(g.b, pos, "B × Ho·Wo");
   args.holds("dy", ndy, rowsAll, cout, "B·Ho·Wo × Cout");
   args.holds("x", nx, nImage, "B·H·W·Cin");
@@ -262,16 +276,9 @@ napi_value Conv2DGrad(napi_env env, napi_callback_info info) {
 // w (Cin, kh·kw·Cout) and the geometry of y's window (B, Ho, Wo, Cout; it maps Ho×Wo to Hi×Wi).
 napi_value ConvTranspose2D(napi_env env, napi_callback_info info) {
   Args args(env, info, "convTranspose2d");
-  size_t nx = 0, nw = 0, nb = 0, ny = 0;
-  const float* x = args.f32(0, &nx);
-  const float* w = args.f32(1, &nw);
-  const float* b = args.f32(2, &nb);
-  float* y = args.f32(3, &ny);
-  Window g;
-  if (!args.ok() || !parseWindow(args, 4, &g)) return nullptr;
-  const long cin = args.size(5, "cin");
-  const int act = args.code(6, "act", kActTanh + 1, kActs);
-  const long image = g.h * g.w * g.c, pos = g.ho * g.wo, k = g.kh * g.kw * g.c;
+  FwdArgs a;
+  if (!parseFwdArgs(args, "cin", &a)) return nullptr;
+  const auto& [x, w, b, y, nx, nw, nb, ny, g, cin, act, image, pos, k] = a;
   args.holds("x", nx, args.product(g.b, pos, "B × Hi·Wi"), cin, "B·Hi·Wi × Cin");
   args.holds("w", nw, cin, k, "Cin × kh·kw·Cout");
   args.holds("b", nb, g.c, "Cout");
@@ -297,13 +304,7 @@ napi_value ConvTranspose2DGrad(napi_env env, napi_callback_info info) {
   Args args(env, info, "convTranspose2dGrad");
   GradArgs a;
   if (!parseGradArgs(args, "cin", &a)) return nullptr;
-  const float *dy = a.dy, *x = a.x, *w = a.w, *y = a.y;
-  float *dx = a.dx, *dw = a.dw, *db = a.db;
-  const size_t ndy = a.ndy, nx = a.nx, nw = a.nw, ny = a.ny, ndx = a.ndx, ndw = a.ndw, ndb = a.ndb;
-  const Window& g = a.g;
-  const long cin = a.channels;
-  const int act = a.act;
-  const long image = g.h * g.w * g.c, pos = g.ho * g.wo, k = g.kh * g.kw * g.c;
+  const auto& [dy, x, w, y, dx, dw, db, ndy, nx, nw, ny, ndx, ndw, ndb, g, cin, act, image, pos, k] = a;
   const long nImage = args.product(g.b, image, "B × Ho·Wo·Cout"), rowsAll = args.product(g.b, pos, "B × Hi·Wi");
   args.holds("dy", ndy, nImage, "B·Ho·Wo·Cout");
   args.holds("x", nx, rowsAll, cin, "B·Hi·Wi × Cin");
