@@ -44,6 +44,9 @@ export function progressSink({ stream, tty }: ProgressOptions): EventSink {
       case 'early_stop':
         write(`early stopping after epoch ${e.epoch + 1}: best validation loss ${e.bestValLoss.toFixed(5)} at epoch ${e.bestEpoch + 1}\n`);
         break;
+      case 'warning':
+        write(`${tty ? '\r\x1b[2K' : ''}warning: ${e.message}\n`);
+        break;
       case 'evaluation_start':
         write(`evaluating on ${e.samples.toLocaleString('en-US')} ${e.split} samples…\n`);
         break;

@@ -13,6 +13,8 @@ export type TrainEvent =
   | { type: 'epoch_end'; epoch: number; epochs: number; trainLoss: number; valLoss: number | null; terms: Metrics; valTerms: Metrics | null; lr: number; seconds: number; samplesPerSec: number }
   | { type: 'checkpoint'; epoch: number; dir: string }
   | { type: 'early_stop'; epoch: number; bestEpoch: number; bestValLoss: number }
+  /** Something about the run a person should look at; training goes on. Emitted once per kind (`code`) per run. */
+  | { type: 'warning'; epoch: number; code: 'posterior_collapse'; message: string }
   | { type: 'evaluation_start'; split: string; samples: number }
   | { type: 'evaluation'; split: string; metrics: Metrics }
   | { type: 'stopped'; epochsDone: number; reason: string }

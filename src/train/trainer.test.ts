@@ -85,7 +85,8 @@ class TwoTerms extends Autoencoder {
   readonly latentKind = 'deterministic' as const;
   readonly seen: { epoch?: number; step?: number; progress?: number }[] = [];
   private readonly inner = this.addModule('inner', createModel(parseModelConfig({ kind: 'dense', inputDim: 6, hidden: [8], latentDim: 2, activation: 'tanh' }), new ak.Rng(1)));
-  constructor() {
+  /** The second term is named `term` and is 0.1·mean(z²) + offset (the offset moves the term, not the gradients). */
+  constructor(private readonly term = 'penalty', private readonly offset = 0) {
     super({ kind: 'two-terms', inputDim: 6, latentDim: 2 });
   }
   encode(x: ak.Tensor) {
@@ -97,8 +98,8 @@ class TwoTerms extends Autoencoder {
   forward(x: ak.Tensor, opts: ForwardOptions): AutoencoderOutput {
     if (opts.training) this.seen.push({ epoch: opts.epoch!, step: opts.step!, progress: opts.progress! });
     const out = this.inner.forward(x, opts);
-    const penalty = ak.mul(ak.mean(ak.square(out.z)), 0.1);
-    return { loss: ak.add(out.loss, penalty), terms: { recon: out.loss, penalty }, recon: out.recon, z: out.z };
+    const penalty = ak.add(ak.mul(ak.mean(ak.square(out.z)), 0.1), this.offset);
+    return { loss: ak.add(out.loss, penalty), terms: { recon: out.loss, [this.term]: penalty }, recon: out.recon, z: out.z };
   }
 }
 
@@ -255,4 +256,24 @@ test('timers run while the trainer trains, so a signal handler or a worker messa
   assert.equal(result.status, 'stopped');
   assert.equal(result.stopReason, 'timer');
   assert.ok(result.state.epochsDone < 200);
+});
+
+test('a KL term near zero after the second epoch warns once of posterior collapse; a working KL term does not', async () => {
+  const warnings = async (offset: number) => {
+    const model = new TwoTerms('kl', offset).nameParameters();
+    const config = parseRunConfig({ train: { batchSize: 16, seed: 1, epochs: 4 }, optimizer: { lr: 0.001 } });
+    const events: TrainEvent[] = [];
+    await train({
+      model, optimizer: createOptimizer({ kind: 'adam', lr: 0.001 }), schedule: makeSchedule(config.train, 0.001), config: config.train,
+      train: data(64, 1), val: null, onEvent: (e) => events.push(e),
+    });
+    return events.flatMap((e) => (e.type === 'warning' ? [e] : []));
+  };
+  // The term is 0.1·mean(z²) − 5: far below the threshold, so the warning must fire, once, at the second epoch.
+  const collapsed = await warnings(-5);
+  assert.equal(collapsed.length, 1, JSON.stringify(collapsed));
+  assert.equal(collapsed[0]!.code, 'posterior_collapse');
+  assert.equal(collapsed[0]!.epoch, 1);
+  assert.match(collapsed[0]!.message, /posterior collapse.*--kl-warmup/);
+  assert.deepEqual(await warnings(3), []);
 });

@@ -133,6 +133,9 @@ function isTerms(t: unknown, nullable: boolean): boolean {
   return typeof t === 'object' && t !== null && !Array.isArray(t) && Object.values(t).every((v) => typeof v === 'number');
 }
 
+/** A KL term below this many nats per sample (summed over the latent units) after the second epoch means the code carries nothing. */
+const KL_COLLAPSE_NATS = 0.01;
+
 /** How long the trainer may run without letting the event loop in (signals, messages, timers). */
 const YIELD_MS = 20;
 
@@ -151,6 +154,7 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
     trainSize: o.train.n, valSize: o.val?.n ?? 0, epochs: config.epochs, stepsPerEpoch: batches, batchSize: config.batchSize,
     resumedFromEpoch: o.resume ? state.epochsDone : null,
   });
+  let warnedCollapse = false;
   let lastYield = performance.now();
   let stopReason: string | null = null;
   const stopRequested = async (): Promise<boolean> => {
@@ -204,6 +208,13 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
     state.epochsDone = epoch + 1;
     onEvent({ type: 'epoch_end', epochs: config.epochs, ...record, terms, valTerms: record.valTerms ?? null });
     updateEarlyStopping(state, record, config, onEvent);
+    if (!warnedCollapse && epoch >= 1 && terms.kl !== undefined && terms.kl < KL_COLLAPSE_NATS) {
+      warnedCollapse = true;
+      onEvent({
+        type: 'warning', epoch, code: 'posterior_collapse',
+        message: `the KL term is ${terms.kl.toExponential(1)} nats per sample after epoch ${epoch + 1}: the decoder ignores the latent code (posterior collapse), so samples and the latent space mean nothing; try a smaller --beta, a lower --lr, --warmup-steps or --kl-warmup`,
+      });
+    }
     o.schedule.onEpochEnd(epoch, record.valLoss ?? record.trainLoss);
     state.schedule = o.schedule.state();
     if (o.checkpoint) {
