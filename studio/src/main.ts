@@ -1,9 +1,8 @@
+// Why this file is over 500 lines: it is the studio page's wiring (DOM lookups, event handlers
+// and the state they share: the worker, the held model, the served-run client); splitting it would
+// only pass that state between modules. Everything with logic of its own lives beside it:
+// charts.ts, diagram.ts, explore.ts, form.ts, lens.ts, server.ts, protocol.ts.
 /**
- * Long on purpose (~700 lines): this is the studio page's wiring (DOM lookups, event handlers and
- * the state they share: the worker, the held model, the served-run client); splitting it would
- * only pass that state between modules. Everything with logic of its own lives beside it:
- * charts.ts, diagram.ts, explore.ts, form.ts, lens.ts, server.ts, protocol.ts.
- *
  * aekit studio, the page: tabs (Design, Train, Explore, Files), the run-config form and diagram,
  * the training worker's controls and curves, and the model the page holds (trained here or
  * opened from a CLI run) as the two files of a model directory.
